@@ -1,0 +1,30 @@
+# FrontendX developer commands. `make demo` and `make check` are the README's first two.
+.PHONY: setup demo check test bench frontend selftest clean
+
+DB ?= runs/demo.db
+
+setup:
+	./scripts/setup
+
+demo: setup
+	mkdir -p runs
+	.venv/bin/frontendx run --apps shop --agents oracle,null --tasks explore,reproduce --db $(DB)
+
+check: setup
+	./scripts/check
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+selftest: setup
+	.venv/bin/frontendx self-test
+
+bench: setup
+	.venv/bin/python benchmarks/replay_overhead.py
+
+# Rebuild the apps' frontend bundles (needs Node 20 + npm; the built bundles are committed).
+frontend: setup
+	.venv/bin/python scripts/build_frontend.py shop
+
+clean:
+	rm -rf runs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,10 @@
+"""FrontendX: a living benchmark for AI frontend-testing agents."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("frontendx")
+except PackageNotFoundError:  # running from a source tree without an install
+    __version__ = "0.0.0+source"
+
+__all__ = ["__version__"]

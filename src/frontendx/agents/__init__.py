@@ -1,0 +1,35 @@
+"""Agents under test: the protocol, the context, the built-ins and the registry."""
+
+from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._protocol import (
+    MAX_FINDINGS,
+    Agent,
+    AgentContext,
+    GroundTruth,
+    TaskView,
+    spec_answerer,
+)
+from frontendx.agents._registry import (
+    ENTRY_POINT_GROUP,
+    AgentInfo,
+    available_agents,
+    is_calibration,
+    make_agent,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MAX_FINDINGS",
+    "Agent",
+    "AgentContext",
+    "AgentInfo",
+    "GroundTruth",
+    "NullAgent",
+    "OracleAgent",
+    "ScriptedAgent",
+    "TaskView",
+    "available_agents",
+    "is_calibration",
+    "make_agent",
+    "spec_answerer",
+]

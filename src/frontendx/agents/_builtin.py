@@ -1,0 +1,122 @@
+"""Built-in agents: the calibration pair (oracle, null) and a scripted agent for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+from frontendx.agents._protocol import AgentContext
+from frontendx.errors import ConfigError
+
+
+class OracleAgent:
+    """Reports every active bug's ground-truth repro: recall must be 1.0 and FP 0."""
+
+    name = "oracle"
+    version = "1"
+    calibration = True
+
+    def __init__(self) -> None:
+        self.config: dict[str, Any] = {}
+
+    async def run(self, ctx: AgentContext) -> None:
+        assert ctx.ground_truth is not None, "the harness gives calibration agents ground truth"
+        for number, (_, steps) in enumerate(sorted(ctx.ground_truth.repros.items()), start=1):
+            await ctx.report(
+                {
+                    "title": f"Ground-truth defect #{number}",
+                    "steps": [s.model_dump(mode="json", exclude_none=True) for s in steps],
+                }
+            )
+
+
+# Claims that hold on every variant (so they are never reproduced) or steps that cannot run.
+_FAKES: list[dict[str, Any]] = [
+    {
+        "title": "Home page does not render",
+        "description": "The page body never appears after navigation.",
+        "steps": [
+            {"action": "goto", "url": "/"},
+            {"action": "expect", "condition": "visible", "target": {"css": "body"}},
+        ],
+        "expected": "the page renders",
+        "actual": "blank page",
+    },
+    {
+        "title": "Document has duplicate root elements",
+        "steps": [
+            {"action": "goto", "url": "/"},
+            {"action": "expect", "condition": "count", "target": {"css": "html"}, "count": 1},
+        ],
+    },
+    {
+        "title": "Help button does nothing",
+        "description": "Clicking the help button shows no help.",
+        "steps": [
+            {"action": "goto", "url": "/"},
+            {"action": "click", "target": {"role": "button", "name": "Open the help centre"}},
+            {"action": "expect", "condition": "visible", "target": {"text": "Help centre"}},
+        ],
+    },
+    {
+        "title": "Page stays on the wrong address after loading",
+        "steps": [
+            {"action": "goto", "url": "/"},
+            {"action": "expect", "condition": "url", "url": "/"},
+        ],
+    },
+]
+
+
+class NullAgent:
+    """Reports plausible but fake findings: recall must be 0 and FP rate 1.0."""
+
+    name = "null"
+    version = "1"
+
+    def __init__(self, findings: int = 2, seed: int = 0) -> None:
+        if not 1 <= findings <= len(_FAKES):
+            raise ConfigError(f"null agent: `findings` must be 1..{len(_FAKES)}, got {findings}")
+        self.config: dict[str, Any] = {"findings": findings, "seed": seed}
+
+    async def run(self, ctx: AgentContext) -> None:
+        picks = random.Random(self.config["seed"]).sample(_FAKES, self.config["findings"])
+        for fake in picks:
+            await ctx.report(fake)
+
+
+class ScriptedAgent:
+    """Plays a script: optional steps in the browser, findings to report, optional crash.
+
+    For tests and demos: `findings` are raw finding dicts (possibly malformed on purpose),
+    `sleep_s` waits before reporting, `crash` raises after reporting.
+    """
+
+    name = "scripted"
+    version = "1"
+
+    def __init__(
+        self,
+        findings: list[dict[str, Any]] | None = None,
+        sleep_s: float = 0.0,
+        crash: bool = False,
+        goto: str | None = None,
+    ) -> None:
+        self.config: dict[str, Any] = {
+            "findings": findings or [],
+            "sleep_s": sleep_s,
+            "crash": crash,
+            "goto": goto,
+        }
+
+    async def run(self, ctx: AgentContext) -> None:
+        if self.config["goto"]:
+            ctx.step()
+            await ctx.page.goto(ctx.app_url + self.config["goto"])
+        if self.config["sleep_s"]:
+            await asyncio.sleep(self.config["sleep_s"])
+        for finding in self.config["findings"]:
+            await ctx.report(finding)
+        if self.config["crash"]:
+            raise RuntimeError("scripted crash")

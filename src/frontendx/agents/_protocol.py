@@ -1,0 +1,131 @@
+"""The agent contract and the context an agent runs in."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from playwright.async_api import BrowserContext, Page
+from pydantic import BaseModel, ConfigDict
+
+from frontendx.errors import BudgetExceeded, ReproError
+from frontendx.records import Budget, ReportedFinding, TaskKind
+from frontendx.repro import Finding, Step, parse_finding
+
+
+class TaskView(BaseModel):
+    """What an agent is told: never bug ids, repros or switches."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: TaskKind
+    app_url: str
+    spec: str
+    report: str | None = None
+    budget: Budget
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """An agent under test. `config` is stored with every episode it runs."""
+
+    name: str
+    version: str
+    config: dict[str, Any]
+
+    async def run(self, ctx: AgentContext) -> None: ...
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    """Given only to calibration agents (oracle): the active bugs' repros in this state."""
+
+    repros: dict[str, list[Step]]
+
+
+# Minimum spacing between reports is not enforced; a cap stops a flood from stalling validation.
+MAX_FINDINGS = 200
+
+
+@dataclass
+class AgentContext:
+    """The agent's handle on the episode: task, browser, reporting, questions, budget."""
+
+    task: TaskView
+    page: Page
+    context: BrowserContext
+    answer: Callable[[str], str]
+    ground_truth: GroundTruth | None = None
+    findings: list[ReportedFinding] = field(default_factory=list)
+    steps: int = 0
+    questions: int = 0
+    _started: float = field(default_factory=time.monotonic)
+
+    @property
+    def app_url(self) -> str:
+        return self.task.app_url
+
+    def elapsed(self) -> float:
+        """Seconds since the episode started."""
+        return time.monotonic() - self._started
+
+    async def report(self, finding: Finding | dict[str, Any]) -> ReportedFinding:
+        """Report a finding; it is stamped with `found_at` on receipt. Malformed findings are
+        recorded (and judged `invalid`) instead of raising, so one bad report never ends a run."""
+        found_at = round(self.elapsed(), 3)
+        index = len(self.findings)
+        if index >= MAX_FINDINGS:
+            raise BudgetExceeded(f"more than {MAX_FINDINGS} findings reported in one episode")
+        raw = finding.model_dump(mode="json") if isinstance(finding, Finding) else finding
+        try:
+            parsed = parse_finding(raw).model_copy(update={"found_at": found_at})
+            reported = ReportedFinding(index=index, found_at=found_at, finding=parsed)
+        except ReproError as exc:
+            reported = ReportedFinding(
+                index=index, found_at=found_at, raw=_jsonable(raw), error=str(exc)
+            )
+        self.findings.append(reported)
+        return reported
+
+    def step(self, n: int = 1) -> None:
+        """Count browser actions against the step budget."""
+        self.steps += n
+        if self.steps > self.task.budget.steps:
+            raise BudgetExceeded(f"step budget of {self.task.budget.steps} used up")
+
+    async def ask(self, question: str) -> str:
+        """Ask the simulated product owner; answers come from the spec and cost human time."""
+        self.questions += 1
+        return self.answer(question)
+
+
+def _jsonable(raw: Any) -> Any:
+    try:
+        import json
+
+        json.dumps(raw)
+        return raw
+    except (TypeError, ValueError):
+        return repr(raw)[:2000]
+
+
+def spec_answerer(spec: str) -> Callable[[str], str]:
+    """A deterministic product owner: answers with the spec paragraph sharing most words with
+    the question. It knows only the spec, so it cannot reveal a seeded bug."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", spec) if p.strip()]
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+    def answer(question: str) -> str:
+        asked = words(question)
+        scored = [(len(asked & words(p)), -i, p) for i, p in enumerate(paragraphs)]
+        best = max(scored, default=(0, 0, ""))
+        if best[0] == 0:
+            return "The spec does not say; use your judgement."
+        return best[2]
+
+    return answer

@@ -1,0 +1,57 @@
+"""Finding agents: the built-ins plus anything registered under the `frontendx.agents`
+entry-point group, so third parties add agents without editing FrontendX."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any, Literal
+
+from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._protocol import Agent
+from frontendx.errors import ConfigError
+
+ENTRY_POINT_GROUP = "frontendx.agents"
+
+_BUILTIN: dict[str, type] = {"oracle": OracleAgent, "null": NullAgent, "scripted": ScriptedAgent}
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    name: str
+    kind: Literal["builtin", "entry-point"]
+    factory: Any
+
+
+def available_agents() -> dict[str, AgentInfo]:
+    found = {n: AgentInfo(n, "builtin", f) for n, f in _BUILTIN.items()}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in found:
+            found[ep.name] = AgentInfo(ep.name, "entry-point", ep)
+    return found
+
+
+def make_agent(name: str, config: dict[str, Any] | None = None) -> Agent:
+    """Build an agent by name from its config, with a clear error for bad names or config."""
+    agents = available_agents()
+    if name not in agents:
+        raise ConfigError(f"unknown agent {name!r}; available agents: {', '.join(sorted(agents))}")
+    info = agents[name]
+    factory = info.factory.load() if info.kind == "entry-point" else info.factory
+    config = dict(config or {})
+    try:
+        agent = factory(**config)
+    except TypeError as exc:
+        params = ", ".join(inspect.signature(factory).parameters) or "none"
+        raise ConfigError(
+            f"agent {name!r}: bad config {config!r} ({exc}); accepted options: {params}"
+        ) from None
+    if not isinstance(agent, Agent):
+        raise ConfigError(f"agent {name!r} does not implement name/version/config/run(ctx)")
+    return agent
+
+
+def is_calibration(agent: Agent) -> bool:
+    """Calibration agents (oracle) are trusted with ground truth; no other agent is."""
+    return isinstance(agent, OracleAgent)

@@ -1,0 +1,1 @@
+"""Built-in apps under test, one folder each (app.yaml, spec, backend, frontend builds)."""

@@ -1,0 +1,14 @@
+"""Chromium: finding and launching it, and sandboxed contexts in a browser state."""
+
+from frontendx.browser._launch import CHROMIUM_ARGS, chromium_executable, launch_chromium
+from frontendx.browser._sandbox import HttpError, PageEvents, Sandbox, origin_of
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "HttpError",
+    "PageEvents",
+    "Sandbox",
+    "chromium_executable",
+    "launch_chromium",
+    "origin_of",
+]

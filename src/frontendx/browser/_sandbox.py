@@ -1,0 +1,230 @@
+"""A fresh browser context per episode or replay, in a browser state, sandboxed to one origin."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    Route,
+)
+
+from frontendx.errors import AppError
+from frontendx.suite import App, BrowserState
+
+
+@dataclass(frozen=True)
+class HttpError:
+    status: int
+    url: str
+
+
+@dataclass
+class PageEvents:
+    """Symptoms seen in a context: console errors, uncaught page errors, HTTP errors,
+    and blocked requests. Also tracks in-flight requests so assertions can let the page settle."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    http_errors: list[HttpError] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    page: Page | None = None
+    _inflight: int = 0
+    _last_activity: float = field(default_factory=time.monotonic)
+
+    def attach(self, context: BrowserContext) -> None:
+        context.on("console", self._on_console)
+        context.on("weberror", lambda err: self.page_errors.append(str(err.error)))
+        context.on("request", self._on_request)
+        context.on("requestfinished", self._on_done)
+        context.on("requestfailed", self._on_done)
+        context.on("response", self._on_response)
+
+    def _on_console(self, msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            self.console_errors.append(msg.text)
+
+    def _on_request(self, _request: Request) -> None:
+        self._inflight += 1
+        self._last_activity = time.monotonic()
+
+    def _on_done(self, _request: Request) -> None:
+        self._inflight = max(0, self._inflight - 1)
+        self._last_activity = time.monotonic()
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.http_errors.append(HttpError(response.status, response.url))
+
+    async def settle(self, quiet_s: float = 0.15, timeout_s: float = 3.0) -> None:
+        """Wait until no request has been in flight for `quiet_s` (or `timeout_s` passes)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            quiet_for = time.monotonic() - self._last_activity
+            if self._inflight == 0 and quiet_for >= quiet_s and await self._page_idle():
+                return
+            await asyncio.sleep(0.03)
+
+    async def _page_idle(self) -> bool:
+        if self.page is None:
+            return True
+        try:
+            busy = await self.page.evaluate("() => window.__fxInflight || 0")
+        except Exception:  # navigating: the next poll asks again
+            return False
+        if busy:
+            self._last_activity = time.monotonic()
+        return not busy
+
+
+# Validator contexts only (never an agent's): counts the page's in-flight fetch/XHR calls so a
+# symptom assertion can wait for requests a click started, however late their events arrive.
+_INFLIGHT_PROBE = """(() => {
+  let n = 0;
+  const fetch0 = window.fetch;
+  window.fetch = function (...args) {
+    n++; return fetch0.apply(this, args).finally(() => { n--; });
+  };
+  const send0 = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    n++; this.addEventListener('loadend', () => { n--; }, { once: true });
+    return send0.apply(this, args);
+  };
+  Object.defineProperty(window, '__fxInflight', { get: () => n });
+})();"""
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class Sandbox:
+    """One browser context: in a state, allowed to reach only the app's origin.
+
+    Use as ``async with Sandbox(browser, app, url, state) as box: box.page ...``.
+    """
+
+    def __init__(
+        self,
+        browser: Browser,
+        app: App,
+        app_url: str,
+        state: BrowserState,
+        *,
+        trace_path: Path | None = None,
+        instrument: bool = False,
+    ) -> None:
+        self.browser = browser
+        self.app = app
+        self.app_url = app_url.rstrip("/")
+        self.origin = origin_of(app_url)
+        self.state = state
+        self.trace_path = trace_path
+        self.events = PageEvents()
+        self.instrument = instrument
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
+
+    @property
+    def context(self) -> BrowserContext:
+        assert self._context is not None, "Sandbox used outside `async with`"
+        return self._context
+
+    @property
+    def page(self) -> Page:
+        assert self._page is not None, "Sandbox used outside `async with`"
+        return self._page
+
+    async def __aenter__(self) -> Sandbox:
+        s = self.state
+        options: dict[str, Any] = {
+            "viewport": {"width": s.viewport.width, "height": s.viewport.height},
+            "is_mobile": s.is_mobile,
+            "has_touch": s.has_touch,
+            "device_scale_factor": s.device_scale_factor,
+            "locale": s.locale,
+            "timezone_id": s.timezone,
+            "color_scheme": s.color_scheme,
+            "service_workers": "block",
+        }
+        self._context = context = await self.browser.new_context(**options)
+        context.set_default_timeout(5000)
+        self.events.attach(context)
+        await context.route("**/*", self._guard)
+        if self.instrument:
+            await context.add_init_script(_INFLIGHT_PROBE)
+        if self.trace_path is not None:
+            await context.tracing.start(screenshots=True, snapshots=True)
+        if s.flags:
+            name, value = self.app.manifest.flags_cookie, json.dumps(s.flags)
+            await context.add_cookies([{"name": name, "value": value, "url": self.app_url}])
+        if s.role != "anonymous":
+            await self._sign_in(s.role)
+        self._page = await context.new_page()
+        if self.instrument:
+            self.events.page = self._page
+        if s.storage == "warm":
+            await self._page.goto(self.app_url + "/")
+        return self
+
+    async def _guard(self, route: Route) -> None:
+        url = route.request.url
+        if origin_of(url) == self.origin:
+            if self.state.network == "slow":
+                await asyncio.sleep(0.3)
+            await route.continue_()
+        else:
+            self.events.blocked.append(url)
+            await route.abort("blockedbyclient")
+
+    async def _sign_in(self, role: str) -> None:
+        manifest = self.app.manifest
+        account = manifest.accounts.get(role)
+        if account is None:
+            raise AppError(
+                f"state {self.state.name!r} signs in as {role!r}, but app {self.app.name!r} "
+                f"has no such account (accounts: {', '.join(manifest.accounts) or 'none'})"
+            )
+        login = manifest.login
+        response = await self.context.request.post(
+            self.app_url + login.path,
+            data={login.email_field: account.email, login.password_field: account.password},
+        )
+        if not response.ok:
+            raise AppError(f"signing in as {role!r} failed: HTTP {response.status}")
+
+    async def screenshot(self, path: Path) -> Path | None:
+        try:
+            await self.page.screenshot(path=str(path), timeout=5000)
+        except Exception:
+            return None
+        return path
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._context is None:
+            return
+        try:
+            if self.trace_path is not None:
+                self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+                await self._context.tracing.stop(path=str(self.trace_path))
+        finally:
+            await self._context.close()
+            self._context = None

@@ -1,0 +1,37 @@
+"""Metrics with seeded bootstrap confidence intervals (DESIGN.md section 5).
+
+`compute_rows` turns stored `EpisodeResult` records into one `MetricsRow` per agent config,
+task and slice; `load_constants` reads the versioned constants file every row names.
+"""
+
+from frontendx.metrics._compute import (
+    BUG_SLICES,
+    EPISODE_SLICES,
+    SLICES,
+    Constants,
+    MetricsRow,
+    compute_rows,
+    load_constants,
+)
+from frontendx.metrics._stats import (
+    Interval,
+    SurvivalCurve,
+    bootstrap_ci,
+    kaplan_meier,
+    percentile,
+)
+
+__all__ = [
+    "BUG_SLICES",
+    "EPISODE_SLICES",
+    "SLICES",
+    "Constants",
+    "Interval",
+    "MetricsRow",
+    "SurvivalCurve",
+    "bootstrap_ci",
+    "compute_rows",
+    "kaplan_meier",
+    "load_constants",
+    "percentile",
+]

@@ -1,0 +1,469 @@
+"""Metrics rows from stored episode results (DESIGN.md section 5).
+
+Each episode is reduced once to an `_Tally` (its counts, costs and TTR pairs); a group's figures
+are ratios of sums over its tallies, and its bootstrap intervals re-sum the tallies of resampled
+episodes. Nothing here reads anything but `EpisodeResult` records, so metrics can be recomputed
+from the store alone.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from frontendx.errors import ConfigError
+from frontendx.metrics._stats import (
+    Interval,
+    KMPairs,
+    Resample,
+    Statistic,
+    bootstrap_cis,
+    km_median,
+)
+from frontendx.records import EpisodeResult, EpisodeStatus, ReportedFinding, VerdictKind
+
+EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant")
+"""Slices that split episodes."""
+
+BUG_SLICES: tuple[str, ...] = ("category", "difficulty")
+"""Slices that split an episode's bugs: recall and TTR count only the bugs of the slice, and the
+episode-level figures (FP rate, cost per validated bug, human minutes saved) are None."""
+
+SLICES: tuple[str, ...] = EPISODE_SLICES + BUG_SLICES
+
+UNKNOWN = "unknown"
+"""Bug-level slice value of a bug that has no `BugFacts` in its episode."""
+
+
+# --- constants ------------------------------------------------------------------------------
+
+
+class Constants(BaseModel):
+    """The versioned constants of the metrics; see ``constants.toml`` for each one's source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(min_length=1)
+    triage_minutes_per_finding: float = Field(ge=0)
+    wasted_minutes_per_false_positive: float = Field(ge=0)
+    answer_minutes_per_question: float = Field(ge=0)
+    compute_usd_per_browser_hour: float = Field(ge=0)
+    bootstrap_resamples: int = Field(ge=0, description="0 disables confidence intervals")
+    confidence: float = Field(gt=0, lt=1)
+
+
+def load_constants(path: Path | None = None) -> Constants:
+    """Load and validate a constants file; None loads the packaged ``constants.toml``.
+
+    Raises `ConfigError` naming the file and the offending key.
+    """
+    if path is None:
+        source = resources.files("frontendx.metrics").joinpath("constants.toml")
+        where = str(source)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the packaged constants file {where}: {exc}") from None
+    else:
+        where = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read constants file {where}: {exc.strerror or exc}; "
+                "pass the path of a TOML file like frontendx/metrics/constants.toml"
+            ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"constants file {where} is not valid TOML: {exc}") from None
+    try:
+        return Constants.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msg = "unknown key, remove it" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"key `{key}`: {msg}")
+        raise ConfigError(f"constants file {where}: " + "; ".join(problems)) from None
+
+
+# --- the row --------------------------------------------------------------------------------
+
+
+class MetricsRow(BaseModel):
+    """The figures of one (agent config, task, slice) group. Intervals are seeded percentile
+    bootstraps over the group's scored episodes; a None figure is undefined (denominator 0, or
+    not meaningful in a bug-level slice)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agent: str = Field(description="agent label: name plus short config hash")
+    agent_name: str
+    agent_version: str
+    task: str
+    slice: dict[str, str] = Field(default_factory=dict)
+
+    n_episodes: int = Field(description="scored episodes (infra errors excluded)")
+    n_infra_errors: int
+    statuses: dict[str, int] = Field(description="episode status -> count, infra errors too")
+
+    n_findings: int
+    n_false_positives: int
+    n_validated: int = Field(description="distinct validated bugs, summed over episodes")
+    n_manifestable: int = Field(description="recall's denominator: scored (episode, bug) pairs")
+
+    recall: float | None
+    recall_ci_low: float | None
+    recall_ci_high: float | None
+    fp_rate: float | None
+    fp_rate_ci_low: float | None
+    fp_rate_ci_high: float | None
+    precision: float | None
+
+    ttr_median_s: float | None = Field(description="Kaplan-Meier median time-to-reproduction")
+    ttr_ci_low: float | None
+    ttr_ci_high: float | None = Field(description="None also when beyond the budget")
+    found_within_budget: float | None
+    steps_to_repro_median: float | None
+
+    model_cost_usd: float
+    compute_cost_usd: float
+    cost_per_validated_bug: float | None
+    cost_per_validated_bug_ci_low: float | None
+    cost_per_validated_bug_ci_high: float | None
+
+    human_minutes_saved: float | None
+    human_minutes_saved_ci_low: float | None
+    human_minutes_saved_ci_high: float | None
+    questions: int
+
+    constants_version: str
+    confidence: float
+
+
+# --- per-episode tallies --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """One episode's contribution to one group."""
+
+    scored: int  # recall's denominator
+    found: int  # scored bugs validated
+    validated: int  # distinct validated bugs (in the slice)
+    findings: int
+    false_positives: int
+    questions: int
+    model_usd: float
+    compute_usd: float
+    minutes_saved: float
+    events: tuple[float, ...]  # TTR of each found scored bug
+    censored: tuple[float, ...]  # budget of each unfound scored bug
+    steps: tuple[int, ...]  # steps of each found scored bug's first validated finding
+
+
+@dataclass(slots=True)
+class _Group:
+    agent: str
+    agent_name: str
+    agent_version: str
+    task: str
+    slice: dict[str, str]
+    bug_level: bool
+    tallies: list[_Tally] = field(default_factory=list)
+    infra: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+def _is_false_positive(finding: ReportedFinding) -> bool:
+    # A finding the validator never judged (or could not parse) was still shown to a human and
+    # still cost triage; counting it as found-nothing is the conservative choice.
+    return finding.verdict is None or finding.verdict.kind.is_false_positive
+
+
+def _first_validated(ep: EpisodeResult) -> dict[str, ReportedFinding]:
+    """bug id -> its first validated finding (the same one `EpisodeResult.validated_bugs`
+    takes found_at from)."""
+    first: dict[str, ReportedFinding] = {}
+    for f in ep.findings:
+        v = f.verdict
+        if v is not None and v.kind is VerdictKind.VALIDATED and v.bug_id is not None:
+            first.setdefault(v.bug_id, f)
+    return first
+
+
+def _scored_bugs(ep: EpisodeResult) -> list[str]:
+    """The bugs recall and TTR are about: every manifestable bug when exploring, only the
+    target when reproducing (a reproduce episode without a target scores nothing)."""
+    if ep.spec.task.kind == "reproduce":
+        target = ep.spec.task.target_bug
+        return [target] if target is not None else []
+    return list(dict.fromkeys(ep.manifestable_bugs))  # dedupe, keep order
+
+
+def _bug_values(ep: EpisodeResult, bug: str, dims: Sequence[str]) -> tuple[str, ...]:
+    facts = ep.bug_facts.get(bug)
+    if facts is None:
+        return tuple(UNKNOWN for _ in dims)
+    return tuple(str(getattr(facts, d)) for d in dims)
+
+
+def _episode_values(ep: EpisodeResult, dims: Sequence[str]) -> tuple[str, ...]:
+    getters = {
+        "app": lambda: ep.spec.app,
+        "state": lambda: ep.spec.state.name,
+        "variant": lambda: ep.spec.variant_label,
+    }
+    return tuple(getters[d]() for d in dims)
+
+
+def _tally(
+    ep: EpisodeResult,
+    scored: Sequence[str],
+    validated: Sequence[str],
+    first: dict[str, ReportedFinding],
+    found_at: dict[str, float],
+    constants: Constants,
+) -> _Tally:
+    n_fp = sum(1 for f in ep.findings if _is_false_positive(f))
+    gained = sum(ep.bug_facts[b].manual_minutes for b in validated if b in ep.bug_facts)
+    spent = (
+        len(ep.findings) * constants.triage_minutes_per_finding
+        + n_fp * constants.wasted_minutes_per_false_positive
+        + ep.usage.questions * constants.answer_minutes_per_question
+    )
+    budget = ep.spec.task.budget.wall_seconds
+    found = [b for b in scored if b in found_at]
+    steps = tuple(
+        len(finding.steps)
+        for b in found
+        if (finding := first[b].finding) is not None  # a validated finding always parses
+    )
+    return _Tally(
+        scored=len(scored),
+        found=len(found),
+        validated=len(validated),
+        findings=len(ep.findings),
+        false_positives=n_fp,
+        questions=ep.usage.questions,
+        model_usd=ep.usage.model_cost_usd,
+        compute_usd=ep.usage.browser_seconds / 3600.0 * constants.compute_usd_per_browser_hour,
+        minutes_saved=gained - spent,
+        # found_at is stamped by the harness and never negative; clamp anyway (max() also
+        # maps NaN to 0) so one corrupt record cannot crash a whole report.
+        events=tuple(max(0.0, found_at[b]) for b in found),
+        censored=tuple(budget for b in scored if b not in found_at),
+        steps=steps,
+    )
+
+
+# --- groups to rows -------------------------------------------------------------------------
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
+    tallies = group.tallies
+    n = len(tallies)
+    found = [t.found for t in tallies]
+    scored = [t.scored for t in tallies]
+    fps = [t.false_positives for t in tallies]
+    findings = [t.findings for t in tallies]
+    validated = [t.validated for t in tallies]
+    cost = [t.model_usd + t.compute_usd for t in tallies]
+    minutes = [t.minutes_saved for t in tallies]
+
+    # TTR pairs, prepared once: a resample only re-weights them.
+    pairs = KMPairs.build(
+        [[(x, True) for x in t.events] + [(x, False) for x in t.censored] for t in tallies]
+    )
+    total_pairs = len(pairs.codes)
+    total_events = sum(len(t.events) for t in tallies)
+
+    def s_recall(r: Resample) -> float | None:
+        return _ratio(r.sum(found), r.sum(scored))
+
+    def s_fp(r: Resample) -> float | None:
+        return _ratio(r.sum(fps), r.sum(findings))
+
+    def s_cost(r: Resample) -> float | None:
+        return _ratio(r.sum(cost), r.sum(validated))
+
+    def s_minutes(r: Resample) -> float | None:
+        return r.sum(minutes)
+
+    def s_ttr(r: Resample) -> float | None:
+        if not r.sum(scored):  # no pairs in this resample: undefined, not "never reached"
+            return None
+        median = km_median(pairs, r.weights)
+        # Not reached = later than every observed time: sort it last rather than dropping it,
+        # which would bias the interval towards fast agents.
+        return math.inf if median is None else median
+
+    stats: dict[str, Statistic] = {"recall": s_recall, "ttr": s_ttr}
+    if not group.bug_level:
+        stats |= {"fp": s_fp, "cost": s_cost, "minutes": s_minutes}
+    cis = bootstrap_cis(
+        n,
+        stats,
+        resamples_count=constants.bootstrap_resamples,
+        confidence=constants.confidence,
+        seed=_group_seed(seed, group),
+    )
+    none = Interval(None, None)
+
+    fp_rate = None if group.bug_level else _ratio(sum(fps), sum(findings))
+    all_steps = [s for t in tallies for s in t.steps]
+    model_usd = sum(t.model_usd for t in tallies)
+    compute_usd = sum(t.compute_usd for t in tallies)
+    return MetricsRow(
+        agent=group.agent,
+        agent_name=group.agent_name,
+        agent_version=group.agent_version,
+        task=group.task,
+        slice=dict(group.slice),
+        n_episodes=n,
+        n_infra_errors=group.infra,
+        statuses=dict(sorted(group.statuses.items())),
+        n_findings=sum(findings),
+        n_false_positives=sum(fps),
+        n_validated=sum(validated),
+        n_manifestable=sum(scored),
+        recall=_ratio(sum(found), sum(scored)),
+        recall_ci_low=cis["recall"].low,
+        recall_ci_high=cis["recall"].high,
+        fp_rate=fp_rate,
+        fp_rate_ci_low=cis.get("fp", none).low,
+        fp_rate_ci_high=cis.get("fp", none).high,
+        precision=None if fp_rate is None else 1.0 - fp_rate,
+        ttr_median_s=km_median(pairs) if total_pairs else None,
+        ttr_ci_low=cis["ttr"].low,
+        ttr_ci_high=cis["ttr"].high,
+        found_within_budget=_ratio(total_events, total_pairs),
+        steps_to_repro_median=float(statistics.median(all_steps)) if all_steps else None,
+        model_cost_usd=model_usd,
+        compute_cost_usd=compute_usd,
+        cost_per_validated_bug=(
+            None if group.bug_level else _ratio(model_usd + compute_usd, sum(validated))
+        ),
+        cost_per_validated_bug_ci_low=cis.get("cost", none).low,
+        cost_per_validated_bug_ci_high=cis.get("cost", none).high,
+        human_minutes_saved=None if group.bug_level or n == 0 else sum(minutes),
+        human_minutes_saved_ci_low=cis.get("minutes", none).low,
+        human_minutes_saved_ci_high=cis.get("minutes", none).high,
+        questions=sum(t.questions for t in tallies),
+        constants_version=constants.version,
+        confidence=constants.confidence,
+    )
+
+
+def _group_seed(seed: int, group: _Group) -> str:
+    # Derived from the group's identity (not its position), so a group's intervals do not
+    # change when other agents or slices are added to the report. random.Random hashes a str
+    # seed with SHA-512: stable across processes, unlike hash().
+    parts = [str(seed), group.agent, group.agent_name, group.agent_version, group.task]
+    parts += [f"{k}={v}" for k, v in group.slice.items()]
+    return "\x1f".join(parts)
+
+
+def _sort_key(row: MetricsRow) -> tuple[Any, ...]:
+    return (
+        row.task,
+        row.recall is None,  # undefined recall sorts after every defined one
+        -(row.recall or 0.0),
+        row.agent,
+        row.agent_version,
+        sorted(row.slice.items()),
+    )
+
+
+def compute_rows(
+    episodes: Sequence[EpisodeResult],
+    *,
+    by: Sequence[str] = (),
+    constants: Constants | None = None,
+    seed: int = 0,
+) -> list[MetricsRow]:
+    """One `MetricsRow` per (agent config, task) and per value of each slice in `by`
+    (any of `SLICES`), sorted by task, then recall descending, then agent.
+
+    Episodes with status ``infra_error`` are counted (``n_infra_errors``) but never scored.
+    Intervals are deterministic for the same episodes and `seed`.
+    """
+    constants = constants if constants is not None else load_constants()
+    dims = list(dict.fromkeys(by))
+    unknown = [d for d in dims if d not in SLICES]
+    if unknown:
+        raise ConfigError(
+            f"unknown slice {', '.join(map(repr, unknown))}; choose from {', '.join(SLICES)}"
+        )
+    ep_dims = [d for d in dims if d in EPISODE_SLICES]
+    bug_dims = [d for d in dims if d in BUG_SLICES]
+    bug_level = bool(bug_dims)
+    groups: dict[tuple[str, ...], _Group] = {}
+
+    def group_for(ep: EpisodeResult, values: dict[str, str]) -> _Group:
+        agent = ep.spec.agent
+        ordered = {d: values[d] for d in dims}  # slice keys in the order asked for
+        key = (agent.label, agent.name, agent.version, ep.spec.task.kind, *ordered.values())
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(
+                agent=agent.label,
+                agent_name=agent.name,
+                agent_version=agent.version,
+                task=ep.spec.task.kind,
+                slice=ordered,
+                bug_level=bug_level,
+            )
+        return group
+
+    for ep in episodes:
+        ep_values = dict(zip(ep_dims, _episode_values(ep, ep_dims), strict=True))
+        infra = ep.status is EpisodeStatus.INFRA_ERROR
+        scored = _scored_bugs(ep)
+        if infra:
+            # Computing the validator's output of an infra error would be meaningless; count
+            # the episode where it would have been scored and move on.
+            targets = [ep_values]
+            if bug_level:
+                distinct = dict.fromkeys(_bug_values(ep, b, bug_dims) for b in scored)
+                targets = [ep_values | dict(zip(bug_dims, v, strict=True)) for v in distinct]
+            for target in targets:
+                g = group_for(ep, target)
+                g.infra += 1
+                g.statuses[ep.status.value] += 1
+            continue
+
+        first = _first_validated(ep)
+        found_at = ep.validated_bugs
+        if not bug_level:
+            g = group_for(ep, ep_values)
+            g.tallies.append(_tally(ep, scored, list(found_at), first, found_at, constants))
+            g.statuses[ep.status.value] += 1
+            continue
+
+        # Bug-level: split the episode's scored bugs by their slice values; an episode joins
+        # every slice in which it has at least one scored bug.
+        by_values: dict[tuple[str, ...], list[str]] = {}
+        for b in scored:
+            by_values.setdefault(_bug_values(ep, b, bug_dims), []).append(b)
+        for values, bugs in by_values.items():
+            in_slice = [b for b in found_at if _bug_values(ep, b, bug_dims) == values]
+            g = group_for(ep, ep_values | dict(zip(bug_dims, values, strict=True)))
+            g.tallies.append(_tally(ep, bugs, in_slice, first, found_at, constants))
+            g.statuses[ep.status.value] += 1
+
+    return sorted((_row(g, constants, seed) for g in groups.values()), key=_sort_key)

@@ -1,0 +1,199 @@
+"""The typed records that cross module boundaries and are stored: episode specs and results,
+findings with their verdicts, usage. Stored as JSON with `RECORD_VERSION`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontendx.repro import Finding
+from frontendx.suite import BrowserState
+
+RECORD_VERSION = 1
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+TaskKind = Literal["explore", "reproduce"]
+TASK_KINDS: tuple[str, ...] = ("explore", "reproduce")
+
+
+class Budget(BaseModel):
+    model_config = _FROZEN
+
+    wall_seconds: float = Field(default=120.0, gt=0)
+    steps: int = Field(default=200, gt=0)
+    tokens: int | None = Field(default=None, gt=0)
+    dollars: float | None = Field(default=None, gt=0)
+
+
+class TaskSpec(BaseModel):
+    """What the agent is asked to do. `target_bug` (reproduce) is ground truth: never shown
+    to the agent, which sees only the bug's customer report."""
+
+    model_config = _FROZEN
+
+    kind: TaskKind
+    target_bug: str | None = None
+    budget: Budget = Budget()
+
+
+class AgentSpec(BaseModel):
+    """An agent config, exactly as it ran."""
+
+    model_config = _FROZEN
+
+    name: str
+    version: str
+    config: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """`name`, plus a short config hash when the config is not empty."""
+        if not self.config:
+            return self.name
+        digest = hashlib.sha256(json.dumps(self.config, sort_keys=True).encode()).hexdigest()
+        return f"{self.name}@{digest[:6]}"
+
+
+class EpisodeSpec(BaseModel):
+    """One cell of the matrix: (app, variant, state, agent, task, repeat)."""
+
+    model_config = _FROZEN
+
+    app: str
+    bugs: tuple[str, ...] = Field(description="active bug ids, sorted; empty means clean")
+    state: BrowserState
+    agent: AgentSpec
+    task: TaskSpec
+    repeat: int = Field(ge=0)
+
+    @property
+    def key(self) -> str:
+        """Identity of the cell within a run (stable across resume)."""
+        payload = self.model_dump_json()
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+    @property
+    def variant_label(self) -> str:
+        return "+".join(self.bugs) if self.bugs else "clean"
+
+
+class EpisodeStatus(StrEnum):
+    OK = "ok"
+    AGENT_ERROR = "agent_error"
+    TIMEOUT = "timeout"
+    BUDGET = "budget_exceeded"
+    INFRA_ERROR = "infra_error"
+
+
+class VerdictKind(StrEnum):
+    VALIDATED = "validated"
+    DUPLICATE = "duplicate"
+    NOT_REPRODUCED = "not_reproduced"
+    FLAKY_REPRO = "flaky_repro"
+    ALSO_ON_CLEAN = "also_on_clean"
+    AMBIGUOUS = "ambiguous"
+    INVALID = "invalid"
+
+    @property
+    def is_false_positive(self) -> bool:
+        return self not in (VerdictKind.VALIDATED, VerdictKind.DUPLICATE)
+
+
+class ReplayRecord(BaseModel):
+    """One replay the validator ran, as evidence for a verdict."""
+
+    model_config = _FROZEN
+
+    variant: tuple[str, ...]
+    purpose: Literal["buggy", "clean", "attribution"]
+    outcome: Literal["fails", "holds", "broken"]
+    step_index: int | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+class Verdict(BaseModel):
+    model_config = _FROZEN
+
+    kind: VerdictKind
+    bug_id: str | None = None
+    reason: str = ""
+    replays: list[ReplayRecord] = Field(default_factory=list)
+
+
+class ReportedFinding(BaseModel):
+    """A finding as received: parsed if valid, else the raw payload and the parse error."""
+
+    model_config = _FROZEN
+
+    index: int
+    found_at: float
+    finding: Finding | None = None
+    raw: Any = None
+    error: str | None = None
+    verdict: Verdict | None = None
+
+
+class BugFacts(BaseModel):
+    """What metrics need to know of a bug, so that they read only the store."""
+
+    model_config = _FROZEN
+
+    category: str
+    difficulty: str
+    severity: str
+    manual_minutes: float
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wall_seconds: float = 0.0
+    browser_seconds: float = 0.0
+    steps: int = 0
+    questions: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    model_cost_usd: float = Field(default=0.0, description="metered by the gateway only")
+
+
+class EpisodeResult(BaseModel):
+    """Everything one episode produced. The store keeps exactly this."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_version: int = RECORD_VERSION
+    spec: EpisodeSpec
+    status: EpisodeStatus
+    error: str | None = None
+    findings: list[ReportedFinding] = Field(default_factory=list)
+    manifestable_bugs: list[str] = Field(
+        default_factory=list, description="active bugs that show in this state: recall's base"
+    )
+    bug_facts: dict[str, BugFacts] = Field(
+        default_factory=dict, description="per manifestable bug, copied from the manifest"
+    )
+    usage: Usage = Field(default_factory=Usage)
+    artifacts: dict[str, str] = Field(default_factory=dict)
+    attempts: int = 1
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    fingerprint: str = Field(default="", description="hash of everything the result depends on")
+    suite_version: str = ""
+    frontendx_version: str = ""
+    chromium_version: str = ""
+
+    @property
+    def validated_bugs(self) -> dict[str, float]:
+        """bug id -> found_at of its first validated finding."""
+        found: dict[str, float] = {}
+        for f in self.findings:
+            v = f.verdict
+            if v is not None and v.kind is VerdictKind.VALIDATED and v.bug_id is not None:
+                found.setdefault(v.bug_id, f.found_at)
+        return found

@@ -1,0 +1,158 @@
+"""Metrics rows as a terminal table, JSON and CSV.
+
+Agent names, versions and slice values come from plug-in agents and user run specs: they are
+untrusted text. In the table they are wrapped in `rich.text.Text`, which rich never parses as
+markup, so a name like ``[bold]x[/]`` prints literally instead of styling or crashing the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from rich.table import Table
+from rich.text import Text
+
+from frontendx.metrics import MetricsRow
+
+_MISSING = "—"
+
+
+def _pct(value: float | None) -> str:
+    return _MISSING if value is None else f"{100 * value:.0f}%"
+
+
+def _with_ci(value: float | None, low: float | None, high: float | None, fmt: str = "pct") -> str:
+    def one(x: float | None) -> str:
+        if fmt == "pct":
+            return _pct(x)
+        if fmt == "usd":
+            return _MISSING if x is None else f"${x:,.2f}"
+        if fmt == "s":
+            return _MISSING if x is None else f"{x:,.0f}s"
+        return _MISSING if x is None else f"{x:,.0f}"
+
+    if value is None:
+        return _MISSING
+    if low is None and high is None:
+        return one(value)
+    # An open upper bound (e.g. a TTR median not reached in the upper tail) shows as ∞.
+    hi = "∞" if high is None else one(high)
+    return f"{one(value)} [{one(low)}, {hi}]"
+
+
+def _ttr(row: MetricsRow) -> str:
+    # A None median with pairs to time means fewer than half were found within budget:
+    # say so, rather than the "—" that means there was nothing to measure.
+    if row.ttr_median_s is None and row.n_manifestable and row.n_episodes:
+        return "not reached"
+    return _with_ci(row.ttr_median_s, row.ttr_ci_low, row.ttr_ci_high, "s")
+
+
+def _slice_text(row: MetricsRow) -> str:
+    return ", ".join(f"{k}={v}" for k, v in row.slice.items()) or "all"
+
+
+def render_table(rows: Sequence[MetricsRow], *, title: str | None = "FrontendX metrics") -> Table:
+    """A rich table of the rows: agent, task, slice, n, recall [CI], FP rate [CI], TTR median
+    [CI], cost per validated bug [CI] and human minutes saved [CI]."""
+    versions = sorted({r.constants_version for r in rows})
+    levels = sorted({r.confidence for r in rows})
+    caption = []
+    if levels:
+        caption.append(
+            "[CI] = " + "/".join(f"{100 * c:g}%" for c in levels) + " bootstrap over episodes"
+        )
+    if versions:
+        caption.append("constants " + ", ".join(versions))
+    table = Table(title=title, caption="; ".join(caption) or None)
+    table.add_column("agent")
+    table.add_column("task")
+    table.add_column("slice")
+    table.add_column("n", justify="right")
+    table.add_column("recall [CI]", justify="right")
+    table.add_column("FP rate [CI]", justify="right")
+    table.add_column("TTR median [CI]", justify="right")
+    table.add_column("cost / validated bug [CI]", justify="right")
+    table.add_column("human min saved [CI]", justify="right")
+    for r in rows:
+        n = f"{r.n_episodes}"
+        if r.n_infra_errors:
+            n += f" (+{r.n_infra_errors} infra)"
+        table.add_row(
+            Text(f"{r.agent} {r.agent_version}"),
+            Text(r.task),
+            Text(_slice_text(r)),
+            Text(n),
+            Text(_with_ci(r.recall, r.recall_ci_low, r.recall_ci_high)),
+            Text(_with_ci(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high)),
+            Text(_ttr(r)),
+            Text(
+                _with_ci(
+                    r.cost_per_validated_bug,
+                    r.cost_per_validated_bug_ci_low,
+                    r.cost_per_validated_bug_ci_high,
+                    "usd",
+                )
+            ),
+            Text(
+                _with_ci(
+                    r.human_minutes_saved,
+                    r.human_minutes_saved_ci_low,
+                    r.human_minutes_saved_ci_high,
+                    "num",
+                )
+            ),
+        )
+    return table
+
+
+def to_json(rows: Sequence[MetricsRow], *, meta: Mapping[str, Any]) -> str:
+    """``{"meta": {...}, "rows": [...]}`` with every `MetricsRow` field; None becomes null.
+
+    ``meta`` gets ``constants_versions`` (the distinct versions the rows used) unless it already
+    has that key, so a report always states its constants.
+    """
+    out_meta = dict(meta)
+    out_meta.setdefault("constants_versions", sorted({r.constants_version for r in rows}))
+    payload = {
+        "meta": to_jsonable_python(out_meta),
+        "rows": [r.model_dump(mode="json") for r in rows],
+    }
+    # allow_nan=False: the figures are finite by construction; fail loudly rather than emit
+    # the non-JSON tokens NaN/Infinity that browsers and jq reject.
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _union_keys(dicts: Iterable[Mapping[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(k for d in dicts for k in d))
+
+
+def to_csv(rows: Sequence[MetricsRow]) -> str:
+    """One CSV line per row. The ``slice`` and ``statuses`` dicts are flattened into
+    ``slice_<key>`` and ``status_<key>`` columns (the union over all rows; empty when a row
+    lacks the key); None is an empty cell."""
+    scalar = [name for name in MetricsRow.model_fields if name not in ("slice", "statuses")]
+    slice_keys = _union_keys(r.slice for r in rows)
+    status_keys = sorted(_union_keys(r.statuses for r in rows))
+    # Identity columns first, then the slice that completes the identity, then the figures.
+    ident = [k for k in scalar if k in ("agent", "agent_name", "agent_version", "task")]
+    figures = [k for k in scalar if k not in ident]
+    header = (
+        ident + [f"slice_{k}" for k in slice_keys] + figures + [f"status_{k}" for k in status_keys]
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for r in rows:
+        values = r.model_dump(mode="json")
+        line: list[Any] = [values[k] for k in ident]
+        line += [r.slice.get(k, "") for k in slice_keys]
+        line += [values[k] for k in figures]
+        line += [r.statuses.get(k, 0) for k in status_keys]
+        writer.writerow(["" if v is None else v for v in line])
+    return buf.getvalue()

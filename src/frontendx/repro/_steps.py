@@ -1,0 +1,351 @@
+"""The repro language: a small JSON-serialisable list of browser steps and assertions.
+
+Locators prefer what a user sees (role + accessible name, label, placeholder, text, test id);
+CSS and XPath exist as a last resort. Every step is a pydantic model discriminated by ``action``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from frontendx.errors import ReproError
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Locator(BaseModel):
+    """Where a step acts. Exactly one of role/label/placeholder/text/test_id/css/xpath."""
+
+    model_config = _STRICT
+
+    role: str | None = None
+    name: str | None = Field(default=None, description="accessible name, with `role`")
+    label: str | None = None
+    placeholder: str | None = None
+    text: str | None = None
+    test_id: str | None = None
+    css: str | None = None
+    xpath: str | None = None
+    exact: bool = False
+    nth: int | None = Field(default=None, ge=0, description="pick the nth match (0-based)")
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> Locator:
+        kinds = [k for k in _LOCATOR_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a locator needs exactly one of "
+                f"{', '.join(_LOCATOR_KINDS)} (got {', '.join(kinds) or 'none'})"
+            )
+        if self.name is not None and self.role is None:
+            raise ValueError("`name` is only valid together with `role`")
+        return self
+
+    def describe(self) -> str:
+        kind = next(k for k in _LOCATOR_KINDS if getattr(self, k) is not None)
+        value = getattr(self, kind)
+        text = f"{kind}={value!r}"
+        if self.name is not None:
+            text += f" name={self.name!r}"
+        if self.nth is not None:
+            text += f" nth={self.nth}"
+        return text
+
+
+_LOCATOR_KINDS = ("role", "label", "placeholder", "text", "test_id", "css", "xpath")
+
+
+class _Step(BaseModel):
+    model_config = _STRICT
+
+    @property
+    def is_assertion(self) -> bool:
+        return False
+
+
+class Goto(_Step):
+    """Navigate to a path (or absolute URL on the app's origin)."""
+
+    action: Literal["goto"] = "goto"
+    url: str
+
+
+class Click(_Step):
+    action: Literal["click"] = "click"
+    target: Locator
+
+
+class DblClick(_Step):
+    action: Literal["dblclick"] = "dblclick"
+    target: Locator
+
+
+class Hover(_Step):
+    action: Literal["hover"] = "hover"
+    target: Locator
+
+
+class Fill(_Step):
+    action: Literal["fill"] = "fill"
+    target: Locator
+    value: str
+
+
+class Press(_Step):
+    """Press a key, on a target or on the focused element."""
+
+    action: Literal["press"] = "press"
+    key: str
+    target: Locator | None = None
+
+
+class Select(_Step):
+    action: Literal["select"] = "select"
+    target: Locator
+    values: list[str] = Field(min_length=1)
+
+
+class Check(_Step):
+    action: Literal["check"] = "check"
+    target: Locator
+
+
+class Uncheck(_Step):
+    action: Literal["uncheck"] = "uncheck"
+    target: Locator
+
+
+class Drag(_Step):
+    action: Literal["drag"] = "drag"
+    source: Locator
+    target: Locator
+
+
+class UploadFile(BaseModel):
+    model_config = _STRICT
+
+    name: str
+    content: str = ""
+    mime_type: str = "text/plain"
+
+
+class Upload(_Step):
+    action: Literal["upload"] = "upload"
+    target: Locator
+    files: list[UploadFile] = Field(min_length=1)
+
+
+class WaitFor(_Step):
+    """Wait for a locator to reach a state, or a fixed number of milliseconds."""
+
+    action: Literal["wait_for"] = "wait_for"
+    target: Locator | None = None
+    state: Literal["visible", "hidden", "attached", "detached"] = "visible"
+    ms: int | None = Field(default=None, ge=0, le=30_000)
+
+    @model_validator(mode="after")
+    def _target_or_ms(self) -> WaitFor:
+        if (self.target is None) == (self.ms is None):
+            raise ValueError("wait_for needs exactly one of `target` or `ms`")
+        return self
+
+
+class SetViewport(_Step):
+    action: Literal["set_viewport"] = "set_viewport"
+    width: int = Field(ge=200, le=4000)
+    height: int = Field(ge=200, le=4000)
+
+
+ExpectCondition = Literal[
+    "visible", "hidden", "text", "value", "count", "url", "attribute", "screenshot_region"
+]
+
+
+class Expect(_Step):
+    """Assert something about the page. `text` matches if the element's text contains it
+    (or equals it when `exact`); `url` matches the path+query suffix of the page URL."""
+
+    action: Literal["expect"] = "expect"
+    condition: ExpectCondition
+    target: Locator | None = None
+    text: str | None = None
+    value: str | None = None
+    count: int | None = Field(default=None, ge=0)
+    url: str | None = None
+    attribute: str | None = None
+    attribute_value: str | None = None
+    screenshot_sha256: str | None = None
+    exact: bool = False
+    negate: bool = False
+    timeout_ms: int = Field(default=2000, ge=0, le=30_000)
+
+    @model_validator(mode="after")
+    def _fields_for_condition(self) -> Expect:
+        needs: dict[str, tuple[str, ...]] = {
+            "visible": ("target",),
+            "hidden": ("target",),
+            "text": ("target", "text"),
+            "value": ("target", "value"),
+            "count": ("target", "count"),
+            "url": ("url",),
+            "attribute": ("target", "attribute", "attribute_value"),
+            "screenshot_region": ("target", "screenshot_sha256"),
+        }
+        missing = [f for f in needs[self.condition] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"expect {self.condition!r} needs {', '.join(missing)}")
+        return self
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoConsoleError(_Step):
+    """No console message of type error so far (optionally only those matching `pattern`)."""
+
+    action: Literal["expect_no_console_error"] = "expect_no_console_error"
+    pattern: str | None = None
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoPageError(_Step):
+    """No uncaught exception in the page so far."""
+
+    action: Literal["expect_no_page_error"] = "expect_no_page_error"
+    pattern: str | None = None
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoHttpError(_Step):
+    """No response with status >= `min_status` so far (optionally for URLs containing `url`)."""
+
+    action: Literal["expect_no_http_error"] = "expect_no_http_error"
+    min_status: int = Field(default=500, ge=400, le=599)
+    url: str | None = None
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoA11yViolation(_Step):
+    """axe-core finds no violation of `rule` (an axe rule id) in the page or under `target`."""
+
+    action: Literal["expect_no_a11y_violation"] = "expect_no_a11y_violation"
+    rule: str
+    target: Locator | None = None
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoLayoutOverlap(_Step):
+    """The bounding boxes of `a` and `b` do not intersect (by more than `tolerance_px`)."""
+
+    action: Literal["expect_no_layout_overlap"] = "expect_no_layout_overlap"
+    a: Locator
+    b: Locator
+    tolerance_px: float = Field(default=1.0, ge=0)
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+Step = Annotated[
+    Goto
+    | Click
+    | DblClick
+    | Hover
+    | Fill
+    | Press
+    | Select
+    | Check
+    | Uncheck
+    | Drag
+    | Upload
+    | WaitFor
+    | SetViewport
+    | Expect
+    | ExpectNoConsoleError
+    | ExpectNoPageError
+    | ExpectNoHttpError
+    | ExpectNoA11yViolation
+    | ExpectNoLayoutOverlap,
+    Field(discriminator="action"),
+]
+
+ACTIONS: tuple[str, ...] = (
+    "goto",
+    "click",
+    "dblclick",
+    "hover",
+    "fill",
+    "press",
+    "select",
+    "check",
+    "uncheck",
+    "drag",
+    "upload",
+    "wait_for",
+    "set_viewport",
+    "expect",
+    "expect_no_console_error",
+    "expect_no_page_error",
+    "expect_no_http_error",
+    "expect_no_a11y_violation",
+    "expect_no_layout_overlap",
+)
+
+_STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
+
+
+def parse_step(raw: Any, *, index: int = 0) -> Step:
+    """Validate one step, raising `ReproError` naming the step index and the field."""
+    try:
+        return _STEP_ADAPTER.validate_python(raw)
+    except ValidationError as exc:
+        raise ReproError(_describe(exc, index, raw)) from None
+
+
+def parse_steps(raw: Any) -> list[Step]:
+    """Validate a list of steps; the error names the first bad step and field."""
+    if not isinstance(raw, list):
+        raise ReproError(f"steps must be a list of step objects, got {type(raw).__name__}")
+    steps = [parse_step(item, index=i) for i, item in enumerate(raw)]
+    if not steps:
+        raise ReproError("steps must not be empty: a finding needs at least one assertion")
+    if not any(s.is_assertion for s in steps):
+        raise ReproError(
+            "steps contain no assertion: end the repro with an `expect...` step "
+            "stating the claim that fails on the buggy app"
+        )
+    return steps
+
+
+def _describe(exc: ValidationError, index: int, raw: Any) -> str:
+    action = raw.get("action") if isinstance(raw, dict) else None
+    where = f"step {index}" + (f" ({action})" if isinstance(action, str) else "")
+    problems = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        # drop the discriminator tag pydantic puts first for tagged unions
+        if loc and loc[0] in ACTIONS:
+            loc = loc[1:]
+        field = ".".join(loc) or "action"
+        msg = err["msg"]
+        if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+            field = "action"
+            msg = f"unknown or missing action; expected one of: {', '.join(ACTIONS)}"
+        problems.append(f"field `{field}`: {msg}")
+    return f"{where}: " + "; ".join(problems)

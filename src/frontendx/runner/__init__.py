@@ -1,0 +1,31 @@
+"""Runs: run specs, the episode matrix, executing it, and resuming it."""
+
+from frontendx.runner._episode import InfraError, Worker, fingerprint
+from frontendx.runner._executor import WorkerOptions, execute
+from frontendx.runner._run import RunSummary, artifacts_dir_for, resume_run, start_run
+from frontendx.runner._spec import (
+    AgentEntry,
+    RunSpec,
+    default_spec_from_flags,
+    expand,
+    load_run_spec,
+    parse_run_spec,
+)
+
+__all__ = [
+    "AgentEntry",
+    "InfraError",
+    "RunSpec",
+    "RunSummary",
+    "Worker",
+    "WorkerOptions",
+    "artifacts_dir_for",
+    "default_spec_from_flags",
+    "execute",
+    "expand",
+    "fingerprint",
+    "load_run_spec",
+    "parse_run_spec",
+    "resume_run",
+    "start_run",
+]

@@ -1,0 +1,155 @@
+"""Run specs (YAML or CLI flags) and their expansion into a matrix of episodes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from frontendx.agents import make_agent
+from frontendx.errors import FrontendXError, RunSpecError
+from frontendx.records import TASK_KINDS, AgentSpec, Budget, EpisodeSpec, TaskKind, TaskSpec
+from frontendx.suite import App, builtin_app_names, get_app, get_state
+
+VariantChoice = Literal["auto", "all", "each", "clean"]
+
+
+class AgentEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class RunSpec(BaseModel):
+    """What to run. `variants: auto` means explore on the all-bugs variant and reproduce on
+    one single-bug variant per bug that shows in the state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    apps: list[str] = Field(default_factory=lambda: ["shop"], min_length=1)
+    agents: list[AgentEntry] = Field(min_length=1)
+    tasks: list[TaskKind] = Field(default_factory=lambda: ["explore"], min_length=1)  # type: ignore[arg-type]
+    states: list[str] = Field(default_factory=lambda: ["desktop"], min_length=1)
+    variants: VariantChoice = "auto"
+    repeats: int = Field(default=1, ge=1, le=100)
+    budget: Budget = Budget()
+    replays: int = Field(default=3, ge=1, le=10)
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
+
+    @field_validator("agents", mode="before")
+    @classmethod
+    def _agent_names(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
+    """Validate a run spec and everything it names (apps, agents, states) before anything
+    runs, so bad input never reaches the store."""
+    if not isinstance(raw, dict):
+        raise RunSpecError(f"{source}: must be a mapping of keys to values")
+    try:
+        spec = RunSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            f"  field `{'.'.join(str(p) for p in e['loc']) or '(top)'}`: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise RunSpecError(f"{source}: invalid run spec:\n" + "\n".join(problems)) from None
+    try:
+        for name in spec.apps:
+            get_app(name)
+        for entry in spec.agents:
+            make_agent(entry.name, entry.config)
+        for state in spec.states:
+            get_state(state)
+    except FrontendXError as exc:
+        raise RunSpecError(f"{source}: {exc}") from None
+    for task in spec.tasks:
+        if task not in TASK_KINDS:  # pragma: no cover - Literal already enforces it
+            raise RunSpecError(f"{source}: unknown task {task!r}")
+    return spec
+
+
+def load_run_spec(path: Path) -> RunSpec:
+    if not path.is_file():
+        raise RunSpecError(f"{path}: run spec file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RunSpecError(f"{path}: not valid YAML: {exc}") from None
+    return parse_run_spec(raw, str(path))
+
+
+def expand(spec: RunSpec) -> list[EpisodeSpec]:
+    """The matrix: apps x tasks x states x variants x agents x repeats, in a stable order."""
+    episodes: list[EpisodeSpec] = []
+    agents = []
+    for entry in spec.agents:
+        built = make_agent(entry.name, entry.config)
+        agents.append(AgentSpec(name=built.name, version=built.version, config=built.config))
+    for app_name in spec.apps:
+        app = get_app(app_name)
+        for task in spec.tasks:
+            for state_name in spec.states:
+                state = get_state(state_name)
+                for bugs, target in _variants(app, task, spec.variants, state_name):
+                    for agent in agents:
+                        for repeat in range(spec.repeats):
+                            episodes.append(
+                                EpisodeSpec(
+                                    app=app_name,
+                                    bugs=bugs,
+                                    state=state,
+                                    agent=agent,
+                                    task=TaskSpec(kind=task, target_bug=target, budget=spec.budget),
+                                    repeat=repeat,
+                                )
+                            )
+    return episodes
+
+
+def _variants(
+    app: App, task: TaskKind, choice: VariantChoice, state_name: str
+) -> list[tuple[tuple[str, ...], str | None]]:
+    every = tuple(sorted(app.bugs))
+    state = get_state(state_name)
+    shows = [b for b in every if app.bugs[b].manifests_in(state)]
+    if task == "reproduce":
+        if choice not in ("auto", "each"):
+            raise RunSpecError(
+                f"task reproduce runs one variant per bug; variants {choice!r} "
+                "does not apply (use `auto` or `each`)"
+            )
+        return [((b,), b) for b in shows]
+    if choice in ("auto", "all"):
+        return [(every, None)]
+    if choice == "each":
+        return [((b,), None) for b in shows]
+    return [((), None)]
+
+
+def default_spec_from_flags(**flags: Any) -> dict[str, Any]:
+    """A raw run spec from CLI flags (None means: keep the default)."""
+    raw: dict[str, Any] = {}
+    for key in ("apps", "agents", "tasks", "states"):
+        if flags.get(key):
+            raw[key] = [v.strip() for v in flags[key].split(",") if v.strip()]
+    for key in ("variants", "repeats", "replays", "workers", "retries"):
+        if flags.get(key) is not None:
+            raw[key] = flags[key]
+    budget = {
+        k: flags[f]
+        for k, f in (("wall_seconds", "wall_seconds"), ("steps", "steps"))
+        if flags.get(f) is not None
+    }
+    if budget:
+        raw["budget"] = budget
+    raw.setdefault("apps", builtin_app_names()[:1] or ["shop"])
+    return raw

@@ -1,0 +1,46 @@
+"""The suite: apps under test, their seeded bugs, browser states, and app hosting."""
+
+from frontendx.suite._manifest import (
+    App,
+    AppManifest,
+    Backend,
+    Bug,
+    BugSwitches,
+    Category,
+    Difficulty,
+    Severity,
+    load_app,
+)
+from frontendx.suite._registry import builtin_app_names, get_app, load_apps, suite_version
+from frontendx.suite._server import AppServer
+from frontendx.suite._states import (
+    BUILTIN_STATES,
+    DEFAULT_STATE,
+    BrowserState,
+    ManifestsWhen,
+    Viewport,
+    get_state,
+)
+
+__all__ = [
+    "BUILTIN_STATES",
+    "DEFAULT_STATE",
+    "App",
+    "AppManifest",
+    "AppServer",
+    "Backend",
+    "BrowserState",
+    "Bug",
+    "BugSwitches",
+    "Category",
+    "Difficulty",
+    "ManifestsWhen",
+    "Severity",
+    "Viewport",
+    "builtin_app_names",
+    "get_app",
+    "get_state",
+    "load_app",
+    "load_apps",
+    "suite_version",
+]

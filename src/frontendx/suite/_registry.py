@@ -1,0 +1,43 @@
+"""The built-in apps, found by folder under `frontendx/apps`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from frontendx.errors import ConfigError
+from frontendx.suite._manifest import App, load_app
+
+_APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
+
+
+def builtin_app_names() -> list[str]:
+    return sorted(p.parent.name for p in _APPS_DIR.glob("*/app.yaml"))
+
+
+@cache
+def get_app(name: str) -> App:
+    """A built-in app by name, or an app folder/manifest by path."""
+    path = Path(name)
+    if ("/" in name or name.endswith(".yaml")) and path.exists():
+        return load_app(path)
+    if name not in builtin_app_names():
+        raise ConfigError(
+            f"unknown app {name!r}; built-in apps: {', '.join(builtin_app_names()) or 'none'} "
+            "(or give the path of a folder holding an app.yaml)"
+        )
+    return load_app(_APPS_DIR / name)
+
+
+def load_apps(names: Iterable[str] | None = None) -> list[App]:
+    return [get_app(n) for n in (names or builtin_app_names())]
+
+
+def suite_version(apps: Iterable[App]) -> str:
+    """A content hash over the apps, their bugs and specs."""
+    digest = hashlib.sha256()
+    for app in sorted(apps, key=lambda a: a.name):
+        digest.update(app.name.encode() + b"\0" + app.content_hash().encode())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,277 @@
+"""Hosting an app under test: one process, two loopback ports.
+
+The *app port* serves the frontend build of the current variant and passes `/api/...` to the
+app's backend. The *control port* (a different origin, so the sandboxed browser cannot reach it)
+switches the variant and resets state. Bug switches live only in this process's memory.
+
+Run as ``python -m frontendx.suite._server APP_DIR``; it prints one JSON line with both ports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import mimetypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from frontendx.errors import AppError, ManifestError
+from frontendx.suite._manifest import App, load_app
+
+_NO_STORE = [(b"cache-control", b"no-store")]
+
+
+class _Switches:
+    """The set of active backend bugs; checked by the backend per request."""
+
+    def __init__(self) -> None:
+        self.active: frozenset[str] = frozenset()
+
+    def __contains__(self, bug_id: object) -> bool:
+        return bug_id in self.active
+
+
+class _Host:
+    """The ASGI apps for both ports, sharing one backend and the current variant."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.switches = _Switches()
+        self.backend = app.create_backend(self.switches)
+        self.build = app.build_dir(())
+        self.active: frozenset[str] = frozenset()
+
+    def set_variant(self, bugs: Iterable[str]) -> None:
+        wanted = frozenset(bugs)
+        unknown = sorted(wanted - self.app.bugs.keys())
+        if unknown:
+            raise ManifestError(f"app {self.app.name!r} has no bugs named {unknown}")
+        self.build = self.app.build_dir(wanted)
+        self.switches.active = wanted
+        self.active = wanted
+        self.backend.reset()
+
+    async def serve_app(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path.startswith("/api/") or path == "/api":
+            await self.backend(scope, receive, send)
+            return
+        await self._static(path, send)
+
+    async def _static(self, path: str, send: Any) -> None:
+        root = self.build
+        rel = path.lstrip("/") or "index.html"
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            if "." in rel.rsplit("/", 1)[-1]:
+                await _respond(send, 404, b"not found", "text/plain")
+                return
+            target = root / "index.html"  # SPA fallback: the router handles the path
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype == "application/javascript":
+            ctype += "; charset=utf-8"
+        await _respond(send, 200, target.read_bytes(), ctype)
+
+    async def serve_control(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        path, method = scope["path"], scope["method"]
+        try:
+            if path == "/health":
+                payload: dict[str, Any] = {"ok": True, "bugs": sorted(self.active)}
+            elif path == "/reset" and method == "POST":
+                started = time.perf_counter()
+                self.backend.reset()
+                payload = {"ok": True, "seconds": time.perf_counter() - started}
+            elif path == "/variant" and method == "POST":
+                self.set_variant(json.loads(body or b"{}").get("bugs", []))
+                payload = {"ok": True, "bugs": sorted(self.active)}
+            else:
+                await _respond(
+                    send, 404, b'{"error":"no such control endpoint"}', "application/json"
+                )
+                return
+        except Exception as exc:
+            await _respond(send, 409, json.dumps({"error": str(exc)}).encode(), "application/json")
+            return
+        await _respond(send, 200, json.dumps(payload).encode(), "application/json")
+
+
+async def _lifespan(receive: Any, send: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _respond(send: Any, status: int, body: bytes, ctype: str) -> None:
+    headers = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + _NO_STORE})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _bind() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+async def _serve(app_dir: Path) -> None:
+    import uvicorn
+
+    host = _Host(load_app(app_dir))
+    app_sock, ctl_sock = _bind(), _bind()
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(
+                host.serve_app,
+                log_level="warning",
+                access_log=False,
+                interface="asgi3",
+                lifespan="off",
+            )
+        ),
+        uvicorn.Server(
+            uvicorn.Config(
+                host.serve_control,
+                log_level="warning",
+                access_log=False,
+                interface="asgi3",
+                lifespan="off",
+            )
+        ),
+    ]
+    for server in servers:
+        # the parent owns signals; see the loop below
+        server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
+    tasks = [
+        asyncio.create_task(servers[0].serve(sockets=[app_sock])),
+        asyncio.create_task(servers[1].serve(sockets=[ctl_sock])),
+    ]
+    while not all(s.started for s in servers):
+        await asyncio.sleep(0.01)
+    ports = {"app_port": app_sock.getsockname()[1], "control_port": ctl_sock.getsockname()[1]}
+    print(json.dumps(ports), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    # exit when the parent goes away, so no orphan servers survive a killed run
+    parent = os.getppid()
+    while not stop.is_set() and os.getppid() == parent:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+    for server in servers:
+        server.should_exit = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class AppServer:
+    """Parent-side handle on a hosted app: start, switch variant, reset, stop."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._proc: subprocess.Popen[str] | None = None
+        self._log: IO[str] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self.url = ""
+        self._control = ""
+        self.active: frozenset[str] | None = None
+
+    async def start(self, timeout: float = 20.0) -> None:
+        cmd = [sys.executable, "-m", "frontendx.suite._server", str(self.app.root)]
+        # stderr goes to a file, not a pipe nobody drains, so a chatty app cannot block
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the app
+        self._proc = proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), timeout)
+        if not line:
+            self._log.seek(0)
+            err = self._log.read()
+            raise AppError(f"app {self.app.name!r} failed to start:\n{err[-2000:]}")
+        ports = json.loads(line)
+        self.url = f"http://127.0.0.1:{ports['app_port']}"
+        self._control = f"http://127.0.0.1:{ports['control_port']}"
+        self._client = httpx.AsyncClient(base_url=self._control, timeout=10.0)
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    async def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if self._client is None or not self.running:
+            raise AppError(f"app {self.app.name!r} is not running")
+        try:
+            response = await self._client.post(path, json=payload)
+        except httpx.HTTPError as exc:
+            raise AppError(f"app {self.app.name!r}: control call {path} failed: {exc}") from exc
+        data: dict[str, Any] = response.json()
+        if response.status_code != 200:
+            raise AppError(f"app {self.app.name!r}: {path}: {data.get('error')}")
+        return data
+
+    async def set_variant(self, bugs: Iterable[str]) -> None:
+        """Switch to a variant (and reset state)."""
+        wanted = frozenset(bugs)
+        await self._post("/variant", {"bugs": sorted(wanted)})
+        self.active = wanted
+
+    async def reset(self) -> None:
+        await self._post("/reset", {})
+
+    async def stop(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                await asyncio.to_thread(self._proc.wait, 5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        if self._proc is not None and self._proc.stdout is not None:
+            self._proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
+        self._proc, self._log = None, None
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve(Path(sys.argv[1])))

@@ -1,0 +1,317 @@
+"""Replaying steps in a page: actions run, assertions are checked, the outcome is typed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator as PwLocator
+from playwright.async_api import Page
+from playwright.async_api import expect as pw_expect
+from pydantic import BaseModel, ConfigDict
+
+from frontendx.browser import PageEvents, origin_of
+from frontendx.repro import _steps as s
+
+ACTION_TIMEOUT_MS = 5000
+_AXE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
+
+
+class Outcome(StrEnum):
+    FAILS = "fails"  # an assertion failed: the claim is observed
+    HOLDS = "holds"  # every step ran and every assertion held
+    BROKEN = "broken"  # an action could not be performed: the steps do not replay here
+
+
+class ReplayResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    step_index: int | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+class _AssertionFailed(Exception):
+    pass
+
+
+class _Broken(Exception):
+    pass
+
+
+def resolve(page: Page, loc: s.Locator) -> PwLocator:
+    """The Playwright locator for a repro locator; the first match unless `nth` is given."""
+    if loc.role is not None:
+        found = page.get_by_role(loc.role, name=loc.name, exact=loc.exact)  # type: ignore[arg-type]
+    elif loc.label is not None:
+        found = page.get_by_label(loc.label, exact=loc.exact)
+    elif loc.placeholder is not None:
+        found = page.get_by_placeholder(loc.placeholder, exact=loc.exact)
+    elif loc.text is not None:
+        found = page.get_by_text(loc.text, exact=loc.exact)
+    elif loc.test_id is not None:
+        found = page.get_by_test_id(loc.test_id)
+    elif loc.css is not None:
+        found = page.locator(loc.css)
+    else:
+        found = page.locator(f"xpath={loc.xpath}")
+    return found.nth(loc.nth) if loc.nth is not None else found.first
+
+
+@cache
+def _axe_source() -> str:
+    return _AXE.read_text(encoding="utf-8")
+
+
+def path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class Replayer:
+    """Runs steps against one page whose events are captured in `events`."""
+
+    def __init__(self, page: Page, events: PageEvents, base_url: str) -> None:
+        self.page = page
+        self.events = events
+        self.base_url = base_url.rstrip("/")
+        self.origin = origin_of(base_url)
+
+    async def run(self, steps: list[s.Step]) -> ReplayResult:
+        started = time.perf_counter()
+        for index, step in enumerate(steps):
+            try:
+                await self.step(step)
+            except _AssertionFailed as exc:
+                return ReplayResult(
+                    outcome=Outcome.FAILS,
+                    step_index=index,
+                    message=f"step {index} ({step.action}): {exc}",
+                    seconds=time.perf_counter() - started,
+                )
+            except (_Broken, PlaywrightError) as exc:
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                return ReplayResult(
+                    outcome=Outcome.BROKEN,
+                    step_index=index,
+                    message=f"step {index} ({step.action}): {first_line}",
+                    seconds=time.perf_counter() - started,
+                )
+        return ReplayResult(outcome=Outcome.HOLDS, seconds=time.perf_counter() - started)
+
+    async def step(self, step: s.Step) -> None:
+        """Perform one step; raises _AssertionFailed or _Broken (or a Playwright error)."""
+        page, t = self.page, ACTION_TIMEOUT_MS
+        match step:
+            case s.Goto(url=url):
+                target = url if "://" in url else self.base_url + "/" + url.lstrip("/")
+                if origin_of(target) != self.origin:
+                    raise _Broken(f"goto {url!r} leaves the app's origin {self.origin}")
+                await page.goto(target, wait_until="load", timeout=t * 2)
+            case s.Click(target=loc):
+                await resolve(page, loc).click(timeout=t)
+            case s.DblClick(target=loc):
+                await resolve(page, loc).dblclick(timeout=t)
+            case s.Hover(target=loc):
+                await resolve(page, loc).hover(timeout=t)
+            case s.Fill(target=loc, value=value):
+                await resolve(page, loc).fill(value, timeout=t)
+            case s.Press(key=key, target=loc):
+                if loc is None:
+                    await page.keyboard.press(key)
+                else:
+                    await resolve(page, loc).press(key, timeout=t)
+            case s.Select(target=loc, values=values):
+                await resolve(page, loc).select_option(values, timeout=t)
+            case s.Check(target=loc):
+                await resolve(page, loc).check(timeout=t)
+            case s.Uncheck(target=loc):
+                await resolve(page, loc).uncheck(timeout=t)
+            case s.Drag(source=src, target=dst):
+                await resolve(page, src).drag_to(resolve(page, dst), timeout=t)
+            case s.Upload(target=loc, files=files):
+                payloads: Any = [
+                    {"name": f.name, "mimeType": f.mime_type, "buffer": f.content.encode()}
+                    for f in files
+                ]
+                await resolve(page, loc).set_input_files(payloads, timeout=t)
+            case s.WaitFor(target=loc, state=state, ms=ms):
+                if loc is not None:
+                    await resolve(page, loc).wait_for(state=state, timeout=t)
+                else:
+                    await page.wait_for_timeout(ms or 0)
+            case s.SetViewport(width=w, height=h):
+                await page.set_viewport_size({"width": w, "height": h})
+            case s.Expect():
+                await self._expect(step)
+            case s.ExpectNoConsoleError(pattern=pattern):
+                await self.events.settle()
+                self._none_match("console error", self.events.console_errors, pattern)
+            case s.ExpectNoPageError(pattern=pattern):
+                await self.events.settle()
+                self._none_match("uncaught page error", self.events.page_errors, pattern)
+            case s.ExpectNoHttpError(min_status=min_status, url=url_part):
+                await self.events.settle()
+                bad = [
+                    f"HTTP {e.status} {path_and_query(e.url)}"
+                    for e in self.events.http_errors
+                    if e.status >= min_status and (url_part is None or url_part in e.url)
+                ]
+                if bad:
+                    raise _AssertionFailed(
+                        f"saw {bad[0]}" + (f" (+{len(bad) - 1})" if bad[1:] else "")
+                    )
+            case s.ExpectNoA11yViolation(rule=rule, target=loc):
+                await self._axe(rule, loc)
+            case s.ExpectNoLayoutOverlap(a=a, b=b, tolerance_px=tol):
+                await self._overlap(a, b, tol)
+            case _:  # pragma: no cover - the schema admits nothing else
+                raise _Broken(f"unsupported step {step!r}")
+
+    @staticmethod
+    def _none_match(kind: str, seen: list[str], pattern: str | None) -> None:
+        hits = [m for m in seen if pattern is None or re.search(pattern, m)]
+        if hits:
+            raise _AssertionFailed(f"saw {kind}: {hits[0][:300]}")
+
+    async def _expect(self, e: s.Expect) -> None:
+        timeout = e.timeout_ms
+        if e.condition == "url":
+            await self._expect_url(e)
+            return
+        assert e.target is not None  # guaranteed by the schema
+        loc = resolve(self.page, e.target)
+        if e.condition == "screenshot_region":
+            await self._expect_screenshot(loc, e)
+            return
+        base = pw_expect(loc)
+        neg = e.negate
+        try:
+            match e.condition:
+                case "visible":
+                    if neg:
+                        await base.not_to_be_visible(timeout=timeout)
+                    else:
+                        await base.to_be_visible(timeout=timeout)
+                case "hidden":
+                    if neg:
+                        await base.to_be_visible(timeout=timeout)
+                    else:
+                        await base.to_be_hidden(timeout=timeout)
+                case "text" if e.exact:
+                    assert e.text is not None
+                    if neg:
+                        await base.not_to_have_text(e.text, timeout=timeout)
+                    else:
+                        await base.to_have_text(e.text, timeout=timeout)
+                case "text":
+                    assert e.text is not None
+                    if neg:
+                        await base.not_to_contain_text(e.text, timeout=timeout)
+                    else:
+                        await base.to_contain_text(e.text, timeout=timeout)
+                case "value":
+                    assert e.value is not None
+                    if neg:
+                        await base.not_to_have_value(e.value, timeout=timeout)
+                    else:
+                        await base.to_have_value(e.value, timeout=timeout)
+                case "count":
+                    assert e.count is not None
+                    if neg:
+                        await base.not_to_have_count(e.count, timeout=timeout)
+                    else:
+                        await base.to_have_count(e.count, timeout=timeout)
+                case "attribute":
+                    assert e.attribute is not None and e.attribute_value is not None
+                    if neg:
+                        await base.not_to_have_attribute(
+                            e.attribute, e.attribute_value, timeout=timeout
+                        )
+                    else:
+                        await base.to_have_attribute(
+                            e.attribute, e.attribute_value, timeout=timeout
+                        )
+        except AssertionError as exc:
+            raise _AssertionFailed(_first_line(exc)) from None
+
+    async def _expect_url(self, e: s.Expect) -> None:
+        assert e.url is not None
+        deadline = time.monotonic() + e.timeout_ms / 1000
+        while True:
+            current = path_and_query(self.page.url)
+            matched = current == e.url if e.exact else e.url in current
+            if matched != e.negate:
+                return
+            if time.monotonic() >= deadline:
+                verb = "not " if e.negate else ""
+                raise _AssertionFailed(f"expected URL {verb}matching {e.url!r}, got {current!r}")
+            await self.page.wait_for_timeout(50)
+
+    async def _expect_screenshot(self, loc: PwLocator, e: s.Expect) -> None:
+        shot = await loc.screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+        digest = hashlib.sha256(shot).hexdigest()
+        if (digest == e.screenshot_sha256) == e.negate:
+            raise _AssertionFailed(f"region screenshot sha256 is {digest}")
+
+    async def _axe(self, rule: str, loc: s.Locator | None) -> None:
+        await self.events.settle()
+        page = self.page
+        if not await page.evaluate("() => typeof window.axe === 'object'"):
+            await page.add_script_tag(content=_axe_source())
+        selector = None
+        if loc is not None:
+            handle = await resolve(page, loc).element_handle(timeout=ACTION_TIMEOUT_MS)
+            selector = handle
+        try:
+            result = await page.evaluate(
+                """async ([rule, el]) => {
+                    if (!axe.getRules().some(r => r.ruleId === rule))
+                        return {unknown: true};
+                    const only = {runOnly: {type: 'rule', values: [rule]}};
+                    const r = await axe.run(el || document, only);
+                    return {violations: r.violations.map(v => ({
+                        help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))};
+                }""",
+                [rule, selector],
+            )
+        finally:
+            if selector is not None:
+                await selector.dispose()
+        if result.get("unknown"):
+            raise _Broken(f"axe-core has no rule {rule!r}")
+        violations = result["violations"]
+        if violations:
+            v = violations[0]
+            raise _AssertionFailed(f"axe {rule}: {v['help']} at {', '.join(v['nodes'][:3])}")
+
+    async def _overlap(self, a: s.Locator, b: s.Locator, tolerance: float) -> None:
+        boxes = []
+        for loc in (a, b):
+            found = resolve(self.page, loc)
+            await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+            box = await found.bounding_box()
+            if box is None:
+                raise _Broken(f"{loc.describe()} has no layout box")
+            boxes.append(box)
+        (ba, bb) = boxes
+        dx = min(ba["x"] + ba["width"], bb["x"] + bb["width"]) - max(ba["x"], bb["x"])
+        dy = min(ba["y"] + ba["height"], bb["y"] + bb["height"]) - max(ba["y"], bb["y"])
+        if dx > tolerance and dy > tolerance:
+            raise _AssertionFailed(
+                f"{a.describe()} and {b.describe()} overlap by {dx:.0f}x{dy:.0f} px"
+            )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("Call log")]
+    return " ".join(lines[:3])[:500] if lines else type(exc).__name__

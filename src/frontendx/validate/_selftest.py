@@ -1,0 +1,102 @@
+"""The validator's self-test: every ground-truth repro fails on its buggy variant k/k, holds on
+the clean app k/k, and holds on the buggy variant in a state where the bug should not show."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from playwright.async_api import async_playwright
+
+from frontendx.browser import launch_chromium
+from frontendx.suite import App, AppServer, BrowserState, Bug
+from frontendx.suite._states import BUILTIN_STATES, DEFAULT_STATE
+from frontendx.validate._replay import Outcome
+from frontendx.validate._validator import Validator
+
+
+@dataclass
+class BugCheck:
+    app: str
+    bug: str
+    state: str
+    buggy_fails: int = 0
+    clean_holds: int = 0
+    replays: int = 0
+    off_state: str | None = None
+    off_state_holds: bool | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _states_for(bug: Bug) -> tuple[BrowserState, BrowserState | None]:
+    showing = bug.manifesting_states()
+    on = next((s for s in showing if s.name == DEFAULT_STATE), showing[0] if showing else None)
+    if on is None:
+        raise ValueError(f"bug {bug.id!r} manifests in no built-in browser state")
+    off = next((s for s in BUILTIN_STATES.values() if not bug.manifests_in(s)), None)
+    return on, off
+
+
+async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
+    on, off = _states_for(bug)
+    check = BugCheck(app.name, bug.id, on.name, replays=k)
+    buggy = [validator.replay(bug.repro, (bug.id,), on) for _ in range(k)]
+    clean = [validator.replay(bug.repro, (), on) for _ in range(k)]
+    elsewhere = [validator.replay(bug.repro, (bug.id,), off)] if off is not None else []
+    results = await asyncio.gather(*buggy, *clean, *elsewhere)
+    for result in results[:k]:
+        if result.outcome is Outcome.FAILS:
+            check.buggy_fails += 1
+        else:
+            check.problems.append(f"buggy replay {result.outcome.value}: {result.message}")
+    for result in results[k : 2 * k]:
+        if result.outcome is Outcome.HOLDS:
+            check.clean_holds += 1
+        else:
+            check.problems.append(f"clean replay {result.outcome.value}: {result.message}")
+    if off is not None:
+        result = results[-1]
+        check.off_state = off.name
+        check.off_state_holds = result.outcome is Outcome.HOLDS
+        if not check.off_state_holds:
+            check.problems.append(
+                f"shows in state {off.name!r}, where the manifest says it should not "
+                f"({result.outcome.value}: {result.message})"
+            )
+    return check
+
+
+async def self_test(
+    apps: Sequence[App],
+    *,
+    replays: int = 3,
+    lanes: int = 2,
+    chromium: str | None = None,
+    on_check: Callable[[BugCheck], None] | None = None,
+) -> list[BugCheck]:
+    """Check every bug of `apps`; each check's replays run `lanes` at a time, one app server
+    per lane."""
+    checks: list[BugCheck] = []
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw, chromium)
+        try:
+            for app in apps:
+                servers = [AppServer(app) for _ in range(max(1, lanes))]
+                try:
+                    await asyncio.gather(*(s.start() for s in servers))
+                    validator = Validator(browser, servers)
+                    for bug in app.bugs.values():
+                        check = await _check(validator, app, bug, replays)
+                        checks.append(check)
+                        if on_check is not None:
+                            on_check(check)
+                finally:
+                    await asyncio.gather(*(s.stop() for s in servers))
+        finally:
+            await browser.close()
+    return sorted(checks, key=lambda c: (c.app, c.bug))

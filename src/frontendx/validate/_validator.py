@@ -1,0 +1,170 @@
+"""Validation by differential replay: no LLM judge, only the app and the finding's own claim."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+
+from playwright.async_api import Browser
+
+from frontendx.browser import Sandbox
+from frontendx.records import ReplayRecord, ReportedFinding, Verdict, VerdictKind
+from frontendx.repro import Step
+from frontendx.suite import App, AppServer, BrowserState
+from frontendx.validate._replay import Outcome, Replayer, ReplayResult
+
+DEFAULT_REPLAYS = 3
+
+
+class Validator:
+    """Judges findings by replaying them in fresh sandboxed contexts.
+
+    1. k replays on the buggy variant: the claim must fail every time.
+    2. one replay on the clean variant: the claim must hold.
+    3. with several bugs active, one replay per candidate bug switched off: exactly one
+       removal must make the claim hold.
+
+    Replays that do not depend on each other run concurrently, one per app server in
+    `servers` (a failing claim spends most of its time waiting for its assertion's timeout).
+    """
+
+    def __init__(
+        self, browser: Browser, servers: Sequence[AppServer], *, replays: int = DEFAULT_REPLAYS
+    ) -> None:
+        if not servers:
+            raise ValueError("a validator needs at least one app server")
+        self.browser = browser
+        self.app: App = servers[0].app
+        self.replays = replays
+        self._free: asyncio.Queue[AppServer] = asyncio.Queue()
+        for server in servers:
+            self._free.put_nowait(server)
+
+    @asynccontextmanager
+    async def _lane(self) -> AsyncIterator[AppServer]:
+        server = await self._free.get()
+        try:
+            yield server
+        finally:
+            self._free.put_nowait(server)
+
+    async def replay(
+        self, steps: Sequence[Step], variant: Iterable[str], state: BrowserState
+    ) -> ReplayResult:
+        """One replay in a fresh context on a freshly reset app in `variant`."""
+        wanted = frozenset(variant)
+        async with self._lane() as server:
+            if server.active == wanted:
+                await server.reset()
+            else:
+                await server.set_variant(wanted)
+            async with Sandbox(self.browser, self.app, server.url, state, instrument=True) as box:
+                return await Replayer(box.page, box.events, server.url).run(list(steps))
+
+    async def judge(
+        self,
+        reported: ReportedFinding,
+        active: Iterable[str],
+        state: BrowserState,
+        already_validated: set[str],
+    ) -> Verdict:
+        if reported.finding is None:
+            return Verdict(kind=VerdictKind.INVALID, reason=reported.error or "malformed finding")
+        steps = reported.finding.steps
+        buggy = tuple(sorted(active))
+        evidence: list[ReplayRecord] = []
+
+        async def run(variant: tuple[str, ...], purpose: str) -> ReplayResult:
+            result = await self.replay(steps, variant, state)
+            evidence.append(_record(variant, purpose, result))
+            return result
+
+        results = await asyncio.gather(*(run(buggy, "buggy") for _ in range(self.replays)))
+        fails = sum(r.outcome is Outcome.FAILS for r in results)
+        if all(r.outcome is Outcome.BROKEN for r in results):
+            return Verdict(
+                kind=VerdictKind.INVALID,
+                reason=f"steps do not replay: {results[0].message}",
+                replays=evidence,
+            )
+        if fails == 0:
+            return Verdict(
+                kind=VerdictKind.NOT_REPRODUCED,
+                reason=f"the claim held in all {self.replays} replays on the buggy variant",
+                replays=evidence,
+            )
+        if fails < self.replays:
+            return Verdict(
+                kind=VerdictKind.FLAKY_REPRO,
+                reason=f"the claim failed in {fails} of {self.replays} replays",
+                replays=evidence,
+            )
+
+        clean = await run((), "clean")
+        if clean.outcome is Outcome.FAILS:
+            return Verdict(
+                kind=VerdictKind.ALSO_ON_CLEAN,
+                reason=f"the claim also fails on the clean app: {clean.message}",
+                replays=evidence,
+            )
+        if clean.outcome is Outcome.BROKEN:
+            return Verdict(
+                kind=VerdictKind.AMBIGUOUS,
+                reason=f"the steps do not run on the clean app: {clean.message}",
+                replays=evidence,
+            )
+
+        candidates = [b for b in buggy if self.app.bugs[b].manifests_in(state)] or list(buggy)
+        if len(buggy) == 1:
+            culprits = list(buggy)
+        else:
+            outcomes = await asyncio.gather(
+                *(run(tuple(b for b in buggy if b != bug), "attribution") for bug in candidates)
+            )
+            culprits = [
+                b for b, r in zip(candidates, outcomes, strict=True) if r.outcome is Outcome.HOLDS
+            ]
+        if len(culprits) != 1:
+            why = "no single bug" if not culprits else f"several bugs ({', '.join(culprits)})"
+            return Verdict(
+                kind=VerdictKind.AMBIGUOUS,
+                reason=f"switching off {why} makes the claim hold",
+                replays=evidence,
+            )
+        bug = culprits[0]
+        if bug in already_validated:
+            return Verdict(
+                kind=VerdictKind.DUPLICATE,
+                bug_id=bug,
+                reason="this bug was already validated earlier in the episode",
+                replays=evidence,
+            )
+        return Verdict(kind=VerdictKind.VALIDATED, bug_id=bug, replays=evidence)
+
+    async def judge_all(
+        self, findings: Sequence[ReportedFinding], active: Iterable[str], state: BrowserState
+    ) -> list[ReportedFinding]:
+        """Verdicts for an episode's findings, in the order they were reported."""
+        active = tuple(active)
+        validated: set[str] = set()
+        judged = []
+        for reported in findings:
+            verdict = await self.judge(reported, active, state, validated)
+            if verdict.kind is VerdictKind.VALIDATED and verdict.bug_id:
+                validated.add(verdict.bug_id)
+            judged.append(reported.model_copy(update={"verdict": verdict}))
+        return judged
+
+
+def _record(variant: tuple[str, ...], purpose: str, result: ReplayResult) -> ReplayRecord:
+    return ReplayRecord.model_validate(
+        {
+            "variant": variant,
+            "purpose": purpose,
+            "outcome": result.outcome.value,
+            "step_index": result.step_index,
+            "message": result.message,
+            "seconds": round(result.seconds, 3),
+        }
+    )

@@ -1,0 +1,57 @@
+"""Shared fixtures: one real Chromium per test session, and the `mini` fixture app."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from frontendx.browser import launch_chromium
+from frontendx.suite import App, AppServer, load_app
+
+TESTS = Path(__file__).resolve().parent
+MINI = TESTS / "apps" / "mini"
+
+
+@pytest.fixture(scope="session")
+def mini_app() -> App:
+    return load_app(MINI)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        chromium = await launch_chromium(pw)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture(scope="session")
+async def mini_servers(mini_app: App) -> AsyncIterator[list[AppServer]]:
+    servers = [AppServer(mini_app) for _ in range(3)]
+    for server in servers:
+        await server.start()
+    yield servers
+    for server in servers:
+        await server.stop()
+
+
+def frontendx_cli(
+    *args: str, check: bool = False, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `frontendx` command, as a user would."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "frontendx.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"frontendx {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+    return proc

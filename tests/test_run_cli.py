@@ -1,0 +1,218 @@
+"""`frontendx run / resume / report` end to end, as a user runs them, on the `mini` app."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import MINI, frontendx_cli
+
+APP = str(MINI)
+
+
+def rows_by_agent(db: Path, task: str = "explore") -> dict[str, dict[str, Any]]:
+    proc = frontendx_cli("report", "--db", str(db), "--format", "json", check=True)
+    rows = json.loads(proc.stdout)["rows"]
+    return {r["agent_name"]: r for r in rows if r["task"] == task}
+
+
+def stored_keys(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT key FROM episodes")]
+
+
+def test_oracle_scores_perfectly_and_null_scores_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    frontendx_cli(
+        "run",
+        "--apps",
+        APP,
+        "--agents",
+        "oracle,null",
+        "--tasks",
+        "explore,reproduce",
+        "--repeats",
+        "1",
+        "--db",
+        str(db),
+        check=True,
+    )
+    for task in ("explore", "reproduce"):
+        rows = rows_by_agent(db, task)
+        oracle, null = rows["oracle"], rows["null"]
+        assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), oracle
+        assert (null["recall"], null["fp_rate"]) == (0.0, 1.0), null
+        for key in (
+            "ttr_median_s",
+            "cost_per_validated_bug",
+            "human_minutes_saved",
+            "n_episodes",
+            "recall_ci_low",
+            "recall_ci_high",
+        ):
+            assert key in oracle
+    explore = rows_by_agent(db)
+    # desktop: three of the four bugs show (one is phone-only), found within the budget
+    assert explore["oracle"]["n_validated"] == 3
+    assert explore["oracle"]["ttr_median_s"] is not None
+    assert explore["oracle"]["ttr_median_s"] < 5
+
+
+def test_resume_after_sigkill_neither_loses_nor_duplicates(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    args = [
+        "run",
+        "--apps",
+        APP,
+        "--agents",
+        "oracle,null",
+        "--tasks",
+        "reproduce",
+        "--repeats",
+        "2",
+        "--workers",
+        "1",
+        "--db",
+        str(db),
+    ]
+    expected = 2 * 3 * 2  # agents x bugs showing on desktop x repeats
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "frontendx.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if db.exists() and 2 <= len(stored_keys(db)) < expected:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: CLI, pool workers, app servers
+    proc.wait()
+    before = len(stored_keys(db))
+    assert 2 <= before < expected
+    frontendx_cli("resume", "--db", str(db), check=True)
+    keys = stored_keys(db)
+    assert len(keys) == expected
+    assert len(set(keys)) == expected
+
+
+def test_crashing_agent_and_malformed_finding_do_not_stop_the_run(tmp_path: Path) -> None:
+    spec = {
+        "apps": [APP],
+        "tasks": ["explore"],
+        "workers": 1,
+        "agents": [
+            {
+                "name": "scripted",
+                "config": {
+                    "crash": True,
+                    "findings": [
+                        {"title": "bad steps", "steps": [{"action": "click"}]},
+                    ],
+                },
+            },
+            {"name": "oracle"},
+        ],
+    }
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    db = tmp_path / "runs.db"
+    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    with sqlite3.connect(db) as conn:
+        results = [json.loads(r[0]) for r in conn.execute("SELECT result_json FROM episodes")]
+    by_agent = {r["spec"]["agent"]["name"]: r for r in results}
+    crashed = by_agent["scripted"]
+    assert crashed["status"] == "agent_error" and "scripted crash" in crashed["error"]
+    verdict = crashed["findings"][0]["verdict"]
+    assert verdict["kind"] == "invalid" and "step 0 (click)" in verdict["reason"]
+    assert by_agent["oracle"]["status"] == "ok"
+
+
+def test_agent_over_its_wall_clock_budget_times_out_with_its_findings_kept(tmp_path: Path) -> None:
+    spec = {
+        "apps": [APP],
+        "workers": 1,
+        "budget": {"wall_seconds": 1},
+        "agents": [{"name": "scripted", "config": {"sleep_s": 30}}],
+    }
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    db = tmp_path / "runs.db"
+    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    with sqlite3.connect(db) as conn:
+        (payload,) = conn.execute("SELECT result_json FROM episodes").fetchone()
+    assert json.loads(payload)["status"] == "timeout"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--apps", "nosuchapp", "--agents", "oracle"], "unknown app 'nosuchapp'"),
+        (["--apps", APP, "--agents", "wizard"], "unknown agent 'wizard'"),
+        (["--apps", APP, "--agents", "oracle", "--tasks", "dance"], "field `tasks.0`"),
+        (["--apps", APP, "--agents", "oracle", "--states", "underwater"], "unknown browser state"),
+        (["--apps", APP, "--agents", "oracle", "--repeats", "0"], "field `repeats`"),
+        (["--apps", APP], "no agents given"),
+    ],
+)
+def test_bad_run_arguments_fail_clearly_and_write_nothing(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    db = tmp_path / "runs.db"
+    proc = frontendx_cli("run", *args, "--db", str(db))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not db.exists()
+
+
+def test_malformed_run_spec_names_the_file_and_field(tmp_path: Path) -> None:
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text("agents: [oracle]\nrepeats: many\n")
+    proc = frontendx_cli("run", "--spec", str(spec_file), "--db", str(tmp_path / "x.db"))
+    assert proc.returncode == 2
+    assert str(spec_file) in proc.stderr and "field `repeats`" in proc.stderr
+    spec_file.write_text("agents: [oracle\n")
+    proc = frontendx_cli("run", "--spec", str(spec_file), "--db", str(tmp_path / "x.db"))
+    assert proc.returncode == 2 and "not valid YAML" in proc.stderr
+
+
+def test_bad_database_paths_fail_clearly(tmp_path: Path) -> None:
+    missing_dir = tmp_path / "nope" / "runs.db"
+    proc = frontendx_cli("run", "--apps", APP, "--agents", "null", "--db", str(missing_dir))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("hello, this is not sqlite " * 100)
+    proc = frontendx_cli("report", "--db", str(not_a_db))
+    assert proc.returncode == 2 and "not a FrontendX results database" in proc.stderr
+    assert not_a_db.read_text().startswith("hello")
+    proc = frontendx_cli("resume", "--db", str(tmp_path / "absent.db"))
+    assert proc.returncode == 2 and "no such results database" in proc.stderr
+
+
+def test_missing_chromium_is_named_with_the_fix(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    proc = frontendx_cli(
+        "run",
+        "--apps",
+        APP,
+        "--agents",
+        "null",
+        "--db",
+        str(db),
+        "--chromium",
+        str(tmp_path / "no-chromium"),
+    )
+    assert proc.returncode == 3
+    assert "not an executable file" in proc.stderr and "/usr/bin/chromium" in proc.stderr
+    assert not db.exists()
