@@ -6,8 +6,8 @@ import math
 import random
 import time
 from collections import Counter
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

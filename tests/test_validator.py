@@ -167,3 +167,25 @@ async def test_symptom_claims_catch_page_errors_and_http_errors(
     )
     assert crash.outcome is Outcome.FAILS and "undefinedThing" in crash.message
     assert server_error.outcome is Outcome.FAILS and "HTTP 500" in server_error.message
+
+
+async def test_count_assertions_count_every_match(
+    browser: Browser, mini_servers: list[AppServer]
+) -> None:
+    finding = reported(
+        {
+            "title": "three items",
+            "steps": [
+                {"action": "goto", "url": "/"},
+                {
+                    "action": "expect",
+                    "condition": "count",
+                    "target": {"css": "#list li"},
+                    "count": 3,
+                },
+            ],
+        }
+    )
+    assert finding.finding is not None
+    result = await Validator(browser, mini_servers).replay(finding.finding.steps, (), DESKTOP)
+    assert result.outcome is Outcome.HOLDS, result.message

@@ -12,7 +12,7 @@ from frontendx.repro import _steps as s
 from frontendx.repro._finding import Finding
 
 
-def _loc(loc: s.Locator) -> str:
+def _loc(loc: s.Locator, *, every: bool = False) -> str:
     if loc.role is not None:
         args = [repr(loc.role)]
         if loc.name is not None:
@@ -38,7 +38,9 @@ def _loc(loc: s.Locator) -> str:
         )
         exact = ", exact=True" if loc.exact else ""
         base = f"page.{method}({value!r}{exact})"
-    return base + (f".nth({loc.nth})" if loc.nth is not None else ".first")
+    if loc.nth is not None:
+        return base + f".nth({loc.nth})"
+    return base if every else base + ".first"
 
 
 def _expect(e: s.Expect) -> list[str]:
@@ -64,7 +66,8 @@ def _expect(e: s.Expect) -> list[str]:
         case "value":
             return [f"expect({target}).{neg}to_have_value({e.value!r}, {t})"]
         case "count":
-            return [f"expect({target}).{neg}to_have_count({e.count}, {t})"]
+            every = _loc(e.target, every=True)
+            return [f"expect({every}).{neg}to_have_count({e.count}, {t})"]
         case "attribute":
             return [
                 f"expect({target}).{neg}to_have_attribute("

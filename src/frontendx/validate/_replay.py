@@ -47,8 +47,9 @@ class _Broken(Exception):
     pass
 
 
-def resolve(page: Page, loc: s.Locator) -> PwLocator:
-    """The Playwright locator for a repro locator; the first match unless `nth` is given."""
+def resolve(page: Page, loc: s.Locator, *, every: bool = False) -> PwLocator:
+    """The Playwright locator for a repro locator: the first match unless `nth` is given,
+    or every match (`every`, for counting)."""
     if loc.role is not None:
         found = page.get_by_role(loc.role, name=loc.name, exact=loc.exact)  # type: ignore[arg-type]
     elif loc.label is not None:
@@ -63,7 +64,9 @@ def resolve(page: Page, loc: s.Locator) -> PwLocator:
         found = page.locator(loc.css)
     else:
         found = page.locator(f"xpath={loc.xpath}")
-    return found.nth(loc.nth) if loc.nth is not None else found.first
+    if loc.nth is not None:
+        return found.nth(loc.nth)
+    return found if every else found.first
 
 
 @cache
@@ -188,7 +191,7 @@ class Replayer:
             await self._expect_url(e)
             return
         assert e.target is not None  # guaranteed by the schema
-        loc = resolve(self.page, e.target)
+        loc = resolve(self.page, e.target, every=e.condition == "count")
         if e.condition == "screenshot_region":
             await self._expect_screenshot(loc, e)
             return

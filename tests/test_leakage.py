@@ -1,0 +1,106 @@
+"""Ground truth never reaches an agent: no bug id, bug title or switch name appears in the
+DOM, JS globals, cookies, storage or any network response, in any variant."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import MINI
+from playwright.async_api import Browser, Response
+
+from frontendx.browser import Sandbox
+from frontendx.suite import App, AppServer, builtin_app_names, get_app, get_state, load_app
+from frontendx.validate import Replayer
+
+APPS = [*builtin_app_names(), str(MINI)]
+
+
+def forbidden_tokens(app: App) -> list[str]:
+    tokens = ["__BUG", "bug_id", "switches"]
+    for bug in app.bugs.values():
+        tokens += [bug.id, bug.title]
+    return tokens
+
+
+def leaks(text: str, tokens: list[str]) -> list[str]:
+    lowered = text.lower()
+    return [t for t in tokens if t.lower() in lowered]
+
+
+def _app(name: str) -> App:
+    return load_app(Path(name)) if "/" in name else get_app(name)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_no_build_file_names_a_bug(name: str) -> None:
+    app = _app(name)
+    tokens = forbidden_tokens(app)
+    for path in app.dist_dir.rglob("*"):
+        if path.is_file() and path.name != "builds.json":
+            found = leaks(path.read_text(encoding="utf-8", errors="replace"), tokens)
+            assert not found, f"{path} contains {found}"
+    assert all(not re.search(r"[a-z]+-[a-z]+", d) for d in app.build_index().values())
+
+
+@pytest.mark.parametrize("name", APPS)
+async def test_agent_sees_no_ground_truth_while_every_bug_is_active(
+    browser: Browser, name: str
+) -> None:
+    app = _app(name)
+    tokens = forbidden_tokens(app)
+    server = AppServer(app)
+    await server.start()
+    seen: list[tuple[str, str]] = []
+    try:
+        await server.set_variant(app.bugs)
+        for bug in app.bugs.values():
+            state = bug.manifesting_states()[0]
+            await server.reset()
+            async with Sandbox(browser, app, server.url, state) as box:
+                bodies: list[Response] = []
+                box.page.on("response", lambda r: bodies.append(r))
+                await Replayer(box.page, box.events, server.url).run(bug.repro)
+                for response in bodies:
+                    try:
+                        seen.append((f"response {response.url}", await response.text()))
+                    except Exception:  # redirects and aborted requests have no body
+                        continue
+                seen.append(("DOM", await box.page.content()))
+                globals_ = await box.page.evaluate(
+                    """() => {
+                        const fresh = new Set(Object.getOwnPropertyNames(
+                            document.createElement('iframe').contentWindow || {}));
+                        return Object.getOwnPropertyNames(window).filter(k => !fresh.has(k));
+                    }"""
+                )
+                seen.append(("JS globals", " ".join(globals_)))
+                storage = await box.page.evaluate(
+                    "() => JSON.stringify([{...localStorage}, {...sessionStorage}])"
+                )
+                seen.append(("storage", storage))
+                cookies = await box.context.cookies()
+                seen.append(("cookies", " ".join(f"{c['name']}={c['value']}" for c in cookies)))
+    finally:
+        await server.stop()
+    assert len(seen) > 4 * len(app.bugs)
+    for where, text in seen:
+        found = leaks(text, tokens)
+        assert not found, f"{app.name}: {where} reveals {found}"
+
+
+async def test_control_port_and_other_origins_are_unreachable_from_the_page(
+    browser: Browser, mini_app: App, mini_servers: list[AppServer]
+) -> None:
+    server = mini_servers[0]
+    control = server._control  # the harness's own endpoint
+    async with Sandbox(browser, mini_app, server.url, get_state("desktop")) as box:
+        await box.page.goto(server.url + "/")
+        outcome = await box.page.evaluate(
+            """async (urls) => Promise.all(urls.map(u => fetch(u, {method: 'POST'})
+                .then(r => 'reached ' + r.status).catch(() => 'blocked')))""",
+            [control + "/reset", "http://example.com/"],
+        )
+    assert outcome == ["blocked", "blocked"]
+    assert any("/reset" in u for u in box.events.blocked)
