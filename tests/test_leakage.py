@@ -4,6 +4,7 @@ DOM, JS globals, cookies, storage or any network response, in any variant."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,10 @@ def forbidden_tokens(app: App) -> list[str]:
 def leaks(text: str, tokens: list[str]) -> list[str]:
     lowered = text.lower()
     return [t for t in tokens if t.lower() in lowered]
+
+
+def _collect_into(sink: list[Response]) -> Callable[[Response], None]:
+    return lambda response: sink.append(response)
 
 
 def _app(name: str) -> App:
@@ -60,7 +65,7 @@ async def test_agent_sees_no_ground_truth_while_every_bug_is_active(
             await server.reset()
             async with Sandbox(browser, app, server.url, state) as box:
                 bodies: list[Response] = []
-                box.page.on("response", lambda r: bodies.append(r))
+                box.page.on("response", _collect_into(bodies))
                 await Replayer(box.page, box.events, server.url).run(bug.repro)
                 for response in bodies:
                     try:
