@@ -216,3 +216,70 @@ def test_missing_chromium_is_named_with_the_fix(tmp_path: Path) -> None:
     assert proc.returncode == 3
     assert "not an executable file" in proc.stderr and "/usr/bin/chromium" in proc.stderr
     assert not db.exists()
+
+
+def test_chromium_that_cannot_start_is_one_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    proc = frontendx_cli(
+        "run", "--apps", APP, "--agents", "null", "--db", str(db), "--chromium", "/bin/false"
+    )
+    assert proc.returncode == 3
+    assert "cannot start Chromium" in proc.stderr and "apt-get install" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not db.exists()
+
+
+def test_agent_from_a_third_party_entry_point_runs_unchanged(tmp_path: Path) -> None:
+    # a real installed distribution's metadata, as pip would write it
+    site = tmp_path / "site"
+    dist = site / "acme_agent-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-agent\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[frontendx.agents]\nacme = acme_agent:Acme\n")
+    (site / "acme_agent.py").write_text(
+        "class Acme:\n"
+        "    name = 'acme'\n"
+        "    version = '1.0'\n"
+        "    def __init__(self, depth: int = 1):\n"
+        "        self.config = {'depth': depth}\n"
+        "    async def run(self, ctx):\n"
+        "        await ctx.report({'title': 'nothing', 'steps': [\n"
+        "            {'action': 'goto', 'url': '/'}, {'action': 'expect_no_page_error'}]})\n"
+    )
+    env_path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": env_path}
+    listing = subprocess.run(
+        [sys.executable, "-m", "frontendx.cli", "agents", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    acme = {a["name"]: a for a in json.loads(listing.stdout)}["acme"]
+    assert acme["kind"] == "entry-point" and acme["config"] == {"depth": 1}
+    db = tmp_path / "runs.db"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frontendx.cli",
+            "run",
+            "--apps",
+            APP,
+            "--agents",
+            "acme",
+            "--workers",
+            "1",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    with sqlite3.connect(db) as conn:
+        (payload,) = conn.execute("SELECT result_json FROM episodes").fetchone()
+    result = json.loads(payload)
+    assert result["spec"]["agent"] == {"name": "acme", "version": "1.0", "config": {"depth": 1}}
+    assert result["findings"][0]["verdict"]["kind"] == "not_reproduced"

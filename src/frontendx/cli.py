@@ -105,9 +105,9 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, **flags: Any) ->
         if not flags.get("agents"):
             raise ConfigError("no agents given: pass --agents oracle,null or --spec FILE")
         spec = parse_run_spec(default_spec_from_flags(**flags), "command-line flags")
-    from frontendx.browser import chromium_executable
+    from frontendx.browser import preflight
 
-    chromium_executable(chromium)
+    preflight(chromium)
     store = SqliteStore(db)
     summary = start_run(store, spec, chromium=chromium, console=err)
     err.print(
@@ -127,7 +127,10 @@ def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
     from frontendx.runner import resume_run
     from frontendx.store import SqliteStore
 
+    from frontendx.browser import preflight
+
     store = SqliteStore(db, create=False)
+    preflight(chromium)
     summary = resume_run(store, run_id, chromium=chromium, console=err)
     err.print(f"run {summary.run_id}: {summary.skipped} already stored, {summary.ran} ran now")
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
@@ -154,7 +157,7 @@ def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
 @_db_option(create=False)
 @_guard
 def report(db: Path, run_id: str | None, by: str, fmt: str, out_dir: Path | None) -> None:
-    """Print the leaderboard (table, JSON or CSV); optionally write JSON and CSV files."""
+    """Print the leaderboard (table, JSON or CSV) and write report.json and report.csv."""
     from frontendx.store import SqliteStore
 
     slices = tuple(s.strip() for s in by.split(",") if s.strip())
@@ -164,7 +167,9 @@ def report(db: Path, run_id: str | None, by: str, fmt: str, out_dir: Path | None
         raise ConfigError(
             f"--by: unknown slice {bad[0]!r}; choose from {', '.join(sorted(allowed))}"
         )
-    _print_report(SqliteStore(db, create=False), run_id, by=slices, fmt=fmt, out_dir=out_dir)
+    store = SqliteStore(db, create=False)
+    out_dir = out_dir or db.with_name(db.stem + "-report")
+    _print_report(store, run_id, by=slices, fmt=fmt, out_dir=out_dir)
 
 
 def _print_report(

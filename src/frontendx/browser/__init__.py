@@ -1,6 +1,11 @@
 """Chromium: finding and launching it, and sandboxed contexts in a browser state."""
 
-from frontendx.browser._launch import CHROMIUM_ARGS, chromium_executable, launch_chromium
+from frontendx.browser._launch import (
+    CHROMIUM_ARGS,
+    chromium_executable,
+    launch_chromium,
+    preflight,
+)
 from frontendx.browser._sandbox import HttpError, PageEvents, Sandbox, origin_of
 
 __all__ = [
@@ -11,4 +16,5 @@ __all__ = [
     "chromium_executable",
     "launch_chromium",
     "origin_of",
+    "preflight",
 ]

@@ -59,3 +59,20 @@ async def launch_chromium(pw: Playwright, executable: str | None = None) -> Brow
             "Install it (Debian: `apt-get install -y chromium`) or set "
             f"${ENV_VAR} / --chromium to a Chromium executable."
         ) from None
+
+
+def preflight(executable: str | None = None) -> str:
+    """Start and stop Chromium once, returning its version; raises BrowserError with the fix.
+    Run before a run writes anything, so a missing browser never leaves a half-made run."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def check() -> str:
+        async with async_playwright() as pw:
+            browser = await launch_chromium(pw, executable)
+            version = browser.version
+            await browser.close()
+            return version
+
+    return asyncio.run(check())
