@@ -124,10 +124,9 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, **flags: Any) ->
 @_guard
 def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
     """Finish a run that was interrupted: runs only the episodes not stored yet."""
+    from frontendx.browser import preflight
     from frontendx.runner import resume_run
     from frontendx.store import SqliteStore
-
-    from frontendx.browser import preflight
 
     store = SqliteStore(db, create=False)
     preflight(chromium)

@@ -34,7 +34,7 @@ class Worker:
     """One worker's browser and app servers, reused across its episodes."""
 
     def __init__(
-        self, artifacts: Path, *, chromium: str | None = None, replays: int = 3, lanes: int = 3
+        self, artifacts: Path, *, chromium: str | None = None, replays: int = 3, lanes: int = 4
     ) -> None:
         self.artifacts = artifacts
         self.chromium = chromium

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -53,13 +54,16 @@ def _close_worker() -> None:
 
 
 def _run_in_worker(spec_json: str) -> tuple[str, str]:
-    """('ok', result json) or ('infra', message)."""
+    """('ok', result json) or ('infra', message). Agent failures are inside the result; any
+    other failure is the harness's, so it is retried and never scored against the agent."""
     assert _loop is not None and _worker is not None
     spec = EpisodeSpec.model_validate_json(spec_json)
     try:
         result = _loop.run_until_complete(_worker.run(spec))
     except InfraError as exc:
         return "infra", str(exc)
+    except Exception:
+        return "infra", "harness error: " + traceback.format_exc(limit=8)[-1500:]
     return "ok", result.model_dump_json()
 
 
@@ -112,6 +116,8 @@ def execute(
                         kind, payload = future.result()
                     except BrokenProcessPool:
                         kind, payload, broken = "infra", "worker process died", True
+                    except Exception as exc:  # e.g. a result that cannot be unpickled
+                        kind, payload = "infra", f"worker failed: {exc!r}"
                     if kind == "ok":
                         result = EpisodeResult.model_validate_json(payload)
                         on_done(result.model_copy(update={"attempts": attempts[spec.key]}))

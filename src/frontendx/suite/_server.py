@@ -209,7 +209,7 @@ class AppServer:
         self._control = ""
         self.active: frozenset[str] | None = None
 
-    async def start(self, timeout: float = 20.0) -> None:
+    async def start(self, timeout: float = 60.0) -> None:
         cmd = [sys.executable, "-m", "frontendx.suite._server", str(self.app.root)]
         # stderr goes to a file, not a pipe nobody drains, so a chatty app cannot block
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the app
@@ -221,7 +221,11 @@ class AppServer:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert proc.stdout is not None
-        line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), timeout)
+        try:
+            line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), timeout)
+        except TimeoutError:
+            proc.kill()
+            raise AppError(f"app {self.app.name!r} did not start within {timeout:g}s") from None
         if not line:
             self._log.seek(0)
             err = self._log.read()

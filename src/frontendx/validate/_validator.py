@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 
 from playwright.async_api import Browser
@@ -80,7 +80,10 @@ class Validator:
             evidence.append(_record(variant, purpose, result))
             return result
 
-        results = await asyncio.gather(*(run(buggy, "buggy") for _ in range(self.replays)))
+        # the clean replay runs beside the buggy ones: it is needed whenever they all fail
+        *results, clean = await asyncio.gather(
+            *(run(buggy, "buggy") for _ in range(self.replays)), run((), "clean")
+        )
         fails = sum(r.outcome is Outcome.FAILS for r in results)
         if all(r.outcome is Outcome.BROKEN for r in results):
             return Verdict(
@@ -100,8 +103,6 @@ class Validator:
                 reason=f"the claim failed in {fails} of {self.replays} replays",
                 replays=evidence,
             )
-
-        clean = await run((), "clean")
         if clean.outcome is Outcome.FAILS:
             return Verdict(
                 kind=VerdictKind.ALSO_ON_CLEAN,
@@ -115,16 +116,11 @@ class Validator:
                 replays=evidence,
             )
 
-        candidates = [b for b in buggy if self.app.bugs[b].manifests_in(state)] or list(buggy)
         if len(buggy) == 1:
             culprits = list(buggy)
         else:
-            outcomes = await asyncio.gather(
-                *(run(tuple(b for b in buggy if b != bug), "attribution") for bug in candidates)
-            )
-            culprits = [
-                b for b, r in zip(candidates, outcomes, strict=True) if r.outcome is Outcome.HOLDS
-            ]
+            candidates = [b for b in buggy if self.app.bugs[b].manifests_in(state)]
+            culprits = await self._attribute(buggy, candidates or list(buggy), run)
         if len(culprits) != 1:
             why = "no single bug" if not culprits else f"several bugs ({', '.join(culprits)})"
             return Verdict(
@@ -141,6 +137,34 @@ class Validator:
                 replays=evidence,
             )
         return Verdict(kind=VerdictKind.VALIDATED, bug_id=bug, replays=evidence)
+
+    async def _attribute(
+        self,
+        buggy: tuple[str, ...],
+        candidates: list[str],
+        run: Callable[[tuple[str, ...], str], Awaitable[ReplayResult]],
+    ) -> list[str]:
+        """The candidates whose removal makes the claim hold.
+
+        A screen comes first: each candidate alone. When exactly one bug reproduces the claim
+        alone, one replay with that bug switched off confirms it (and no other bug can be
+        needed too, or the claim would hold with that bug alone). Otherwise every candidate is
+        switched off in turn. The screen is cheap because a claim that holds finishes at once,
+        while one that fails waits for its assertion's timeout.
+        """
+        alone = await asyncio.gather(*(run((b,), "attribution") for b in candidates))
+        sufficient = [
+            b for b, r in zip(candidates, alone, strict=True) if r.outcome is Outcome.FAILS
+        ]
+        if len(sufficient) == 1:
+            (bug,) = sufficient
+            without = await run(tuple(b for b in buggy if b != bug), "attribution")
+            if without.outcome is Outcome.HOLDS:
+                return [bug]
+        removed = await asyncio.gather(
+            *(run(tuple(b for b in buggy if b != bug), "attribution") for bug in candidates)
+        )
+        return [b for b, r in zip(candidates, removed, strict=True) if r.outcome is Outcome.HOLDS]
 
     async def judge_all(
         self, findings: Sequence[ReportedFinding], active: Iterable[str], state: BrowserState
