@@ -3,6 +3,7 @@ DOM, JS globals, cookies, storage or any network response, in any variant."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,10 @@ def forbidden_tokens(app: App) -> list[str]:
     tokens = ["__BUG", "bug_id", "switches"]
     for bug in app.bugs.values():
         tokens += [bug.id, bug.title]
+    # the compile-time switch names a frontend build is made with
+    toggles = app.root / "frontend" / "toggles.json"
+    if toggles.exists():
+        tokens += list(json.loads(toggles.read_text()).values())
     return tokens
 
 

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Build an app's frontend bundles: one per frontend-bug subset the harness needs.
+
+    python scripts/build_frontend.py shop [more apps...]
+
+For app `<name>` (src/frontendx/apps/<name>) this reads app.yaml and `frontend/toggles.json`
+(frontend bug id -> compile-time constant), then builds with Vite, once per subset:
+the empty set (clean), each frontend bug alone, all frontend bugs, and all-but-one. Each build
+goes to `dist/<hash of the subset>/`; `dist/builds.json` maps subsets to folders. Stale build
+folders are removed. Every build is checked: no bug id, bug title or constant name may appear in
+the served files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ROOT / "src" / "frontendx" / "apps"
+
+
+def subsets(bug_ids: list[str]) -> list[frozenset[str]]:
+    """Empty, singles, all, all-but-one; deduplicated, in a stable order."""
+    everything = frozenset(bug_ids)
+    wanted: list[frozenset[str]] = [frozenset()]
+    wanted += [frozenset([b]) for b in bug_ids]
+    wanted.append(everything)
+    wanted += [everything - {b} for b in bug_ids]
+    seen: list[frozenset[str]] = []
+    for s in wanted:
+        if s not in seen:
+            seen.append(s)
+    return seen
+
+
+def dir_name(app: str, subset: frozenset[str]) -> str:
+    digest = hashlib.sha256(("\n".join([app, *sorted(subset)])).encode()).hexdigest()
+    return digest[:12]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"command failed ({result.returncode}): {' '.join(cmd)}")
+
+
+def leak_check(out: Path, forbidden: list[str]) -> None:
+    lowered = [(f, f.lower()) for f in forbidden if f]
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", "replace").lower()
+        for original, needle in lowered:
+            if needle in text:
+                raise SystemExit(f"leak: {original!r} appears in {path.relative_to(out)}")
+        if path.suffix == ".map":
+            raise SystemExit(f"leak: source map {path.name} must not be emitted")
+
+
+def build_app(name: str) -> None:
+    app_dir = APPS / name
+    manifest = yaml.safe_load((app_dir / "app.yaml").read_text(encoding="utf-8"))
+    frontend = app_dir / "frontend"
+    dist = app_dir / manifest.get("dist", "dist")
+    bugs = manifest.get("bugs") or []
+    fe_bugs = sorted(b["id"] for b in bugs if b.get("layer") == "frontend")
+    toggles: dict[str, str] = json.loads((frontend / "toggles.json").read_text(encoding="utf-8"))
+    missing = [b for b in fe_bugs if b not in toggles]
+    extra = [b for b in toggles if b not in fe_bugs]
+    if missing or extra:
+        raise SystemExit(
+            f"{name}: frontend/toggles.json does not match app.yaml's frontend bugs "
+            f"(missing: {missing}, not in app.yaml: {extra})"
+        )
+    forbidden = (
+        [b["id"] for b in bugs] + [b.get("title", "") for b in bugs] + list(toggles.values())
+    )
+
+    if not (frontend / "node_modules").is_dir():
+        print(f"[{name}] npm ci ...", flush=True)
+        run(["npm", "ci", "--no-audit", "--no-fund"], frontend)
+
+    vite = frontend / "node_modules" / "vite" / "bin" / "vite.js"
+    wanted = subsets(fe_bugs)
+    dist.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, subset in enumerate(wanted, 1):
+        folder = dir_name(name, subset)
+        label = ", ".join(sorted(subset)) or "clean"
+        print(f"[{name}] build {i}/{len(wanted)} -> dist/{folder}  ({label})", flush=True)
+        started = time.perf_counter()
+        tmp = dist / f".tmp-{folder}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        env = {
+            **os.environ,
+            "SHOP_DEFINES": json.dumps({toggles[b]: True for b in subset}),
+            "SHOP_OUT_DIR": str(tmp),
+        }
+        run(["node", str(vite), "build", "--logLevel", "warn"], frontend, env)
+        leak_check(tmp, forbidden)
+        target = dist / folder
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+        size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+        print(
+            f"[{name}]   {size / 1024:.0f} KiB in {time.perf_counter() - started:.1f}s", flush=True
+        )
+        entries.append({"bugs": sorted(subset), "dir": folder})
+
+    keep = {e["dir"] for e in entries}
+    for child in dist.iterdir():
+        if child.is_dir() and child.name not in keep:
+            print(f"[{name}] removing stale dist/{child.name}", flush=True)
+            shutil.rmtree(child)
+    (dist / "builds.json").write_text(json.dumps({"builds": entries}, indent=2) + "\n")
+    print(f"[{name}] wrote dist/builds.json ({len(entries)} builds)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("apps", nargs="+", help="app names under src/frontendx/apps")
+    args = parser.parse_args()
+    for name in args.apps:
+        if not (APPS / name / "app.yaml").exists():
+            raise SystemExit(f"no app {name!r} (expected {APPS / name / 'app.yaml'})")
+        build_app(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The `shop` app: a small store (catalog, cart, coupons, checkout, orders)."""
