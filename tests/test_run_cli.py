@@ -283,3 +283,25 @@ def test_agent_from_a_third_party_entry_point_runs_unchanged(tmp_path: Path) -> 
     result = json.loads(payload)
     assert result["spec"]["agent"] == {"name": "acme", "version": "1.0", "config": {"depth": 1}}
     assert result["findings"][0]["verdict"]["kind"] == "not_reproduced"
+
+
+def test_unchanged_cells_are_reused_and_only_changed_agents_run_again(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    first = frontendx_cli(
+        "run", "--apps", APP, "--agents", "oracle,null", "--db", str(db), check=True
+    )
+    assert "0 reused" in first.stderr and "2 ran" in first.stderr
+    again = frontendx_cli(
+        "run", "--apps", APP, "--agents", "oracle,null", "--db", str(db), check=True
+    )
+    assert "2 reused" in again.stderr and "0 ran" in again.stderr
+    assert rows_by_agent(db)["oracle"]["recall"] == 1.0
+    spec = {"apps": [APP], "agents": ["oracle", {"name": "null", "config": {"findings": 1}}]}
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    changed = frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    assert "1 reused" in changed.stderr and "1 ran" in changed.stderr
+    forced = frontendx_cli(
+        "run", "--apps", APP, "--agents", "oracle", "--force", "--db", str(db), check=True
+    )
+    assert "0 reused" in forced.stderr and "1 ran" in forced.stderr

@@ -87,10 +87,18 @@ def main() -> None:
 @click.option("--wall-seconds", type=float, help="Wall-clock budget per episode (default 120).")
 @click.option("--steps", type=int, help="Step budget per episode (default 200).")
 @click.option("--chromium", help="Chromium executable (default: $FRONTENDX_CHROMIUM, system).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run every episode, even those with a stored result whose fingerprint still holds.",
+)
 @_db_option(create=True)
 @_guard
-def run(spec_file: Path | None, db: Path, chromium: str | None, **flags: Any) -> None:
-    """Run a benchmark matrix, store every episode, and print the leaderboard."""
+def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **flags: Any) -> None:
+    """Run a benchmark matrix, store every episode, and print the leaderboard.
+
+    An episode whose fingerprint (app build, bugs, task, state, agent name/version/config,
+    Chromium and FrontendX versions) matches a stored result is reused, not run again."""
     from frontendx.runner import default_spec_from_flags, load_run_spec, parse_run_spec, start_run
     from frontendx.store import SqliteStore
 
@@ -107,12 +115,19 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, **flags: Any) ->
         spec = parse_run_spec(default_spec_from_flags(**flags), "command-line flags")
     from frontendx.browser import preflight
 
-    preflight(chromium)
+    chromium_version = preflight(chromium)
     store = SqliteStore(db)
-    summary = start_run(store, spec, chromium=chromium, console=err)
+    summary = start_run(
+        store,
+        spec,
+        chromium=chromium,
+        chromium_version=chromium_version,
+        force=force,
+        console=err,
+    )
     err.print(
-        f"run {summary.run_id}: {summary.ran} episodes ran "
-        f"({dict(summary.statuses)}); stored in {db}"
+        f"run {summary.run_id}: {summary.total} episodes: {summary.reused} reused (fingerprint "
+        f"unchanged), {summary.ran} ran {dict(summary.statuses)}; stored in {db}"
     )
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
 

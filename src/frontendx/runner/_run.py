@@ -11,10 +11,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import frontendx
 from frontendx.browser import chromium_executable
-from frontendx.records import EpisodeResult
+from frontendx.records import EpisodeResult, EpisodeSpec
+from frontendx.runner._episode import fingerprint
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._spec import RunSpec, expand, parse_run_spec
 from frontendx.store import SqliteStore
+from frontendx.suite import get_app
 
 
 @dataclass
@@ -23,6 +25,7 @@ class RunSummary:
     total: int
     skipped: int
     ran: int
+    reused: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
 
 
@@ -35,12 +38,31 @@ def start_run(
     spec: RunSpec,
     *,
     chromium: str | None = None,
+    chromium_version: str,
+    force: bool = False,
     console: Console | None = None,
 ) -> RunSummary:
-    """Record a new run and execute its whole matrix."""
+    """Record a new run and execute its matrix. Cells whose fingerprint matches a stored
+    result are carried over instead of run again, unless `force`."""
     episodes = expand(spec)
     run_id = store.create_run(spec.model_dump(mode="json"), len(episodes), frontendx.__version__)
-    return _execute(store, run_id, spec, chromium=chromium, console=console)
+    reused = 0
+    if not force:
+        prints = {e.key: _fingerprint(e, chromium_version) for e in episodes}
+        stored = store.reusable(prints.values())
+        for episode in episodes:
+            hit = stored.get(prints[episode.key])
+            if hit is not None:
+                reused += store.add_episode(run_id, hit[1], reused_from=hit[0])
+    summary = _execute(store, run_id, spec, chromium=chromium, console=console)
+    summary.reused = reused
+    return summary
+
+
+def _fingerprint(episode: EpisodeSpec, chromium_version: str) -> str:
+    return fingerprint(
+        episode, app_hash=get_app(episode.app).content_hash(), chromium=chromium_version
+    )
 
 
 def resume_run(

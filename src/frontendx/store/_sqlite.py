@@ -6,7 +6,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,11 @@ CREATE TABLE IF NOT EXISTS episodes (
     status TEXT NOT NULL,
     finished_at REAL NOT NULL,
     result_json TEXT NOT NULL,
+    reused_from INTEGER REFERENCES episodes(id),
     UNIQUE (run_id, key)
 );
 CREATE INDEX IF NOT EXISTS episodes_run ON episodes (run_id);
+CREATE INDEX IF NOT EXISTS episodes_fingerprint ON episodes (fingerprint);
 """
 
 
@@ -106,13 +108,16 @@ class SqliteStore:
             )
         return run_id
 
-    def add_episode(self, run_id: str, result: EpisodeResult) -> bool:
-        """Store one episode atomically; False if that cell of the run is already stored."""
+    def add_episode(
+        self, run_id: str, result: EpisodeResult, *, reused_from: int | None = None
+    ) -> bool:
+        """Store one episode atomically; False if that cell of the run is already stored.
+        `reused_from` names the stored episode whose still-valid result this one carries."""
         with self._tx():
             cursor = self._db.execute(
-                "INSERT OR IGNORE INTO episodes "
-                "(run_id, key, fingerprint, app, agent, task, status, finished_at, result_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO episodes (run_id, key, fingerprint, app, agent, task, "
+                "status, finished_at, result_json, reused_from) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     result.spec.key,
@@ -123,9 +128,26 @@ class SqliteStore:
                     result.status.value,
                     result.finished_at,
                     result.model_dump_json(),
+                    reused_from,
                 ),
             )
         return cursor.rowcount == 1
+
+    def reusable(self, fingerprints: Iterable[str]) -> dict[str, tuple[int, EpisodeResult]]:
+        """fingerprint -> (episode id, result) of the newest scored result with it."""
+        wanted = list(set(fingerprints))
+        found: dict[str, tuple[int, EpisodeResult]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, fingerprint, result_json FROM episodes WHERE fingerprint IN ({marks}) "
+                "AND status != 'infra_error' AND reused_from IS NULL ORDER BY finished_at",
+                chunk,
+            )
+            for row_id, fp, payload in rows:
+                found[fp] = (row_id, EpisodeResult.model_validate_json(payload))
+        return found
 
     def runs(self) -> list[RunInfo]:
         rows = self._db.execute(

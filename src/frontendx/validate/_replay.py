@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from frontendx.browser import PageEvents, origin_of
 from frontendx.repro import _steps as s
 
-ACTION_TIMEOUT_MS = 5000
+ACTION_TIMEOUT_MS = 10_000  # generous: only steps that cannot run pay it
 _AXE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
 
 
