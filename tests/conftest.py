@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -42,16 +43,25 @@ async def mini_servers(mini_app: App) -> AsyncIterator[list[AppServer]]:
 
 
 def frontendx_cli(
-    *args: str, check: bool = False, timeout: float = 600
+    *args: str, check: bool = False, timeout: float = 1500
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real `frontendx` command, as a user would."""
-    proc = subprocess.run(
+    """Run the real `frontendx` command, as a user would. On timeout the whole process group
+    (pool workers, app servers, browsers) is killed, so nothing outlives the test."""
+    proc = subprocess.Popen(
         [sys.executable, "-m", "frontendx.cli", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         env={**os.environ, "COLUMNS": "200"},
+        start_new_session=True,
     )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"frontendx {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
-    return proc
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    if check and done.returncode != 0:
+        raise AssertionError(f"frontendx {' '.join(args)} exited {done.returncode}:\n{stderr}")
+    return done

@@ -169,14 +169,23 @@ class Validator:
     async def judge_all(
         self, findings: Sequence[ReportedFinding], active: Iterable[str], state: BrowserState
     ) -> list[ReportedFinding]:
-        """Verdicts for an episode's findings, in the order they were reported."""
+        """Verdicts for an episode's findings. They are judged concurrently (the lanes bound
+        how many replays run at once); duplicates are then assigned in report order."""
         active = tuple(active)
+        verdicts = await asyncio.gather(*(self.judge(f, active, state, set()) for f in findings))
         validated: set[str] = set()
         judged = []
-        for reported in findings:
-            verdict = await self.judge(reported, active, state, validated)
-            if verdict.kind is VerdictKind.VALIDATED and verdict.bug_id:
-                validated.add(verdict.bug_id)
+        for reported, verdict in zip(findings, verdicts, strict=True):
+            bug = verdict.bug_id
+            if verdict.kind is VerdictKind.VALIDATED and bug is not None:
+                if bug in validated:
+                    verdict = verdict.model_copy(
+                        update={
+                            "kind": VerdictKind.DUPLICATE,
+                            "reason": "this bug was already validated earlier in the episode",
+                        }
+                    )
+                validated.add(bug)
             judged.append(reported.model_copy(update={"verdict": verdict}))
         return judged
 
