@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import frontendx
 from frontendx.errors import BrowserError, ConfigError, FrontendXError, StoreError
@@ -97,10 +98,25 @@ def main() -> None:
 def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **flags: Any) -> None:
     """Run a benchmark matrix, store every episode, and print the leaderboard.
 
-    An episode whose fingerprint (app build, bugs, task, state, agent name/version/config,
-    Chromium and FrontendX versions) matches a stored result is reused, not run again."""
-    from frontendx.runner import default_spec_from_flags, load_run_spec, parse_run_spec, start_run
+    An episode whose fingerprint (its cell plus the FrontendX, Chromium, app, agent, agent
+    package and model versions) matches a stored result is reused, not run again; the
+    summary says how many were reused and why the others ran."""
+    from frontendx.browser import preflight
+    from frontendx.living import VersionResolver
+    from frontendx.runner import start_run
     from frontendx.store import SqliteStore
+
+    spec = _spec_from(spec_file, flags)
+    versions = VersionResolver(chromium=preflight(chromium))
+    store = SqliteStore(db)
+    summary = start_run(store, spec, versions=versions, chromium=chromium, force=force, console=err)
+    _print_summary(summary, db)
+    _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
+
+
+def _spec_from(spec_file: Path | None, flags: dict[str, Any]) -> Any:
+    """The run spec from a YAML file with flags as overrides, or from flags alone."""
+    from frontendx.runner import default_spec_from_flags, load_run_spec, parse_run_spec
 
     if spec_file is not None:
         spec = load_run_spec(spec_file)
@@ -109,27 +125,21 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **f
             overrides["apps"] = default_spec_from_flags(**flags)["apps"]
         if overrides:
             spec = parse_run_spec({**spec.model_dump(mode="json"), **overrides}, str(spec_file))
-    else:
-        if not flags.get("agents"):
-            raise ConfigError("no agents given: pass --agents oracle,null or --spec FILE")
-        spec = parse_run_spec(default_spec_from_flags(**flags), "command-line flags")
-    from frontendx.browser import preflight
+        return spec
+    if not flags.get("agents"):
+        raise ConfigError("no agents given: pass --agents oracle,null or --spec FILE")
+    return parse_run_spec(default_spec_from_flags(**flags), "command-line flags")
 
-    chromium_version = preflight(chromium)
-    store = SqliteStore(db)
-    summary = start_run(
-        store,
-        spec,
-        chromium=chromium,
-        chromium_version=chromium_version,
-        force=force,
-        console=err,
-    )
+
+def _print_summary(summary: Any, db: Path) -> None:
     err.print(
         f"run {summary.run_id}: {summary.total} episodes: {summary.reused} reused (fingerprint "
-        f"unchanged), {summary.ran} ran {dict(summary.statuses)}; stored in {db}"
+        f"unchanged), {summary.ran} ran"
+        + (f" {dict(summary.statuses)}" if summary.statuses else "")
+        + f"; stored in {db}"
     )
-    _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
+    for reason, count in summary.reasons.most_common():
+        err.print(f"  ran {count} because: {reason}", markup=False)
 
 
 @main.command()
@@ -140,18 +150,23 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **f
 def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
     """Finish a run that was interrupted: runs only the episodes not stored yet."""
     from frontendx.browser import preflight
+    from frontendx.living import VersionResolver
     from frontendx.runner import resume_run
     from frontendx.store import SqliteStore
 
     store = SqliteStore(db, create=False)
-    preflight(chromium)
-    summary = resume_run(store, run_id, chromium=chromium, console=err)
+    versions = VersionResolver(chromium=preflight(chromium))
+    summary = resume_run(store, run_id, versions=versions, chromium=chromium, console=err)
     err.print(f"run {summary.run_id}: {summary.skipped} already stored, {summary.ran} ran now")
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
 
 
 @main.command()
-@click.option("--run-id", help="Only this run (default: every episode in the store).")
+@click.option("--run-id", help="Only this run (default: the newest result of every cell).")
+@click.option(
+    "--as-of",
+    help="Results as they stood at this UTC date/time, e.g. 2026-11-24 or 2026-11-24T18:00.",
+)
 @click.option(
     "--by", default="", help="Slices: comma-separated app,state,variant,category,difficulty."
 )
@@ -170,8 +185,13 @@ def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
 )
 @_db_option(create=False)
 @_guard
-def report(db: Path, run_id: str | None, by: str, fmt: str, out_dir: Path | None) -> None:
-    """Print the leaderboard (table, JSON or CSV) and write report.json and report.csv."""
+def report(
+    db: Path, run_id: str | None, as_of: str | None, by: str, fmt: str, out_dir: Path | None
+) -> None:
+    """Print the leaderboard (table, JSON or CSV) and write report.json and report.csv.
+
+    Without --run-id it scores the newest result of every cell (each cell's result carried
+    forward from the run that computed it), as of now or as of --as-of."""
     from frontendx.store import SqliteStore
 
     slices = tuple(s.strip() for s in by.split(",") if s.strip())
@@ -181,25 +201,54 @@ def report(db: Path, run_id: str | None, by: str, fmt: str, out_dir: Path | None
         raise ConfigError(
             f"--by: unknown slice {bad[0]!r}; choose from {', '.join(sorted(allowed))}"
         )
+    if run_id is not None and as_of is not None:
+        raise ConfigError("give either --run-id or --as-of, not both")
     store = SqliteStore(db, create=False)
     out_dir = out_dir or db.with_name(db.stem + "-report")
-    _print_report(store, run_id, by=slices, fmt=fmt, out_dir=out_dir)
+    when = None if as_of is None else _parse_when(as_of, "--as-of")
+    _print_report(store, run_id, by=slices, fmt=fmt, out_dir=out_dir, as_of=when)
+
+
+def _parse_when(text: str, option: str) -> float:
+    """An ISO date or date-time (UTC unless it names a zone) -> epoch seconds."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            f"{option} {text!r}: not a date; use ISO form, e.g. 2026-11-24 or 2026-11-24T18:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if len(text.strip()) == 10:  # a bare date means the end of that day
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment.timestamp()
 
 
 def _print_report(
-    store: Any, run_id: str | None, *, by: tuple[str, ...], fmt: str, out_dir: Path | None
+    store: Any,
+    run_id: str | None,
+    *,
+    by: tuple[str, ...],
+    fmt: str,
+    out_dir: Path | None,
+    as_of: float | None = None,
 ) -> None:
     from frontendx.metrics import compute_rows, load_constants
     from frontendx.report import render_table, to_csv, to_json
 
     if run_id is not None:
         store.run(run_id)  # a clear error for an unknown run id
-    episodes = store.episodes(run_id)
+        episodes = store.episodes(run_id)
+    else:
+        episodes = [r for _, r in store.latest_rows(as_of)]
     constants = load_constants()
     rows = compute_rows(episodes, by=by, constants=constants)
     meta = {
         "db": str(store.path),
         "run_id": run_id,
+        "as_of": as_of,
         "episodes": len(episodes),
         "constants_version": constants.version,
         "frontendx_version": frontendx.__version__,
@@ -286,6 +335,227 @@ def self_test_cmd(
         sys.exit(EXIT_FAILED)
 
 
+@main.command()
+@click.option("--runs", help="Compare two runs: OLD_RUN,NEW_RUN (each agent config in both).")
+@click.option(
+    "--agents", help="Compare two agent configs' newest results: OLD,NEW (name or label)."
+)
+@click.option("--as-of", help="With --agents: results as they stood at this UTC date/time.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "--markdown",
+    "md_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the Markdown summary (for a pull-request comment) here.",
+)
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write JUnit XML (one test case per metric; a regression fails) here.",
+)
+@_db_option(create=False)
+@_guard
+def compare(
+    db: Path,
+    runs: str | None,
+    agents: str | None,
+    as_of: str | None,
+    fmt: str,
+    md_path: Path | None,
+    junit_path: Path | None,
+) -> None:
+    """Compare results and flag regressions: recall, FP rate, cost per validated bug and
+    median time-to-reproduction, each change with a 95% bootstrap CI.
+
+    Without --runs or --agents, compares every agent config's newest result with its
+    previous one. Exits 1 when any change is worse beyond its CI."""
+    from frontendx.living import compare_agents, compare_runs, latest_regressions
+    from frontendx.report import comparisons_to_json, render_comparisons, to_junit, to_markdown
+    from frontendx.store import SqliteStore
+
+    if runs and agents:
+        raise ConfigError("give either --runs or --agents, not both")
+    store = SqliteStore(db, create=False)
+    if runs:
+        old, new = _pair(runs, "--runs", "OLD_RUN,NEW_RUN")
+        comparisons = compare_runs(store, old, new)
+    elif agents:
+        old, new = _pair(agents, "--agents", "OLD,NEW")
+        when = None if as_of is None else _parse_when(as_of, "--as-of")
+        comparisons = compare_agents(store, old, new, as_of=when)
+    else:
+        comparisons = latest_regressions(store)
+        if not comparisons:
+            err.print("no agent config has two results yet: nothing to compare")
+    if md_path is not None:
+        md_path.write_text(to_markdown(comparisons), encoding="utf-8")
+        err.print(f"wrote {md_path}")
+    if junit_path is not None:
+        junit_path.write_text(to_junit(comparisons), encoding="utf-8")
+        err.print(f"wrote {junit_path}")
+    if fmt == "markdown":
+        click.echo(to_markdown(comparisons), nl=False)
+    elif fmt == "json":
+        click.echo(comparisons_to_json(comparisons))
+    elif comparisons:
+        out.print(render_comparisons(comparisons))
+    worse = [c for c in comparisons if c.regression]
+    if worse:
+        for c in worse:
+            metrics = ", ".join(m.metric for m in c.changes if m.worse)
+            err.print(f"regression: {c.new} vs {c.old} ({c.task}): {metrics}", markup=False)
+        sys.exit(EXIT_FAILED)
+
+
+def _pair(text: str, option: str, form: str) -> tuple[str, str]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ConfigError(f"{option} {text!r}: give exactly two, as {form}")
+    return parts[0], parts[1]
+
+
+@main.command()
+@click.option("--spec", "spec_file", type=click.Path(path_type=Path), help="YAML run spec.")
+@click.option("--apps", help="Comma-separated app names (default: shop).")
+@click.option("--agents", help="Comma-separated agent names.")
+@click.option("--tasks", help="Comma-separated tasks (default: explore).")
+@click.option("--states", help="Comma-separated browser states (default: desktop).")
+@click.option("--repeats", type=int, help="Repeats per cell (default 1).")
+@click.option("--workers", type=int, help="Worker processes (default: cores).")
+@click.option(
+    "--every", default="6h", show_default=True, help="Time between checks: 90s, 30m, 6h, 1d."
+)
+@click.option("--once", is_flag=True, help="Check once, run what is stale, and exit.")
+@click.option("--chromium", help="Chromium executable (default: $FRONTENDX_CHROMIUM, system).")
+@_db_option(create=True)
+@_guard
+def watch(
+    spec_file: Path | None,
+    db: Path,
+    every: str,
+    once: bool,
+    chromium: str | None,
+    **flags: Any,
+) -> None:
+    """Keep results fresh: check the version sources (FrontendX, Chromium, apps, agent
+    versions and packages, model revisions), run only the stale cells, and append what
+    changed and what ran to the store's changelog. Runs until interrupted unless --once."""
+    from frontendx.browser import preflight
+    from frontendx.living import VersionResolver, parse_every
+    from frontendx.living import watch as watch_loop
+    from frontendx.store import SqliteStore
+
+    every_s = parse_every(every)
+    spec = _spec_from(spec_file, flags)
+    store = SqliteStore(db)
+
+    def report_check(result: Any) -> None:
+        import datetime as dt
+
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        changed = "; ".join(result.changes) or "nothing changed"
+        ran = (
+            f"run {result.run_id}: {result.ran} ran, {result.reused} reused"
+            if result.run_id
+            else "all results fresh, nothing ran"
+        )
+        err.print(f"[{stamp}] {changed}. {ran}", markup=False)
+        for reason, count in result.reasons.items():
+            err.print(f"  ran {count} because: {reason}", markup=False)
+        if not once:
+            err.print(f"next check in {every}", markup=False)
+
+    try:
+        watch_loop(
+            store,
+            spec,
+            every_s=every_s,
+            once=once,
+            resolve=lambda: VersionResolver(chromium=preflight(chromium)),
+            chromium=chromium,
+            console=err,
+            report=report_check,
+        )
+    except KeyboardInterrupt:
+        err.print("watch stopped")
+
+
+@main.command()
+@_db_option(create=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@_guard
+def changelog(db: Path, fmt: str) -> None:
+    """Show what `watch` saw change and what it ran, oldest first."""
+    import datetime as dt
+
+    from frontendx.store import SqliteStore
+
+    entries = SqliteStore(db, create=False).changelog()
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=2))
+        return
+    table = Table(title="changelog")
+    for col in ("when (UTC)", "changes", "run", "ran", "reused"):
+        table.add_column(col)
+    for e in entries:
+        when = dt.datetime.fromtimestamp(e["at"], dt.UTC).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            when,
+            Text("; ".join(e["changes"]) or "nothing"),
+            e["run_id"] or "—",
+            str(e["ran"]),
+            str(e["reused"]),
+        )
+    out.print(table)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option(
+    "--token-env",
+    default="FRONTENDX_DASHBOARD_TOKEN",
+    show_default=True,
+    help="Environment variable holding the token that write endpoints require "
+    "(without it, write endpoints are disabled).",
+)
+@_db_option(create=False)
+@_guard
+def serve(db: Path, host: str, port: int, token_env: str) -> None:
+    """Serve the dashboard (read-only): leaderboard, Pareto fronts, trends, bug matrix,
+    slices and episode pages, from the results database."""
+    import os
+
+    from frontendx.dashboard import run_server
+    from frontendx.store import SqliteStore
+
+    store = SqliteStore(db, create=False)
+    err.print(f"dashboard for {db} on http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
+    run_server(store, host=host, port=port, token=os.environ.get(token_env) or None)
+
+
+@main.command("export-site")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@_db_option(create=False)
+@_guard
+def export_site_cmd(db: Path, out_dir: Path) -> None:
+    """Write the dashboard as a static site to OUT_DIR: it works from any plain file server
+    and includes the CSV and JSON downloads."""
+    from frontendx.dashboard import export_site
+    from frontendx.store import SqliteStore
+
+    written = export_site(SqliteStore(db, create=False), out_dir)
+    err.print(f"wrote {written} files to {out_dir}; open {out_dir / 'index.html'} via a web server")
+
+
 @main.command("export-test")
 @click.option("--episode", "episode_id", type=int, required=True, help="Episode id (see report).")
 @click.option("--finding", "finding_index", type=int, default=0, show_default=True)
@@ -302,45 +572,15 @@ def export_test(
     db: Path, episode_id: int, finding_index: int, output: Path | None, app_url: str | None
 ) -> None:
     """Write a finding as a runnable Playwright pytest test."""
-    from frontendx.repro import export_pytest
+    from frontendx.report import export_finding_test
     from frontendx.store import SqliteStore
-    from frontendx.suite import get_app
 
     result = SqliteStore(db, create=False).episode(episode_id)
-    if not 0 <= finding_index < len(result.findings):
-        raise ConfigError(
-            f"episode {episode_id} has {len(result.findings)} findings; "
-            f"--finding {finding_index} is out of range"
-        )
-    reported = result.findings[finding_index]
-    if reported.finding is None:
-        raise ConfigError(
-            f"finding {finding_index} of episode {episode_id} is malformed "
-            f"({reported.error}); nothing to export"
-        )
-    state = result.spec.state
-    app = get_app(result.spec.app)
-    sign_in = None
-    if state.role != "anonymous" and state.role in app.manifest.accounts:
-        account, login = app.manifest.accounts[state.role], app.manifest.login
-        sign_in = {
-            "path": login.path,
-            "data": {login.email_field: account.email, login.password_field: account.password},
-        }
-    source = export_pytest(
-        reported.finding,
+    source = export_finding_test(
+        result,
+        finding_index,
+        episode_id=episode_id,
         app_url=app_url or "http://127.0.0.1:8000",
-        context={
-            "viewport": state.viewport.model_dump(),
-            "is_mobile": state.is_mobile,
-            "has_touch": state.has_touch,
-            "device_scale_factor": state.device_scale_factor,
-            "locale": state.locale,
-            "timezone_id": state.timezone,
-            "color_scheme": state.color_scheme,
-        },
-        sign_in=sign_in,
-        name=f"episode_{episode_id}_finding_{finding_index}",
         filename=output.name if output else "test_finding.py",
     )
     if output is None:
@@ -404,21 +644,38 @@ def agents(fmt: str) -> None:
     """List the agents FrontendX can run (built-in and entry-point)."""
     import inspect
 
+    from pydantic import create_model
+
     from frontendx.agents import available_agents
 
     rows = []
     for name, info in sorted(available_agents().items()):
         factory = info.factory.load() if info.kind == "entry-point" else info.factory
+        signature = inspect.signature(factory)
         params = {
             p.name: (None if p.default is inspect.Parameter.empty else p.default)
-            for p in inspect.signature(factory).parameters.values()
+            for p in signature.parameters.values()
         }
+        # The config's JSON schema, from the factory's annotated parameters.
+        fields: dict[str, Any] = {
+            p.name: (
+                Any if p.annotation is inspect.Parameter.empty else p.annotation,
+                ... if p.default is inspect.Parameter.empty else p.default,
+            )
+            for p in signature.parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        }
+        try:
+            schema = create_model(f"{name}_config", **fields).model_json_schema()
+        except Exception:  # a third-party factory with annotations pydantic cannot read
+            schema = {"type": "object"}
         rows.append(
             {
                 "name": name,
                 "version": getattr(factory, "version", "?"),
                 "kind": info.kind,
                 "config": params,
+                "config_schema": schema,
             }
         )
     if fmt == "json":

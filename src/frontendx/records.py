@@ -78,6 +78,13 @@ class EpisodeSpec(BaseModel):
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property
+    def cell(self) -> str:
+        """Identity of the cell across agent versions: the key without the agent's version.
+        Results of one cell over time are the history of that cell."""
+        payload = self.model_dump_json(exclude={"agent": {"version"}})
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+    @property
     def variant_label(self) -> str:
         return "+".join(self.bugs) if self.bugs else "clean"
 
@@ -183,7 +190,10 @@ class EpisodeResult(BaseModel):
     attempts: int = 1
     started_at: float = 0.0
     finished_at: float = 0.0
-    fingerprint: str = Field(default="", description="hash of everything the result depends on")
+    fingerprint: str = Field(default="", description="hash of the cell and `versions`")
+    versions: dict[str, str] = Field(
+        default_factory=dict, description="version sources the result depends on, by name"
+    )
     suite_version: str = ""
     frontendx_version: str = ""
     chromium_version: str = ""

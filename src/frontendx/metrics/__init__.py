@@ -4,6 +4,7 @@
 task and slice; `load_constants` reads the versioned constants file every row names.
 """
 
+from frontendx.metrics._compare import HEADLINE, HIGHER_IS_BETTER, MetricChange, compare_episodes
 from frontendx.metrics._compute import (
     BUG_SLICES,
     EPISODE_SLICES,
@@ -24,12 +25,16 @@ from frontendx.metrics._stats import (
 __all__ = [
     "BUG_SLICES",
     "EPISODE_SLICES",
+    "HEADLINE",
+    "HIGHER_IS_BETTER",
     "SLICES",
     "Constants",
     "Interval",
+    "MetricChange",
     "MetricsRow",
     "SurvivalCurve",
     "bootstrap_ci",
+    "compare_episodes",
     "compute_rows",
     "kaplan_meier",
     "load_constants",

@@ -1,6 +1,6 @@
 """Runs: run specs, the episode matrix, executing it, and resuming it."""
 
-from frontendx.runner._episode import InfraError, Worker, fingerprint
+from frontendx.runner._episode import InfraError, Worker
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._run import RunSummary, artifacts_dir_for, resume_run, start_run
 from frontendx.runner._spec import (
@@ -23,7 +23,6 @@ __all__ = [
     "default_spec_from_flags",
     "execute",
     "expand",
-    "fingerprint",
     "load_run_spec",
     "parse_run_spec",
     "resume_run",

@@ -11,12 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import frontendx
 from frontendx.browser import chromium_executable
-from frontendx.records import EpisodeResult, EpisodeSpec
-from frontendx.runner._episode import fingerprint
+from frontendx.living import VersionResolver, explain, fingerprint
+from frontendx.records import EpisodeResult
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._spec import RunSpec, expand, parse_run_spec
 from frontendx.store import SqliteStore
-from frontendx.suite import get_app
 
 
 @dataclass
@@ -27,6 +26,8 @@ class RunSummary:
     ran: int
     reused: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    """why the episodes that ran had to run (a changed version source, new, forced)"""
 
 
 def artifacts_dir_for(db: Path) -> Path:
@@ -37,45 +38,49 @@ def start_run(
     store: SqliteStore,
     spec: RunSpec,
     *,
+    versions: VersionResolver,
     chromium: str | None = None,
-    chromium_version: str,
     force: bool = False,
     console: Console | None = None,
 ) -> RunSummary:
     """Record a new run and execute its matrix. Cells whose fingerprint matches a stored
-    result are carried over instead of run again, unless `force`."""
+    result are carried over instead of run again, unless `force`; the summary says why each
+    other cell ran."""
     episodes = expand(spec)
     run_id = store.create_run(spec.model_dump(mode="json"), len(episodes), frontendx.__version__)
     reused = 0
-    if not force:
-        prints = {e.key: _fingerprint(e, chromium_version) for e in episodes}
-        stored = store.reusable(prints.values())
-        for episode in episodes:
-            hit = stored.get(prints[episode.key])
-            if hit is not None:
-                reused += store.add_episode(run_id, hit[1], reused_from=hit[0])
-    summary = _execute(store, run_id, spec, chromium=chromium, console=console)
+    reasons: Counter[str] = Counter()
+    prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in episodes}
+    stored = {} if force else store.reusable(prints.values())
+    previous = store.cell_versions(e.cell for e in episodes)
+    for episode in episodes:
+        hit = stored.get(prints[episode.key])
+        if hit is not None:
+            reused += store.add_episode(run_id, hit[1], reused_from=hit[0])
+        elif force:
+            reasons["forced (--force)"] += 1
+        else:
+            before = previous.get(episode.cell)
+            for reason in explain(before, versions.for_episode(episode)):
+                reasons[reason] += 1
+    summary = _execute(store, run_id, spec, versions=versions, chromium=chromium, console=console)
     summary.reused = reused
+    summary.reasons = reasons
     return summary
-
-
-def _fingerprint(episode: EpisodeSpec, chromium_version: str) -> str:
-    return fingerprint(
-        episode, app_hash=get_app(episode.app).content_hash(), chromium=chromium_version
-    )
 
 
 def resume_run(
     store: SqliteStore,
     run_id: str | None = None,
     *,
+    versions: VersionResolver,
     chromium: str | None = None,
     console: Console | None = None,
 ) -> RunSummary:
     """Run the cells of a run that are not stored yet (none lost, none duplicated)."""
     info = store.run(run_id)
     spec = parse_run_spec(info.spec, f"run {info.id}")
-    return _execute(store, info.id, spec, chromium=chromium, console=console)
+    return _execute(store, info.id, spec, versions=versions, chromium=chromium, console=console)
 
 
 def _execute(
@@ -83,6 +88,7 @@ def _execute(
     run_id: str,
     spec: RunSpec,
     *,
+    versions: VersionResolver,
     chromium: str | None,
     console: Console | None,
 ) -> RunSummary:
@@ -109,6 +115,12 @@ def _execute(
         )
 
         def on_done(result: EpisodeResult) -> None:
+            # The parent stamps the version sources, so every result of a run, infra errors
+            # included, is fingerprinted by the same lookup.
+            sources = versions.for_episode(result.spec)
+            result = result.model_copy(
+                update={"versions": sources, "fingerprint": fingerprint(result.spec, sources)}
+            )
             store.add_episode(run_id, result)
             summary.ran += 1
             summary.statuses[result.status.value] += 1

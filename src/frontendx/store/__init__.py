@@ -1,5 +1,5 @@
 """The results store: the interface every report and dashboard reads."""
 
-from frontendx.store._sqlite import SCHEMA_VERSION, RunInfo, SqliteStore
+from frontendx.store._sqlite import SCHEMA_VERSION, EpisodeIndex, RunInfo, SqliteStore
 
-__all__ = ["SCHEMA_VERSION", "RunInfo", "SqliteStore"]
+__all__ = ["SCHEMA_VERSION", "EpisodeIndex", "RunInfo", "SqliteStore"]

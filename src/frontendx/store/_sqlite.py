@@ -14,9 +14,30 @@ from typing import Any
 from frontendx.errors import StoreError
 from frontendx.records import EpisodeResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+# Added in schema 2: the cell (key without agent version) for history queries, the changelog
+# of `watch`, and a cache of computed dashboard views keyed by the store's revision.
+_V2 = """
+CREATE INDEX IF NOT EXISTS episodes_cell ON episodes (cell, finished_at);
+CREATE TABLE IF NOT EXISTS changelog (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    versions_json TEXT NOT NULL,
+    changes_json TEXT NOT NULL,
+    run_id TEXT REFERENCES runs(id),
+    reused INTEGER NOT NULL,
+    ran INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS views (
+    key TEXT PRIMARY KEY,
+    revision TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
@@ -37,11 +58,27 @@ CREATE TABLE IF NOT EXISTS episodes (
     finished_at REAL NOT NULL,
     result_json TEXT NOT NULL,
     reused_from INTEGER REFERENCES episodes(id),
+    cell TEXT NOT NULL DEFAULT '',
     UNIQUE (run_id, key)
 );
 CREATE INDEX IF NOT EXISTS episodes_run ON episodes (run_id);
 CREATE INDEX IF NOT EXISTS episodes_fingerprint ON episodes (fingerprint);
 """
+    + _V2
+)
+
+
+@dataclass(frozen=True)
+class EpisodeIndex:
+    """An episode's identity and time: enough to select results without parsing them."""
+
+    id: int
+    run_id: str
+    agent: str
+    cell: str
+    finished_at: float
+    reused_from: int | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +123,8 @@ class SqliteStore:
                     f"{self.path}: schema version {row[0] if row else '?'} is newer than this "
                     f"FrontendX understands ({SCHEMA_VERSION}); upgrade FrontendX"
                 )
+            if int(row[0]) < 2:
+                self._migrate_to_2()
             return
         # one script, one transaction: a half-created store is never left behind
         self._db.executescript(
@@ -93,18 +132,42 @@ class SqliteStore:
             "COMMIT;"
         )
 
+    def _migrate_to_2(self) -> None:
+        """Schema 1 -> 2: add the cell column (filled from each stored result) and the
+        changelog and views tables, in one transaction."""
+        with self._tx():
+            self._db.execute("ALTER TABLE episodes ADD COLUMN cell TEXT NOT NULL DEFAULT ''")
+            rows = self._db.execute("SELECT id, result_json FROM episodes").fetchall()
+            for row_id, payload in rows:
+                cell = EpisodeResult.model_validate_json(payload).spec.cell
+                self._db.execute("UPDATE episodes SET cell=? WHERE id=?", (cell, row_id))
+            for statement in _V2.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+
     def _tx(self) -> _Transaction:
         return _Transaction(self._db)
 
     def close(self) -> None:
         self._db.close()
 
-    def create_run(self, spec: dict[str, Any], n_episodes: int, version: str) -> str:
-        run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    def create_run(
+        self,
+        spec: dict[str, Any],
+        n_episodes: int,
+        version: str,
+        *,
+        run_id: str | None = None,
+        created_at: float | None = None,
+    ) -> str:
+        created_at = time.time() if created_at is None else created_at
+        if run_id is None:
+            run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
         with self._tx():
             self._db.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
-                (run_id, time.time(), json.dumps(spec, sort_keys=True), n_episodes, version),
+                (run_id, created_at, json.dumps(spec, sort_keys=True), n_episodes, version),
             )
         return run_id
 
@@ -113,25 +176,37 @@ class SqliteStore:
     ) -> bool:
         """Store one episode atomically; False if that cell of the run is already stored.
         `reused_from` names the stored episode whose still-valid result this one carries."""
-        with self._tx():
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO episodes (run_id, key, fingerprint, app, agent, task, "
-                "status, finished_at, result_json, reused_from) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run_id,
-                    result.spec.key,
-                    result.fingerprint,
-                    result.spec.app,
-                    result.spec.agent.label,
-                    result.spec.task.kind,
-                    result.status.value,
-                    result.finished_at,
-                    result.model_dump_json(),
-                    reused_from,
-                ),
+        return self.add_episodes(run_id, [result], reused_from=reused_from) == 1
+
+    def add_episodes(
+        self, run_id: str, results: Iterable[EpisodeResult], *, reused_from: int | None = None
+    ) -> int:
+        """Store episodes in one transaction (all or none); returns how many were new."""
+        rows = [
+            (
+                run_id,
+                r.spec.key,
+                r.fingerprint,
+                r.spec.app,
+                r.spec.agent.label,
+                r.spec.task.kind,
+                r.status.value,
+                r.finished_at,
+                r.model_dump_json(),
+                reused_from,
+                r.spec.cell,
             )
-        return cursor.rowcount == 1
+            for r in results
+        ]
+        with self._tx():
+            before = self._db.total_changes
+            self._db.executemany(
+                "INSERT OR IGNORE INTO episodes (run_id, key, fingerprint, app, agent, task, "
+                "status, finished_at, result_json, reused_from, cell) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return self._db.total_changes - before
 
     def reusable(self, fingerprints: Iterable[str]) -> dict[str, tuple[int, EpisodeResult]]:
         """fingerprint -> (episode id, result) of the newest scored result with it."""
@@ -188,6 +263,142 @@ class SqliteStore:
             )
         for row_id, payload in cursor:
             yield row_id, EpisodeResult.model_validate_json(payload)
+
+    def latest_rows(self, as_of: float | None = None) -> Iterator[tuple[int, EpisodeResult]]:
+        """The newest result of every cell finished at or before `as_of` (None: now),
+        preferring a scored result over a newer infra error. Carried-over copies are skipped:
+        a result counts once, at the time it was computed."""
+        cursor = self._db.execute(
+            "SELECT id, result_json FROM ("
+            "  SELECT id, result_json, ROW_NUMBER() OVER ("
+            "    PARTITION BY cell ORDER BY status = 'infra_error', finished_at DESC, id DESC"
+            "  ) AS rn FROM episodes WHERE reused_from IS NULL AND finished_at <= ?"
+            ") WHERE rn = 1 ORDER BY id",
+            (float("inf") if as_of is None else as_of,),
+        )
+        for row_id, payload in cursor:
+            yield row_id, EpisodeResult.model_validate_json(payload)
+
+    def index(self) -> list[EpisodeIndex]:
+        """Every stored episode's identity and time, without parsing results."""
+        rows = self._db.execute(
+            "SELECT id, run_id, agent, cell, finished_at, reused_from, status FROM episodes "
+            "ORDER BY id"
+        )
+        return [EpisodeIndex(*r) for r in rows]
+
+    def results(self, ids: Iterable[int]) -> dict[int, EpisodeResult]:
+        """Episode id -> result, for the given ids."""
+        wanted = list(set(ids))
+        found: dict[int, EpisodeResult] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, result_json FROM episodes WHERE id IN ({marks})", chunk
+            )
+            for row_id, payload in rows:
+                found[row_id] = EpisodeResult.model_validate_json(payload)
+        return found
+
+    def cell_versions(self, cells: Iterable[str]) -> dict[str, dict[str, str]]:
+        """cell -> the version sources of its newest stored result (to explain re-runs)."""
+        wanted = list(set(cells))
+        found: dict[str, dict[str, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT cell, json_extract(result_json, '$.versions') FROM episodes "
+                f"WHERE cell IN ({marks}) AND reused_from IS NULL ORDER BY finished_at, id",
+                chunk,
+            )
+            for cell, versions in rows:
+                found[cell] = json.loads(versions) if versions else {}
+        return found
+
+    def time_points(self) -> list[tuple[str, float]]:
+        """(run id, time its newest episode finished) of every run that computed results,
+        oldest first: the moments at which the "as of" view can change."""
+        rows = self._db.execute(
+            "SELECT run_id, MAX(finished_at) FROM episodes WHERE reused_from IS NULL "
+            "GROUP BY run_id ORDER BY MAX(finished_at)"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def revision(self) -> str:
+        """Changes whenever an episode or a changelog entry is added."""
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM episodes), (SELECT MAX(id) FROM episodes), "
+            "(SELECT COUNT(*) FROM changelog)"
+        ).fetchone()
+        return f"{row[0]}-{row[1]}-{row[2]}"
+
+    def add_change(
+        self,
+        versions: dict[str, Any],
+        changes: list[str],
+        *,
+        run_id: str | None,
+        reused: int,
+        ran: int,
+        at: float | None = None,
+    ) -> None:
+        """Append one entry to the changelog: what changed, and what ran because of it."""
+        with self._tx():
+            self._db.execute(
+                "INSERT INTO changelog (at, versions_json, changes_json, run_id, reused, ran) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    time.time() if at is None else at,
+                    json.dumps(versions, sort_keys=True),
+                    json.dumps(changes),
+                    run_id,
+                    reused,
+                    ran,
+                ),
+            )
+
+    def changelog(self) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT id, at, versions_json, changes_json, run_id, reused, ran FROM changelog "
+            "ORDER BY id"
+        )
+        return [
+            {
+                "id": r[0],
+                "at": r[1],
+                "versions": json.loads(r[2]),
+                "changes": json.loads(r[3]),
+                "run_id": r[4],
+                "reused": r[5],
+                "ran": r[6],
+            }
+            for r in rows
+        ]
+
+    def cached_view(self, key: str, revision: str) -> str | None:
+        row = self._db.execute(
+            "SELECT payload FROM views WHERE key=? AND revision=?", (key, revision)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def cache_view(self, key: str, revision: str, payload: str) -> None:
+        """Keep a computed view; raises `StoreError` when the store cannot be written."""
+        try:
+            with self._tx():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO views (key, revision, payload) VALUES (?, ?, ?)",
+                    (key, revision, payload),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot cache a view ({exc})") from None
+
+    def run_of(self, episode_id: int) -> str:
+        row = self._db.execute("SELECT run_id FROM episodes WHERE id=?", (episode_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no episode with id {episode_id}")
+        return str(row[0])
 
     def episode(self, episode_id: int) -> EpisodeResult:
         row = self._db.execute(

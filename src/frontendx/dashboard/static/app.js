@@ -1,0 +1,893 @@
+/* FrontendX dashboard frontend.
+ *
+ * One frontend for `frontendx serve` and for the static site of `frontendx export-site`: it
+ * fetches only relative `data/...` URLs and routes on the URL hash, so it works from any plain
+ * file server. Slice keys, agent keys and as-of points are never built here: they all come from
+ * data/index.json.
+ *
+ * Everything an agent wrote (finding titles, descriptions, steps, verdict reasons, replay
+ * messages) is untrusted: data only ever reaches the DOM through textContent, element
+ * properties and createElement -- never innerHTML.
+ */
+"use strict";
+
+(function () {
+  const app = document.getElementById("app");
+  const charts = [];
+  const cache = new Map();
+  let renderToken = 0;
+  let INDEX = null;
+
+  const PALETTE = [
+    "#2456c7", "#d9480f", "#2b8a3e", "#ae3ec9", "#0b7285", "#e67700",
+    "#c2255c", "#5c7cfa", "#087f5b", "#862e9c", "#364fc7", "#a61e4d",
+  ];
+  const METRICS = {
+    recall: { label: "Recall", fmt: pct, axis: "Recall" },
+    fp_rate: { label: "False-positive rate", fmt: pct, axis: "False-positive rate" },
+    cost_per_validated_bug: { label: "Cost per validated bug", fmt: usd, axis: "Cost per validated bug (USD)" },
+    ttr_median_s: { label: "Median time to reproduction", fmt: secs, axis: "Median time to reproduction (s)" },
+  };
+  const PARETO = [
+    { key: "cost_recall", x: "cost_per_validated_bug", title: "Cost per validated bug vs recall",
+      sub: "Lower cost and higher recall are better (up and to the left)." },
+    { key: "ttr_recall", x: "ttr_median_s", title: "Time to reproduction vs recall",
+      sub: "Kaplan–Meier median TTR; faster and higher recall are better." },
+    { key: "fp_recall", x: "fp_rate", title: "False-positive rate vs recall",
+      sub: "Fewer false positives and higher recall are better." },
+  ];
+  const DIM_LABELS = { app: "App", state: "Browser state", category: "Bug category", difficulty: "Difficulty" };
+
+  // --- DOM helpers (text only) ---------------------------------------------------------------
+
+  function h(tag, props, ...children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === null || v === undefined || v === false) continue;
+        if (k === "class") node.className = v;
+        else if (k === "text") node.textContent = String(v);
+        else if (k === "dataset") Object.assign(node.dataset, v);
+        else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+        else if (k === "title") node.title = String(v);
+        else node.setAttribute(k, String(v));
+      }
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      if (Array.isArray(c)) append(node, c);
+      else if (c instanceof Node) node.appendChild(c);
+      else node.appendChild(document.createTextNode(String(c)));
+    }
+  }
+
+  function select(id, options, current, onChange) {
+    const s = h("select", { id: id, "data-testid": id });
+    for (const o of options) {
+      const opt = h("option", { value: o.value, text: o.text });
+      if (o.value === current) opt.selected = true;
+      s.appendChild(opt);
+    }
+    s.addEventListener("change", () => onChange(s.value));
+    return s;
+  }
+
+  function control(label, input) {
+    return h("div", { class: "control" }, h("label", { for: input.id, text: label }), input);
+  }
+
+  function badge(text, kind, title) {
+    return h("span", { class: "badge" + (kind ? " " + kind : ""), title: title || null, text: text });
+  }
+
+  // --- formatting ------------------------------------------------------------------------------
+
+  function isNum(v) { return typeof v === "number" && isFinite(v); }
+  function pct(v) { return isNum(v) ? (v * 100).toFixed(1) + "%" : "—"; }
+  function usd(v) { return isNum(v) ? "$" + (Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2)) : "—"; }
+  function secs(v) {
+    if (!isNum(v)) return "—";
+    if (v >= 3600) return (v / 3600).toFixed(1) + " h";
+    return (v < 100 ? v.toFixed(1) : Math.round(v)) + " s";
+  }
+  function mins(v) { return isNum(v) ? Math.round(v).toLocaleString("en-US") : "—"; }
+  function num(v) { return isNum(v) ? v.toLocaleString("en-US") : "—"; }
+  function date(ts) {
+    if (!isNum(ts) || ts <= 0) return "—";
+    const d = new Date(ts * 1000);
+    return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+  function shortDate(ms) {
+    const d = new Date(ms);
+    return d.toISOString().slice(5, 10);
+  }
+  function age(ts) {
+    if (!isNum(ts) || ts <= 0) return "—";
+    const s = Math.max(0, Date.now() / 1000 - ts);
+    if (s < 3600) return Math.max(1, Math.round(s / 60)) + " min";
+    if (s < 2 * 86400) return Math.round(s / 3600) + " h";
+    return Math.round(s / 86400) + " d";
+  }
+
+  /** "value [low, high]" as two spans; `openHigh` prints a missing high bound as "> budget". */
+  function withCI(v, lo, hi, fmt, openHigh) {
+    const out = [h("span", { class: "value", text: fmt(v) })];
+    if (isNum(lo) || isNum(hi)) {
+      const high = isNum(hi) ? fmt(hi) : (openHigh ? "> budget" : "—");
+      out.push(h("span", { class: "ci", text: "[" + fmt(lo) + ", " + high + "]" }));
+    }
+    return out;
+  }
+
+  // --- data ------------------------------------------------------------------------------------
+
+  function getJSON(path) {
+    if (!cache.has(path)) {
+      const p = fetch("data/" + path, { headers: { Accept: "application/json" } }).then(async (r) => {
+        if (!r.ok) {
+          let msg = r.status + " " + r.statusText;
+          try { msg = (await r.json()).error || msg; } catch (e) { /* not JSON */ }
+          throw new Error("data/" + path + ": " + msg);
+        }
+        return r.json();
+      });
+      p.catch(() => cache.delete(path));
+      cache.set(path, p);
+    }
+    return cache.get(path);
+  }
+
+  function agentKey(label) {
+    const found = INDEX.agents.find((a) => a.label === label);
+    return found ? found.key : null;
+  }
+
+  function agentColor(label) {
+    const labels = INDEX.agents.map((a) => a.label);
+    let i = labels.indexOf(label);
+    if (i < 0) {
+      let hsh = 0;
+      for (const ch of label) hsh = (hsh * 31 + ch.charCodeAt(0)) >>> 0;
+      i = hsh;
+    }
+    return PALETTE[i % PALETTE.length];
+  }
+
+  function sliceOf(key) {
+    for (const dim of Object.keys(INDEX.slices)) {
+      for (const item of INDEX.slices[dim]) if (item.key === key) return { dim: dim, item: item };
+    }
+    return null;
+  }
+
+  function asOfText(id) {
+    if (id === "latest") return "latest";
+    const p = INDEX.points.find((x) => x.id === id);
+    return p ? date(p.at) : id;
+  }
+
+  // --- routing ---------------------------------------------------------------------------------
+
+  function parseHash() {
+    const raw = location.hash.replace(/^#\/?/, "");
+    const [path, query] = raw.split("?");
+    const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+    return { page: parts[0] || "leaderboard", arg: parts[1] || null, params: new URLSearchParams(query || "") };
+  }
+
+  function go(page, arg, params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) if (v !== null && v !== undefined && v !== "") q.set(k, v);
+    const qs = q.toString();
+    app.dataset.state = "loading"; // until the hashchange has rendered the new view
+    location.hash = "#/" + page + (arg !== null && arg !== undefined ? "/" + encodeURIComponent(arg) : "") + (qs ? "?" + qs : "");
+  }
+
+  function common(params, defaults) {
+    const asof = params.get("asof") || "latest";
+    const slice = params.get("slice") || "all";
+    const task = params.get("task") || defaults.task;
+    return {
+      asof: asof === "latest" || INDEX.points.some((p) => p.id === asof) ? asof : "latest",
+      slice: slice === "all" || sliceOf(slice) ? slice : "all",
+      task: task,
+    };
+  }
+
+  function updateNav(page, state) {
+    for (const a of document.querySelectorAll("#nav a")) {
+      const target = a.dataset.page;
+      a.classList.toggle("active", target === page || (target === "agents" && (page === "agent" || page === "episode")));
+      const q = new URLSearchParams();
+      if (state && state.asof && state.asof !== "latest" && target !== "changelog" && target !== "agents") q.set("asof", state.asof);
+      if (state && state.slice && state.slice !== "all" && (target === "leaderboard" || target === "pareto")) q.set("slice", state.slice);
+      if (state && state.task && state.task !== "all" && target !== "changelog" && target !== "agents") q.set("task", state.task);
+      a.href = "#/" + target + (q.toString() ? "?" + q.toString() : "");
+    }
+  }
+
+  async function route() {
+    const token = ++renderToken;
+    const { page, arg, params } = parseHash();
+    for (const c of charts.splice(0)) c.destroy();
+    app.dataset.state = "loading";
+    app.dataset.route = page;
+    const pages = {
+      leaderboard: pageLeaderboard, pareto: pagePareto, trends: pageTrends, matrix: pageMatrix,
+      agents: pageAgents, agent: pageAgent, episode: pageEpisode, changelog: pageChangelog,
+    };
+    const render = pages[page];
+    try {
+      if (!INDEX) {
+        INDEX = await getJSON("index.json");
+        renderChrome();
+      }
+      if (!render) throw new Error("no page " + JSON.stringify(page));
+      const view = await render(arg, params, token);
+      if (token !== renderToken) return;
+      app.replaceChildren(view.node);
+      if (view.after) view.after();
+      updateNav(page, view.state);
+      app.dataset.state = "ready";
+    } catch (err) {
+      if (token !== renderToken) return;
+      app.replaceChildren(h("div", { class: "error", role: "alert", text: String(err && err.message ? err.message : err) }));
+      app.dataset.state = "error";
+    }
+  }
+
+  function renderChrome() {
+    const banner = document.getElementById("banner");
+    const labels = INDEX.agents.map((a) => a.label);
+    const synthetic = labels.filter((l) => l.startsWith("synthetic-")).length;
+    if (synthetic) {
+      banner.hidden = false;
+      banner.textContent = synthetic === labels.length
+        ? "Synthetic data: every result shown was generated by frontendx.dashboard.synthetic (agents named synthetic-*), not measured."
+        : "This store mixes in synthetic results: agents named synthetic-* were generated, not measured.";
+    }
+    document.getElementById("footer").replaceChildren(
+      "FrontendX " + INDEX.frontendx_version +
+      " · metric constants " + INDEX.constants_version +
+      " · " + Math.round(INDEX.confidence * 100) + "% bootstrap confidence intervals" +
+      " · " + num(INDEX.episodes) + " episodes stored" +
+      " · data computed " + date(INDEX.generated_at)
+    );
+  }
+
+  // --- shared controls ---------------------------------------------------------------------------
+
+  function asOfSelect(current, onChange) {
+    const opts = [{ value: "latest", text: "Latest" }];
+    for (const p of INDEX.points.slice().reverse()) opts.push({ value: p.id, text: date(p.at) + " — " + p.id });
+    return control("As of", select("asof", opts, current, onChange));
+  }
+
+  function sliceSelects(current, onChange) {
+    const cur = sliceOf(current);
+    const dims = [{ value: "all", text: "All episodes" }];
+    for (const d of Object.keys(INDEX.slices)) if (INDEX.slices[d].length) dims.push({ value: d, text: DIM_LABELS[d] || d });
+    const dimSel = select("slice-dim", dims, cur ? cur.dim : "all", (d) => {
+      onChange(d === "all" ? "all" : INDEX.slices[d][0].key);
+    });
+    const out = [control("Slice by", dimSel)];
+    if (cur) {
+      const values = INDEX.slices[cur.dim].map((it) => ({ value: it.key, text: it.value }));
+      out.push(control(DIM_LABELS[cur.dim] || cur.dim, select("slice-value", values, current, onChange)));
+    }
+    return out;
+  }
+
+  function taskSelect(current, withAll, onChange) {
+    const opts = withAll ? [{ value: "all", text: "All tasks" }] : [];
+    for (const t of INDEX.tasks) opts.push({ value: t, text: t });
+    return control("Task", select("task", opts, current, onChange));
+  }
+
+  // --- leaderboard -----------------------------------------------------------------------------
+
+  function leaderboardTables(data, task, ci) {
+    const tasks = task === "all" ? Array.from(new Set(data.rows.map((r) => r.task))) : [task];
+    const out = [];
+    for (const t of tasks) {
+      const rows = data.rows.filter((r) => r.task === t);
+      const wrap = h("div", { class: "table-wrap" });
+      wrap.appendChild(h("div", { class: "table-caption" }, "Task: " + t,
+        h("span", { class: "muted", text: rows.length + " agent config" + (rows.length === 1 ? "" : "s") + " · " + ci })));
+      const table = h("table", { class: "leaderboard", "data-testid": "leaderboard-table", "data-task": t });
+      table.appendChild(h("thead", null, h("tr", null,
+        h("th", { class: "rank", text: "#" }),
+        h("th", { text: "Agent config" }),
+        h("th", { class: "num", text: "Recall [CI]" }),
+        h("th", { class: "num", text: "FP rate [CI]" }),
+        h("th", { class: "num", text: "Median TTR [CI]" }),
+        h("th", { class: "num", text: "Cost / validated bug [CI]" }),
+        h("th", { class: "num", text: "Human min saved [CI]" }),
+        h("th", { class: "num", text: "n episodes" }),
+        h("th", { class: "num", text: "Age" }),
+        h("th", { text: "Status" }),
+      )));
+      const body = h("tbody");
+      rows.forEach((r, i) => {
+        const key = agentKey(r.agent);
+        const name = key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: r.agent }) : h("span", { text: r.agent });
+        const fronts = PARETO.filter((p) => r.pareto && r.pareto[p.key]).map((p) => p.key.split("_")[0]);
+        const shownReasons = r.stale_reasons.slice(0, 2);
+        const more = r.stale_reasons.length - shownReasons.length;
+        const status = r.stale
+          ? [badge("stale", "warn", "Stale: " + r.stale_reasons.join("; ")),
+             h("ul", { class: "stale-reasons", title: r.stale_reasons.join("\n") },
+               shownReasons.map((s) => h("li", { text: s })),
+               more > 0 ? h("li", { class: "more", text: "+ " + more + " more (hover)" }) : null)]
+          : [badge("current", "good", "No newer version of anything this result depends on is known")];
+        body.appendChild(h("tr", { "data-agent": r.agent, "data-task": r.task },
+          h("td", { class: "rank", text: String(i + 1) }),
+          h("td", { class: "agent-cell", title: fronts.length ? "On the Pareto front of " + fronts.join(", ") + " vs recall" : null },
+            name, h("div", { class: "agent-version", text: "version " + r.agent_version })),
+          h("td", { class: "num" }, withCI(r.recall, r.recall_ci_low, r.recall_ci_high, pct)),
+          h("td", { class: "num" }, withCI(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high, pct)),
+          h("td", { class: "num" }, !isNum(r.ttr_median_s) && isNum(r.found_within_budget)
+            ? [h("span", { class: "value", title: "Fewer than half of the scored bugs were reproduced within the budget (" + pct(r.found_within_budget) + "), so the median is beyond it", text: "> budget" }),
+               isNum(r.ttr_ci_low) ? h("span", { class: "ci", text: "[" + secs(r.ttr_ci_low) + ", > budget]" }) : null]
+            : withCI(r.ttr_median_s, r.ttr_ci_low, r.ttr_ci_high, secs, true)),
+          h("td", { class: "num" }, withCI(r.cost_per_validated_bug, r.cost_per_validated_bug_ci_low, r.cost_per_validated_bug_ci_high, usd)),
+          h("td", { class: "num" }, withCI(r.human_minutes_saved, r.human_minutes_saved_ci_low, r.human_minutes_saved_ci_high, mins)),
+          h("td", { class: "num", title: r.n_infra_errors ? r.n_infra_errors + " infra errors excluded" : null },
+            h("span", { class: "value", text: num(r.n_episodes) }),
+            r.n_infra_errors ? h("span", { class: "ci", text: "+" + r.n_infra_errors + " infra" }) : null),
+          h("td", { class: "num nowrap", title: "newest result: " + date(r.newest_at), text: age(r.newest_at) }),
+          h("td", null, status),
+        ));
+      });
+      if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: "10", class: "empty", text: "No results for this task in this view." })));
+      table.appendChild(body);
+      wrap.appendChild(table);
+      out.push(wrap);
+    }
+    if (!tasks.length) {
+      out.push(h("div", { class: "panel empty", text: INDEX.episodes
+        ? "No results in this view."
+        : "The store holds no episodes yet: `frontendx run` adds some." }));
+    }
+    return out;
+  }
+
+  function downloads(asof, slice) {
+    const base = "data/leaderboard/" + asof + "/" + slice;
+    return h("div", { class: "downloads" },
+      h("a", { class: "btn-link", href: base + ".csv", download: "frontendx-leaderboard-" + asof + "-" + slice + ".csv", "data-testid": "download-csv", text: "⇩ CSV" }),
+      h("a", { class: "btn-link", href: base + ".json", download: "frontendx-leaderboard-" + asof + "-" + slice + ".json", "data-testid": "download-json", text: "⇩ JSON" }));
+  }
+
+  function ciText() {
+    return Math.round(INDEX.confidence * 100) + "% bootstrap CI as [low, high]";
+  }
+
+  async function pageLeaderboard(arg, params) {
+    const st = common(params, { task: "all" });
+    const data = await getJSON("leaderboard/" + st.asof + "/" + st.slice + ".json");
+    const upd = (ch) => go("leaderboard", null, Object.assign({}, st, ch));
+    const cur = sliceOf(st.slice);
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", { text: "Leaderboard" }),
+        h("p", { text: "Newest result per agent config" + (st.asof === "latest" ? "" : " as of " + asOfText(st.asof)) +
+          (cur ? ", " + (DIM_LABELS[cur.dim] || cur.dim).toLowerCase() + " = " + cur.item.value : "") +
+          ". Every figure carries its " + ciText() + " and n; results older than a known newer version of anything they depend on are flagged stale." }))),
+      h("div", { class: "controls" },
+        asOfSelect(st.asof, (v) => upd({ asof: v })),
+        sliceSelects(st.slice, (v) => upd({ slice: v })),
+        taskSelect(st.task, true, (v) => upd({ task: v })),
+        downloads(st.asof, st.slice)),
+      cur && (cur.dim === "category" || cur.dim === "difficulty")
+        ? h("p", { class: "note", text: "Bug-level slice: recall and TTR count only the bugs in the slice; FP rate, cost and minutes saved are episode-level figures and are not defined here." })
+        : null,
+      leaderboardTables(data, st.task, ciText()));
+    return { node: node, state: st };
+  }
+
+  // --- Pareto ----------------------------------------------------------------------------------
+
+  const pointLabels = {
+    id: "fxPointLabels",
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      const ds = chart.data.datasets[0];
+      const meta = chart.getDatasetMeta(0);
+      if (!ds || !meta || meta.hidden) return;
+      ctx.save();
+      ctx.font = "11px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+      ctx.fillStyle = "#344054";
+      ctx.textBaseline = "middle";
+      meta.data.forEach((el, i) => {
+        const p = ds.data[i];
+        if (!p || !p.label) return;
+        const right = el.x + 8 + ctx.measureText(p.label).width < chart.chartArea.right;
+        ctx.textAlign = right ? "left" : "right";
+        ctx.fillText(p.label, right ? el.x + 8 : el.x - 8, el.y - 1);
+      });
+      ctx.restore();
+    },
+  };
+
+  function axisTicks(fmt) {
+    return { callback: (v) => fmt(v), color: "#5f6b7a" };
+  }
+
+  function paretoChart(canvas, rows, spec) {
+    const xm = METRICS[spec.x];
+    const pts = rows.filter((r) => isNum(r[spec.x]) && isNum(r.recall)).map((r) => ({
+      x: r[spec.x], y: r.recall, label: r.agent, version: r.agent_version, n: r.n_episodes, front: !!(r.pareto && r.pareto[spec.key]),
+    }));
+    const front = pts.filter((p) => p.front).sort((a, b) => a.x - b.x);
+    return new Chart(canvas, {
+      type: "scatter",
+      data: {
+        datasets: [
+          {
+            label: "Agent configs", data: pts, order: 1,
+            pointRadius: 6, pointHoverRadius: 8,
+            pointBackgroundColor: pts.map((p) => agentColor(p.label)),
+            pointBorderColor: pts.map((p) => (p.front ? "#101828" : "#ffffff")),
+            pointBorderWidth: pts.map((p) => (p.front ? 2 : 1)),
+            backgroundColor: "#98a2b3", borderColor: "#98a2b3",
+          },
+          {
+            label: "Pareto front", data: front.map((p) => ({ x: p.x, y: p.y, label: p.label })), order: 2,
+            showLine: true, borderColor: "#101828", backgroundColor: "#101828", borderDash: [6, 4],
+            borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 0, fill: false, tension: 0,
+          },
+        ],
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        layout: { padding: { right: 12, top: 6 } },
+        scales: {
+          x: { type: "linear", beginAtZero: true, grace: "8%", title: { display: true, text: xm.axis, font: { weight: "600" } }, ticks: axisTicks(xm.fmt), grid: { color: "#eef0f3" } },
+          y: { type: "linear", min: 0, suggestedMax: 1, title: { display: true, text: "Recall", font: { weight: "600" } }, ticks: axisTicks(pct), grid: { color: "#eef0f3" } },
+        },
+        plugins: {
+          legend: { position: "bottom", labels: { usePointStyle: true, boxWidth: 8 } },
+          tooltip: {
+            filter: (item) => item.datasetIndex === 0,
+            callbacks: {
+              label: (item) => {
+                const p = item.raw;
+                return p.label + " v" + p.version + ": recall " + pct(p.y) + ", " + xm.label.toLowerCase() + " " + xm.fmt(p.x) + " (n=" + p.n + ")" + (p.front ? " — on the front" : "");
+              },
+            },
+          },
+        },
+      },
+      plugins: [pointLabels],
+    });
+  }
+
+  async function pagePareto(arg, params) {
+    const st = common(params, { task: INDEX.tasks[0] || "explore" });
+    if (st.task === "all") st.task = INDEX.tasks[0] || "explore";
+    const data = await getJSON("leaderboard/" + st.asof + "/" + st.slice + ".json");
+    const rows = data.rows.filter((r) => r.task === st.task);
+    const upd = (ch) => go("pareto", null, Object.assign({}, st, ch));
+    const cards = [];
+    const pending = [];
+    for (const spec of PARETO) {
+      const canvas = h("canvas", { id: "chart-" + spec.key, "data-testid": "chart-" + spec.key, role: "img", "aria-label": spec.title });
+      const usable = rows.filter((r) => isNum(r[spec.x]) && isNum(r.recall)).length;
+      cards.push(h("div", { class: "chart-card" },
+        h("h3", { text: spec.title }),
+        h("p", { class: "sub", text: spec.sub + " Points are agent configs; the dashed line joins the Pareto front." }),
+        usable ? h("div", { class: "chart-box" }, canvas) : h("p", { class: "empty", text: "Not defined in this slice (no agent config has both figures)." })));
+      if (usable) pending.push([canvas, spec]);
+    }
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", { text: "Pareto fronts" }),
+        h("p", { text: "Trade-offs between recall and cost, speed and false positives, for task " + st.task + (st.asof === "latest" ? "" : ", as of " + asOfText(st.asof)) + ". A config is on a front when no other config is at least as good on both axes and better on one." }))),
+      h("div", { class: "controls" },
+        asOfSelect(st.asof, (v) => upd({ asof: v })),
+        sliceSelects(st.slice, (v) => upd({ slice: v })),
+        taskSelect(st.task, false, (v) => upd({ task: v })),
+        downloads(st.asof, st.slice)),
+      h("div", { class: "chart-grid" }, cards));
+    return { node: node, state: st, after: () => { for (const [c, s] of pending) charts.push(paretoChart(c, rows, s)); } };
+  }
+
+  // --- trends ----------------------------------------------------------------------------------
+
+  /** A series may hold two rows at one time when an agent's cells were mid-way through a
+   * version change; plot the version that carries most of the episodes. */
+  function onePerTime(points) {
+    const best = new Map();
+    for (const p of points) {
+      const cur = best.get(p.at);
+      if (!cur || p.n_episodes > cur.n_episodes) best.set(p.at, p);
+    }
+    return Array.from(best.values()).sort((a, b) => a.at - b.at);
+  }
+
+  function trendsChart(canvas, series, metric, asofAt) {
+    const m = METRICS[metric];
+    const marker = {
+      id: "fxAsOf",
+      afterDatasetsDraw(chart) {
+        if (!isNum(asofAt)) return;
+        const x = chart.scales.x.getPixelForValue(asofAt * 1000);
+        const area = chart.chartArea;
+        if (x < area.left || x > area.right) return;
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = "#9a5b00"; ctx.setLineDash([4, 4]); ctx.lineWidth = 1.5;
+        ctx.beginPath(); ctx.moveTo(x, area.top); ctx.lineTo(x, area.bottom); ctx.stroke();
+        ctx.setLineDash([]); ctx.fillStyle = "#9a5b00"; ctx.font = "600 11px system-ui, sans-serif";
+        ctx.textAlign = x > area.right - 60 ? "right" : "left";
+        ctx.fillText("as of", x + (ctx.textAlign === "left" ? 5 : -5), area.top + 10);
+        ctx.restore();
+      },
+    };
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        datasets: series.map((s) => ({
+          label: s.agent,
+          data: onePerTime(s.points).filter((p) => isNum(p[metric])).map((p) => ({ x: p.at * 1000, y: p[metric], n: p.n_episodes, version: p.agent_version, point: p.point })),
+          borderColor: agentColor(s.agent), backgroundColor: agentColor(s.agent),
+          pointRadius: 3, pointHoverRadius: 5, borderWidth: 2, tension: 0.15, spanGaps: true,
+        })),
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        interaction: { mode: "nearest", intersect: false },
+        scales: {
+          x: { type: "linear", title: { display: true, text: "Run finished (UTC date)", font: { weight: "600" } }, ticks: { callback: (v) => shortDate(v), maxTicksLimit: 12, color: "#5f6b7a" }, grid: { color: "#eef0f3" } },
+          y: { type: "linear", beginAtZero: true, title: { display: true, text: m.axis, font: { weight: "600" } }, ticks: axisTicks(m.fmt), grid: { color: "#eef0f3" } },
+        },
+        plugins: {
+          legend: { position: "right", labels: { usePointStyle: true, boxWidth: 8 } },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items.length ? date(items[0].raw.x / 1000) : ""),
+              label: (item) => item.dataset.label + " v" + item.raw.version + ": " + m.fmt(item.raw.y) + " (n=" + item.raw.n + ")",
+            },
+          },
+        },
+      },
+      plugins: [marker],
+    });
+  }
+
+  async function pageTrends(arg, params) {
+    const st = common(params, { task: INDEX.tasks[0] || "explore" });
+    if (st.task === "all") st.task = INDEX.tasks[0] || "explore";
+    st.slice = "all";
+    const metric = METRICS[params.get("metric")] ? params.get("metric") : "recall";
+    const [trends, board] = await Promise.all([getJSON("trends.json"), getJSON("leaderboard/" + st.asof + "/all.json")]);
+    const series = trends.series.filter((s) => s.task === st.task);
+    const upd = (ch) => go("trends", null, Object.assign({ metric: metric }, st, ch));
+    const point = INDEX.points.find((p) => p.id === st.asof);
+    const asofAt = point ? point.at : null;
+    const canvas = h("canvas", { id: "chart-trends", "data-testid": "chart-trends", role: "img", "aria-label": "Trend of " + METRICS[metric].label });
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", { text: "Trends" }),
+        h("p", { text: "Each agent config's headline figure at every point in time a run finished (point estimates; the intervals are on the leaderboard). Pick an \u201cas of\u201d point to see the leaderboard as it stood then." }))),
+      h("div", { class: "controls" },
+        control("Metric", select("metric", Object.entries(METRICS).map(([k, v]) => ({ value: k, text: v.label })), metric, (v) => upd({ metric: v }))),
+        taskSelect(st.task, false, (v) => upd({ task: v })),
+        asOfSelect(st.asof, (v) => upd({ asof: v }))),
+      h("div", { class: "chart-card" },
+        h("h3", { text: METRICS[metric].label + " over time — task " + st.task }),
+        h("p", { class: "sub", text: series.length + " agent config" + (series.length === 1 ? "" : "s") + " · " + INDEX.points.length + " points in time" + (asofAt ? " · dashed line: as of " + date(asofAt) : "") }),
+        series.length ? h("div", { class: "chart-box tall" }, canvas) : h("p", { class: "empty", text: "No trend data for this task." })),
+      h("h2", { text: "Leaderboard as of " + asOfText(st.asof) }),
+      leaderboardTables(board, st.task, ciText()));
+    return { node: node, state: st, after: () => { if (series.length) charts.push(trendsChart(canvas, series, metric, asofAt)); } };
+  }
+
+  // --- matrix ----------------------------------------------------------------------------------
+
+  function heat(found, scored) {
+    if (!scored) return "hna";
+    const r = found / scored;
+    if (r === 0) return "h0";
+    return "h" + Math.min(5, Math.ceil(r * 5));
+  }
+
+  async function pageMatrix(arg, params) {
+    const st = common(params, { task: "all" });
+    const data = await getJSON("matrix/" + st.asof + ".json");
+    const upd = (ch) => go("matrix", null, Object.assign({}, st, { slice: null }, ch));
+    const tally = new Map();
+    const total = new Map();
+    for (const c of data.cells) {
+      if (st.task !== "all" && c.task !== st.task) continue;
+      const k = c.app + "\u0000" + c.bug + "\u0000" + c.agent;
+      const t = tally.get(k) || [0, 0];
+      t[0] += c.found; t[1] += c.scored;
+      tally.set(k, t);
+      const kt = c.app + "\u0000" + c.bug;
+      const tt = total.get(kt) || [0, 0];
+      tt[0] += c.found; tt[1] += c.scored;
+      total.set(kt, tt);
+    }
+    const agents = data.agents;
+    const table = h("table", { class: "matrix", "data-testid": "matrix-table" });
+    table.appendChild(h("thead", null, h("tr", null,
+      h("th", { text: "Bug" }), h("th", { text: "Category" }), h("th", { text: "Difficulty" }),
+      agents.map((a) => {
+        const key = agentKey(a);
+        return h("th", { class: "agent-col", title: a }, key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: a }) : a);
+      }),
+      h("th", { class: "agent-col", text: "All agents" }))));
+    const body = h("tbody");
+    let app = null;
+    let shown = 0;
+    for (const b of data.bugs) {
+      const kt = b.app + "\u0000" + b.bug;
+      if (!total.has(kt)) continue;
+      if (b.app !== app) {
+        app = b.app;
+        body.appendChild(h("tr", { class: "group" }, h("td", { colspan: String(agents.length + 4), text: "App: " + app })));
+      }
+      shown++;
+      const cells = agents.map((a) => {
+        const t = tally.get(kt + "\u0000" + a);
+        if (!t) return h("td", { class: "cell hna", title: a + " was not scored on " + b.bug, text: "—" });
+        return h("td", { class: "cell " + heat(t[0], t[1]), "data-testid": "matrix-cell", title: a + " validated " + b.bug + " in " + t[0] + " of " + t[1] + " scored episodes", text: t[0] + "/" + t[1] });
+      });
+      const tt = total.get(kt);
+      body.appendChild(h("tr", { "data-bug": b.bug },
+        h("td", { class: "mono", text: b.bug }), h("td", { class: "nowrap", text: b.category }), h("td", { text: b.difficulty }),
+        cells,
+        h("td", { class: "cell " + heat(tt[0], tt[1]), title: "all agents: " + tt[0] + " of " + tt[1], text: pct(tt[1] ? tt[0] / tt[1] : null) })));
+    }
+    if (!shown) body.appendChild(h("tr", null, h("td", { colspan: String(agents.length + 4), class: "empty", text: "No scored bugs in this view." })));
+    table.appendChild(body);
+    const legend = h("div", { class: "legend" }, "Share of scored episodes in which the agent validated the bug:",
+      h("span", { class: "sw h0", text: "0%" }), h("span", { class: "sw h1", text: "≤20%" }), h("span", { class: "sw h2", text: "≤40%" }),
+      h("span", { class: "sw h3", text: "≤60%" }), h("span", { class: "sw h4", text: "≤80%" }), h("span", { class: "sw h5", text: "≤100%" }),
+      h("span", { class: "sw hna", text: "— not scored" }));
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", { text: "Bug × agent matrix" }),
+        h("p", { text: "Each cell is found/scored: in how many of the episodes where the bug was active and manifest the agent config validated it (newest result per cell" + (st.asof === "latest" ? "" : ", as of " + asOfText(st.asof)) + ")." }))),
+      h("div", { class: "controls" },
+        asOfSelect(st.asof, (v) => upd({ asof: v })),
+        taskSelect(st.task, true, (v) => upd({ task: v })),
+        h("div", { class: "downloads" }, h("a", { class: "btn-link", href: "data/matrix/" + st.asof + ".json", download: "frontendx-matrix-" + st.asof + ".json", text: "⇩ JSON" }))),
+      h("div", { class: "panel" }, legend),
+      h("div", { class: "table-wrap" }, table));
+    return { node: node, state: { asof: st.asof, task: st.task } };
+  }
+
+  // --- agents and episode lists ----------------------------------------------------------------
+
+  async function pageAgents() {
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Episodes by agent config" }),
+        h("p", { text: "Pick an agent config to browse its episodes; each links to the episode's steps, verdicts, screenshots, trace and exported tests." }))),
+      INDEX.agents.length
+        ? h("div", { class: "agent-list" }, INDEX.agents.map((a) => {
+            const dot = h("span", { class: "dot", title: "colour used in the charts", text: "●" });
+            dot.style.color = agentColor(a.label); // CSSOM, allowed by the CSP
+            return h("a", { href: "#/agent/" + encodeURIComponent(a.key), "data-testid": "agent-link" }, dot, " ", a.label);
+          }))
+        : h("p", { class: "empty", text: "No agents in the store yet." }));
+    return { node: node, state: {} };
+  }
+
+  function statusBadge(status) {
+    const kind = { ok: "good", infra_error: "", agent_error: "bad", timeout: "warn", budget_exceeded: "warn" }[status];
+    return badge(status, kind);
+  }
+
+  async function pageAgent(key, params) {
+    const st = common(params, { task: "all" });
+    const page = Math.max(0, parseInt(params.get("page") || "0", 10) || 0);
+    const agent = INDEX.agents.find((a) => a.key === key);
+    if (!agent) throw new Error("no agent " + JSON.stringify(key) + " in data/index.json");
+    const data = await getJSON("episodes/" + st.asof + "/" + agent.key + "/" + page + ".json");
+    const upd = (ch) => go("agent", agent.key, Object.assign({ asof: st.asof, page: 0 }, ch));
+    const rows = data.episodes.filter((e) => st.task === "all" || e.task === st.task);
+    const table = h("table", { "data-testid": "episodes-table" },
+      h("thead", null, h("tr", null,
+        ["Episode", "Finished", "App", "State", "Task", "Variant", "Status"].map((t) => h("th", { text: t })),
+        ["Findings", "Validated", "False pos.", "Wall time"].map((t) => h("th", { class: "num", text: t })),
+        h("th", { text: "Bugs found" }))),
+      h("tbody", null, rows.map((e) => h("tr", null,
+        h("td", null, h("a", { href: "#/episode/" + e.id, "data-testid": "episode-link", text: "#" + e.id })),
+        h("td", { class: "nowrap", text: date(e.finished_at) }),
+        h("td", { text: e.app }), h("td", { text: e.state }), h("td", { text: e.task }),
+        h("td", { class: "mono", text: e.variant }),
+        h("td", null, statusBadge(e.status)),
+        h("td", { class: "num", text: num(e.findings) }),
+        h("td", { class: "num", text: num(e.validated) }),
+        h("td", { class: "num", text: num(e.false_positives) }),
+        h("td", { class: "num", text: secs(e.wall_seconds) }),
+        h("td", { class: "mono", text: e.found.join(", ") || "—" })))));
+    if (!rows.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "12", class: "empty", text: "No episodes on this page for this task." })));
+    const prev = h("button", { type: "button", "data-testid": "prev-page", on: { click: () => upd({ page: page - 1, task: st.task }) } }, "← Newer");
+    const next = h("button", { type: "button", "data-testid": "next-page", on: { click: () => upd({ page: page + 1, task: st.task }) } }, "Older →");
+    prev.disabled = page <= 0;
+    next.disabled = page >= data.pages - 1;
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", { text: agent.label }),
+        h("p", { text: num(data.total) + " episodes in the view" + (st.asof === "latest" ? " (newest result per cell)" : " as of " + asOfText(st.asof)) + ", newest first." }))),
+      h("div", { class: "controls" },
+        asOfSelect(st.asof, (v) => upd({ asof: v, task: st.task })),
+        taskSelect(st.task, true, (v) => go("agent", agent.key, { asof: st.asof, page: page, task: v }))),
+      h("div", { class: "pager" }, prev, h("span", { class: "muted", text: "Page " + (page + 1) + " of " + data.pages }), next),
+      h("div", { class: "table-wrap" }, table));
+    return { node: node, state: { asof: st.asof, task: st.task } };
+  }
+
+  // --- episode ---------------------------------------------------------------------------------
+
+  function kv(pairs) {
+    const dl = h("dl", { class: "kv" });
+    for (const [k, v] of pairs) {
+      if (v === null || v === undefined || v === "") continue;
+      dl.appendChild(h("dt", { text: k }));
+      dl.appendChild(h("dd", null, v));
+    }
+    return dl;
+  }
+
+  function describeValue(v) {
+    if (v === null || v === undefined) return "null";
+    if (typeof v === "object" && !Array.isArray(v)) {
+      return Object.entries(v).filter(([, x]) => x !== null && x !== undefined && x !== false)
+        .map(([k, x]) => k + "=" + JSON.stringify(x)).join(" ");
+    }
+    return JSON.stringify(v);
+  }
+
+  function stepItem(step) {
+    const rest = Object.entries(step).filter(([k, v]) => k !== "action" && v !== null && v !== undefined && v !== false && !(k === "timeout_ms" && v === 2000));
+    return h("li", null,
+      h("span", { class: "action", text: step.action || "?" }),
+      h("span", { class: "args", text: rest.map(([k, v]) => k + ": " + describeValue(v)).join(" · ") }));
+  }
+
+  const VERDICT_KIND = { validated: "good", duplicate: "info", flaky_repro: "warn", ambiguous: "warn" };
+
+  function verdictBlock(v) {
+    if (!v) return h("div", { class: "verdict" }, badge("not judged"), " The validator did not judge this finding; it counts as a false positive.");
+    const cls = VERDICT_KIND[v.kind] || "bad";
+    const block = h("div", { class: "verdict " + (cls === "info" ? "" : cls), "data-testid": "verdict" },
+      h("div", null, h("strong", { text: "Verdict " }), badge(v.kind, cls),
+        v.bug_id ? [" ", h("span", { class: "muted", text: "bug " }), h("code", { text: v.bug_id })] : null),
+      v.reason ? h("p", { class: "untrusted", text: v.reason }) : null);
+    if (v.replays && v.replays.length) {
+      block.appendChild(h("table", { class: "replays", "data-testid": "replays" },
+        h("thead", null, h("tr", null, ["Variant", "Purpose", "Outcome", "Step", "Message"].map((t) => h("th", { text: t })), h("th", { class: "num", text: "Seconds" }))),
+        h("tbody", null, v.replays.map((r) => h("tr", null,
+          h("td", { class: "mono", text: r.variant.length ? r.variant.join("+") : "clean" }),
+          h("td", { text: r.purpose }),
+          h("td", null, badge(r.outcome, r.outcome === "fails" ? "bad" : r.outcome === "holds" ? "good" : "warn")),
+          h("td", { class: "num", text: r.step_index === null || r.step_index === undefined ? "—" : String(r.step_index) }),
+          h("td", { class: "untrusted", text: r.message || "—" }),
+          h("td", { class: "num", text: isNum(r.seconds) ? r.seconds.toFixed(2) : "—" }))))));
+    }
+    return block;
+  }
+
+  function findingCard(ep, f) {
+    const fd = f.finding;
+    const test = ep.tests.includes("test-" + f.index + ".py") ? "test-" + f.index + ".py" : null;
+    const head = h("div", { class: "finding-head" },
+      h("span", { class: "idx", text: "#" + f.index }),
+      h("span", { class: "finding-title", "data-testid": "finding-title", text: fd ? fd.title : "Malformed finding" }),
+      h("span", { class: "muted", text: "reported " + secs(f.found_at) + " into the episode" }),
+      test ? h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/" + test, download: "frontendx-episode-" + ep.id + "-" + test, "data-testid": "download-test", text: "⇩ Playwright test" }) : null);
+    const body = h("div", { class: "finding-body" });
+    if (fd) {
+      if (fd.description) body.appendChild(h("p", { class: "untrusted", "data-testid": "finding-description", text: fd.description }));
+      const ea = [];
+      if (fd.expected) ea.push(["Expected", h("span", { class: "untrusted", text: fd.expected })]);
+      if (fd.actual) ea.push(["Actual", h("span", { class: "untrusted", text: fd.actual })]);
+      if (fd.symptom) ea.push(["Symptom", h("span", { class: "untrusted", text: fd.symptom })]);
+      if (fd.evidence && fd.evidence.length) ea.push(["Evidence", h("ul", { class: "plain" }, fd.evidence.map((e) => h("li", { class: "untrusted", text: e })))]);
+      if (ea.length) body.appendChild(kv(ea));
+      body.appendChild(h("h3", { text: "Steps (" + fd.steps.length + ")" }));
+      body.appendChild(h("ol", { class: "steps", "data-testid": "steps" }, fd.steps.map(stepItem)));
+    } else {
+      body.appendChild(h("p", { class: "untrusted", text: "Could not be parsed: " + (f.error || "unknown error") }));
+      body.appendChild(h("pre", { class: "raw", text: JSON.stringify(f.raw, null, 2) }));
+    }
+    body.appendChild(verdictBlock(f.verdict));
+    return h("section", { class: "finding", "data-testid": "finding" }, head, body);
+  }
+
+  async function pageEpisode(id) {
+    if (!/^\d+$/.test(id || "")) throw new Error("episode ids are numbers");
+    const ep = await getJSON("episode/" + id + ".json");
+    const s = ep.spec;
+    const key = agentKey(ep.agent);
+    const state = s.state;
+    const u = ep.usage;
+    const spec = kv([
+      ["App", s.app],
+      ["Variant", h("code", { text: ep.variant })],
+      ["Browser state", state.name + " — " + state.viewport.width + "×" + state.viewport.height + ", " + state.locale + ", " + state.color_scheme + (state.role !== "anonymous" ? ", signed in as " + state.role : "")],
+      ["Task", s.task.kind + (s.task.target_bug ? " (target " + s.task.target_bug + ")" : "") + " · budget " + secs(s.task.budget.wall_seconds) + ", " + s.task.budget.steps + " steps"],
+      ["Agent", [key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: ep.agent }) : ep.agent, " ", h("span", { class: "muted", text: "v" + s.agent.version })]],
+      ["Agent config", Object.keys(s.agent.config || {}).length ? h("code", { text: JSON.stringify(s.agent.config) }) : null],
+      ["Repeat", String(s.repeat)],
+      ["Status", [statusBadge(ep.status), ep.error ? [" ", h("span", { class: "untrusted", text: ep.error })] : null]],
+      ["Run", h("code", { text: ep.run_id })],
+      ["Started", date(ep.started_at)],
+      ["Finished", date(ep.finished_at) + " (" + age(ep.finished_at) + " ago)"],
+      ["Manifest bugs", ep.manifestable_bugs.length ? ep.manifestable_bugs.map((b) => {
+        const f = ep.bug_facts[b];
+        return h("div", null, h("code", { text: b }), f ? h("span", { class: "muted", text: " " + f.category + " · " + f.difficulty + " · " + f.severity }) : null);
+      }) : "none (clean or not manifest in this state)"],
+    ]);
+    const usage = kv([
+      ["Wall time", secs(u.wall_seconds)],
+      ["Browser time", secs(u.browser_seconds)],
+      ["Steps", num(u.steps)],
+      ["Questions asked", num(u.questions)],
+      ["Tokens", num(u.input_tokens) + " in / " + num(u.output_tokens) + " out"],
+      ["Model cost", usd(u.model_cost_usd) + " (metered)"],
+      ["Versions", Object.keys(ep.versions || {}).length ? h("ul", { class: "plain" }, Object.entries(ep.versions).map(([k, v]) => h("li", null, k + ": ", h("code", { text: v || "(none)" })))) : null],
+    ]);
+    const files = ep.files || [];
+    const dl = h("div", { class: "downloads", "data-testid": "episode-downloads" },
+      files.includes("trace.zip") ? h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/files/trace.zip", download: "frontendx-episode-" + ep.id + "-trace.zip", "data-testid": "download-trace", text: "⇩ Playwright trace" }) : h("span", { class: "muted", text: "No trace stored" }),
+      ep.tests.map((t) => h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/" + t, download: "frontendx-episode-" + ep.id + "-" + t, "data-testid": "download-test-all", text: "⇩ " + t })));
+    const shot = files.includes("final.png")
+      ? h("img", { class: "shot", src: "data/episode/" + ep.id + "/files/final.png", alt: "Final screenshot of episode " + ep.id, "data-testid": "screenshot" })
+      : h("p", { class: "empty", text: "No screenshot stored for this episode." });
+    const validated = ep.findings.filter((f) => f.verdict && f.verdict.kind === "validated").length;
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null,
+        h("h1", null, "Episode #" + ep.id + " ", statusBadge(ep.status)),
+        h("p", { text: s.app + " · " + ep.variant + " · " + state.name + " · " + s.task.kind + " · " + ep.agent })),
+        dl),
+      h("div", { class: "episode-grid" },
+        h("div", null, h("div", { class: "panel" }, h("h2", { text: "Spec" }), spec), h("div", { class: "panel" }, h("h2", { text: "Usage" }), usage)),
+        h("div", { class: "panel" }, h("h2", { text: "Final screenshot" }), shot)),
+      h("h2", { text: "Findings (" + ep.findings.length + ", " + validated + " validated)" }),
+      h("p", { class: "note", text: "Titles, descriptions, steps and messages below are written by the agent and shown as plain text." }),
+      ep.findings.length ? ep.findings.map((f) => findingCard(ep, f)) : h("div", { class: "panel empty", text: "The agent reported no findings." }));
+    return { node: node, state: {} };
+  }
+
+  // --- changelog -------------------------------------------------------------------------------
+
+  async function pageChangelog() {
+    const data = await getJSON("changelog.json");
+    const entries = data.entries.slice().reverse();
+    const table = h("table", { "data-testid": "changelog-table" },
+      h("thead", null, h("tr", null, h("th", { text: "When" }), h("th", { text: "What changed" }), h("th", { text: "Run" }), h("th", { class: "num", text: "Re-run" }), h("th", { class: "num", text: "Reused" }))),
+      h("tbody", null, entries.map((e) => h("tr", null,
+        h("td", { class: "nowrap", text: date(e.at) }),
+        h("td", null, e.changes.length ? h("ul", { class: "plain" }, e.changes.map((c) => h("li", { text: c }))) : h("span", { class: "muted", text: "no change" })),
+        h("td", { class: "mono", text: e.run_id || "—" }),
+        h("td", { class: "num", text: num(e.ran) }),
+        h("td", { class: "num", text: num(e.reused) })))));
+    if (!entries.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "5", class: "empty", text: "No version checks recorded yet (`frontendx watch` writes them)." })));
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Changelog" }),
+        h("p", { text: "Version checks of `frontendx watch`: what changed (agents, models, apps, browser, FrontendX) and what was re-run or reused because of it." }))),
+      h("div", { class: "table-wrap" }, table));
+    return { node: node, state: {} };
+  }
+
+  // --- start -------------------------------------------------------------------------------------
+
+  if (window.Chart) {
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.font.size = 12;
+    Chart.defaults.color = "#344054";
+  }
+  window.addEventListener("hashchange", route);
+  route();
+})();
