@@ -1,5 +1,5 @@
 # FrontendX developer commands. `make demo` and `make check` are the README's first two.
-.PHONY: setup demo check test bench frontend selftest clean
+.PHONY: setup demo check test test-slow bench frontend selftest clean
 
 DB ?= runs/demo.db
 
@@ -15,6 +15,10 @@ check: setup
 
 test: setup
 	.venv/bin/python -m pytest -q
+
+# The long end-to-end runs the default test run leaves out (shop calibration).
+test-slow: setup
+	.venv/bin/python -m pytest -q -m slow
 
 selftest: setup
 	.venv/bin/frontendx self-test

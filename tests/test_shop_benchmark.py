@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import frontendx_cli
 
 
@@ -20,6 +21,9 @@ def test_every_shop_bug_fails_on_its_variant_and_holds_on_clean() -> None:
         assert check["clean_holds"] == 3
 
 
+# Several minutes on a 2-core machine; the same pipeline is calibrated on the mini app in the
+# default run (tests/test_run_cli.py). Run it with `make test-slow`.
+@pytest.mark.slow
 def test_calibration_agents_on_shop_explore(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     frontendx_cli(

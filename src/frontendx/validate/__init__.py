@@ -1,6 +1,6 @@
 """Validation: replaying a finding's steps and judging it by differential replay."""
 
-from frontendx.validate._replay import Outcome, Replayer, ReplayResult, resolve
+from frontendx.validate._replay import Outcome, Replayer, ReplayResult, axe_source, resolve
 from frontendx.validate._selftest import BugCheck, self_test
 from frontendx.validate._validator import DEFAULT_REPLAYS, Validator
 
@@ -11,6 +11,7 @@ __all__ = [
     "ReplayResult",
     "Replayer",
     "Validator",
+    "axe_source",
     "resolve",
     "self_test",
 ]

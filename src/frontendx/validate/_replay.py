@@ -70,7 +70,8 @@ def resolve(page: Page, loc: s.Locator, *, every: bool = False) -> PwLocator:
 
 
 @cache
-def _axe_source() -> str:
+def axe_source() -> str:
+    """The vendored axe-core script."""
     return _AXE.read_text(encoding="utf-8")
 
 
@@ -259,8 +260,13 @@ class Replayer:
                 raise _AssertionFailed(f"expected URL {verb}matching {e.url!r}, got {current!r}")
             await self.page.wait_for_timeout(50)
 
+    async def region_screenshot(self, loc: PwLocator) -> bytes:
+        """The PNG a `screenshot_region` claim hashes (visual baselines are taken with it)."""
+        await self.events.settle()
+        return await loc.screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+
     async def _expect_screenshot(self, loc: PwLocator, e: s.Expect) -> None:
-        shot = await loc.screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+        shot = await self.region_screenshot(loc)
         digest = hashlib.sha256(shot).hexdigest()
         if (digest == e.screenshot_sha256) == e.negate:
             raise _AssertionFailed(f"region screenshot sha256 is {digest}")
@@ -269,7 +275,7 @@ class Replayer:
         await self.events.settle()
         page = self.page
         if not await page.evaluate("() => typeof window.axe === 'object'"):
-            await page.add_script_tag(content=_axe_source())
+            await page.add_script_tag(content=axe_source())
         selector = None
         if loc is not None:
             handle = await resolve(page, loc).element_handle(timeout=ACTION_TIMEOUT_MS)

@@ -120,7 +120,7 @@ class Validator:
             culprits = list(buggy)
         else:
             candidates = [b for b in buggy if self.app.bugs[b].manifests_in(state)]
-            culprits = await self._attribute(buggy, candidates or list(buggy), run)
+            culprits = await self._attribute(buggy, candidates or list(buggy), steps, run)
         if len(culprits) != 1:
             why = "no single bug" if not culprits else f"several bugs ({', '.join(culprits)})"
             return Verdict(
@@ -142,20 +142,30 @@ class Validator:
         self,
         buggy: tuple[str, ...],
         candidates: list[str],
+        steps: Sequence[Step],
         run: Callable[[tuple[str, ...], str], Awaitable[ReplayResult]],
     ) -> list[str]:
         """The candidates whose removal makes the claim hold.
 
-        A screen comes first: each candidate alone. When exactly one bug reproduces the claim
-        alone, one replay with that bug switched off confirms it (and no other bug can be
-        needed too, or the claim would hold with that bug alone). Otherwise every candidate is
-        switched off in turn. The screen is cheap because a claim that holds finishes at once,
-        while one that fails waits for its assertion's timeout.
+        A screen comes first: candidates alone, most likely first (by how much the finding's
+        steps share with each bug's ground-truth repro), one batch per free lane, stopping at
+        the first batch in which a bug reproduces the claim alone. When exactly one has, one
+        replay with that bug switched off confirms it: a bug that is sufficient alone and
+        necessary among all is the only one (any other sufficient bug would still be there
+        when it is switched off). Otherwise every candidate is switched off in turn. The order
+        only saves replays; every verdict still rests on replays alone.
         """
-        alone = await asyncio.gather(*(run((b,), "attribution") for b in candidates))
-        sufficient = [
-            b for b, r in zip(candidates, alone, strict=True) if r.outcome is Outcome.FAILS
-        ]
+        ranked = sorted(candidates, key=lambda b: -_similarity(steps, self.app.bugs[b].repro))
+        batch = max(1, self._free.qsize())
+        sufficient: list[str] = []
+        for start in range(0, len(ranked), batch):
+            chunk = ranked[start : start + batch]
+            alone = await asyncio.gather(*(run((b,), "attribution") for b in chunk))
+            sufficient += [
+                b for b, r in zip(chunk, alone, strict=True) if r.outcome is Outcome.FAILS
+            ]
+            if sufficient:
+                break
         if len(sufficient) == 1:
             (bug,) = sufficient
             without = await run(tuple(b for b in buggy if b != bug), "attribution")
@@ -188,6 +198,17 @@ class Validator:
                 validated.add(bug)
             judged.append(reported.model_copy(update={"verdict": verdict}))
         return judged
+
+
+def _step_features(steps: Sequence[Step]) -> set[str]:
+    # Timeouts say nothing about what is tested; everything else of a step does.
+    return {step.model_dump_json(exclude={"timeout_ms"}, exclude_none=True) for step in steps}
+
+
+def _similarity(a: Sequence[Step], b: Sequence[Step]) -> float:
+    """Jaccard similarity of two step lists' steps (1.0 for identical lists)."""
+    fa, fb = _step_features(a), _step_features(b)
+    return len(fa & fb) / len(fa | fb) if fa or fb else 0.0
 
 
 def _record(variant: tuple[str, ...], purpose: str, result: ReplayResult) -> ReplayRecord:
