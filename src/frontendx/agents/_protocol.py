@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from playwright.async_api import BrowserContext, Page
 from pydantic import BaseModel, ConfigDict
 
+from frontendx.agents._model import ModelClient
 from frontendx.errors import BudgetExceeded, ReproError
 from frontendx.records import Budget, ReportedFinding, TaskKind
 from frontendx.repro import Finding, Step, parse_finding
@@ -59,6 +60,16 @@ class AgentContext:
     context: BrowserContext
     answer: Callable[[str], str]
     ground_truth: GroundTruth | None = None
+    baseline: Callable[[str], Awaitable[bytes | None]] | None = None
+    """`await ctx.baseline("/path")`: the PNG of the page's body on the approved (clean) build
+    in this browser state, taken as a `screenshot_region` claim takes it, as visual-regression
+    tools keep approved baselines. None when the harness has no spare app server."""
+    model: ModelClient | None = None
+    """The metered model client (through the episode's gateway), for agents configured with a
+    model endpoint (`base_url` and `model` in their config); None otherwise."""
+    cdp_url: str | None = None
+    """The browser's CDP endpoint (``http://127.0.0.1:PORT``), for external agents that drive
+    the sandbox's page from their own process; None when Chromium was started without one."""
     findings: list[ReportedFinding] = field(default_factory=list)
     steps: int = 0
     questions: int = 0

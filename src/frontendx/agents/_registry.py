@@ -9,23 +9,37 @@ from importlib.metadata import entry_points
 from typing import Any, Literal
 
 from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._crawler import CrawlerAgent
+from frontendx.agents._external import ExternalAgent
+from frontendx.agents._llm import LlmAgent
 from frontendx.agents._protocol import Agent
 from frontendx.errors import ConfigError
 
 ENTRY_POINT_GROUP = "frontendx.agents"
 
-_BUILTIN: dict[str, type] = {"oracle": OracleAgent, "null": NullAgent, "scripted": ScriptedAgent}
+_BUILTIN: dict[str, type] = {
+    "oracle": OracleAgent,
+    "null": NullAgent,
+    "scripted": ScriptedAgent,
+    "crawler": CrawlerAgent,
+    "llm": LlmAgent,
+    "external": ExternalAgent,
+}
 
 
 @dataclass(frozen=True)
 class AgentInfo:
     name: str
-    kind: Literal["builtin", "entry-point"]
+    kind: Literal["builtin", "entry-point", "external"]
     factory: Any
 
 
 def available_agents() -> dict[str, AgentInfo]:
-    found = {n: AgentInfo(n, "builtin", f) for n, f in _BUILTIN.items()}
+    # `external` is built in, but what it runs is any program: listed as its own kind
+    found = {
+        n: AgentInfo(n, "external" if f is ExternalAgent else "builtin", f)
+        for n, f in _BUILTIN.items()
+    }
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name not in found:
             found[ep.name] = AgentInfo(ep.name, "entry-point", ep)

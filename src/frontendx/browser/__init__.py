@@ -2,6 +2,7 @@
 
 from frontendx.browser._launch import (
     CHROMIUM_ARGS,
+    cdp_endpoint,
     chromium_executable,
     launch_chromium,
     preflight,
@@ -13,6 +14,7 @@ __all__ = [
     "HttpError",
     "PageEvents",
     "Sandbox",
+    "cdp_endpoint",
     "chromium_executable",
     "launch_chromium",
     "origin_of",

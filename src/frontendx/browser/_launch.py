@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import socket
+import weakref
 from pathlib import Path
 
+import httpx
 from playwright.async_api import Browser, Error, Playwright
 
 from frontendx.errors import BrowserError
@@ -45,20 +49,73 @@ def chromium_executable(explicit: str | None = None) -> str | None:
     return None
 
 
-async def launch_chromium(pw: Playwright, executable: str | None = None) -> Browser:
-    """Launch headless Chromium, with a clear error when none is installed."""
+_CDP_URLS: weakref.WeakKeyDictionary[Browser, str] = weakref.WeakKeyDictionary()
+CDP_PORT_TRIES = 3
+
+
+def cdp_endpoint(browser: Browser) -> str | None:
+    """The CDP URL (``http://127.0.0.1:PORT``) of a browser launched with `cdp_port`, else
+    None. External agents connect to it (e.g. Playwright's ``connectOverCDP``)."""
+    return _CDP_URLS.get(browser)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _cdp_answers(url: str, version: str, timeout_s: float = 5.0) -> bool:
+    """True when `url` is this browser's DevTools endpoint (not some other process that took
+    the port between choosing it and Chromium binding it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
+        while loop.time() < deadline:
+            try:
+                data = (await client.get(url + "/json/version")).json()
+                return isinstance(data, dict) and version in str(data.get("Browser", ""))
+            except (httpx.HTTPError, ValueError):
+                await asyncio.sleep(0.1)
+    return False
+
+
+async def launch_chromium(
+    pw: Playwright, executable: str | None = None, *, cdp_port: int | None = None
+) -> Browser:
+    """Launch headless Chromium, with a clear error when none is installed.
+
+    With `cdp_port` (0: any free port), Chromium also serves the DevTools protocol on
+    127.0.0.1 and `cdp_endpoint(browser)` gives its URL. Only loopback clients can connect, and
+    Chromium refuses DevTools WebSockets from web pages (no ``--remote-allow-origins``)."""
     path = chromium_executable(executable)
-    try:
-        return await pw.chromium.launch(
-            executable_path=path, headless=True, args=list(CHROMIUM_ARGS)
-        )
-    except Error as exc:
-        where = path or "Playwright's bundled Chromium"
-        raise BrowserError(
-            f"cannot start Chromium ({where}): {str(exc).splitlines()[0]}\n"
-            "Install it (Debian: `apt-get install -y chromium`) or set "
-            f"${ENV_VAR} / --chromium to a Chromium executable."
-        ) from None
+    tries = CDP_PORT_TRIES if cdp_port == 0 else 1
+    for _ in range(tries):
+        args = list(CHROMIUM_ARGS)
+        port = None if cdp_port is None else (cdp_port or _free_port())
+        if port is not None:
+            args.append(f"--remote-debugging-port={port}")
+        try:
+            browser = await pw.chromium.launch(executable_path=path, headless=True, args=args)
+        except Error as exc:
+            where = path or "Playwright's bundled Chromium"
+            raise BrowserError(
+                f"cannot start Chromium ({where}): {str(exc).splitlines()[0]}\n"
+                "Install it (Debian: `apt-get install -y chromium`) or set "
+                f"${ENV_VAR} / --chromium to a Chromium executable."
+            ) from None
+        if port is None:
+            return browser
+        url = f"http://127.0.0.1:{port}"
+        if await _cdp_answers(url, browser.version):
+            _CDP_URLS[browser] = url
+            return browser
+        await browser.close()  # the port was taken: try another one
+    raise BrowserError(
+        f"Chromium started but its DevTools (CDP) endpoint did not answer on 127.0.0.1 "
+        f"(tried {tries} port(s)); check that loopback TCP ports can be bound"
+    )
 
 
 def preflight(executable: str | None = None) -> str:

@@ -68,11 +68,15 @@ class PageEvents:
         if response.status >= 400:
             self.http_errors.append(HttpError(response.status, response.url))
 
-    async def settle(self, quiet_s: float = 0.15, timeout_s: float = 3.0) -> None:
+    async def settle(self, quiet_s: float = 0.4, timeout_s: float = 3.0) -> None:
         """Wait until no request has been in flight for `quiet_s` (or `timeout_s` passes)."""
-        deadline = time.monotonic() + timeout_s
+        started = time.monotonic()
+        deadline = started + timeout_s
         while time.monotonic() < deadline:
-            quiet_for = time.monotonic() - self._last_activity
+            # Quiet is counted from the later of the last request and the start of this wait:
+            # the requests an action causes may start a moment after it (a route change
+            # renders, then fetches), and an old quiet spell must not hide them.
+            quiet_for = time.monotonic() - max(self._last_activity, started)
             if self._inflight == 0 and quiet_for >= quiet_s and await self._page_idle():
                 return
             await asyncio.sleep(0.03)

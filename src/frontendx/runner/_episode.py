@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 import traceback
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright, async_playwright
 
 import frontendx
 from frontendx.agents import (
+    Agent,
     AgentContext,
     GroundTruth,
     TaskView,
@@ -19,11 +20,62 @@ from frontendx.agents import (
     make_agent,
     spec_answerer,
 )
-from frontendx.browser import Sandbox, launch_chromium
+from frontendx.agents._model import ModelClient
+from frontendx.browser import Sandbox, cdp_endpoint, launch_chromium
 from frontendx.errors import AppError, BrowserError, BudgetExceeded
+from frontendx.gateway import Gateway, GatewayBudget, UpstreamConfig
 from frontendx.records import BugFacts, EpisodeResult, EpisodeSpec, EpisodeStatus, Usage
-from frontendx.suite import App, AppServer, get_app, suite_version
-from frontendx.validate import Validator
+from frontendx.repro import Goto
+from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version
+from frontendx.validate import Outcome, Replayer, Validator
+
+
+def _gateway_for(spec: EpisodeSpec) -> Gateway | None:
+    """The metered gateway of an episode whose agent is configured with a model endpoint
+    (`base_url` and `model`): its budget is the task's token and dollar budget, and its
+    cassette and price file come from the agent config. Bad settings raise ConfigError."""
+    config = spec.agent.config
+    if not isinstance(config.get("base_url"), str) or not isinstance(config.get("model"), str):
+        return None
+    budget = spec.task.budget
+    return Gateway(
+        UpstreamConfig(
+            api=config.get("api", "openai"),
+            base_url=config["base_url"],
+            model=config["model"],
+            api_key_env=config.get("api_key_env"),
+        ),
+        budget=GatewayBudget(max_tokens=budget.tokens, max_usd=budget.dollars),
+        price_file=config.get("price_file"),
+        cassette=config.get("cassette"),
+        cassette_mode=config.get("cassette_mode", "off"),
+    )
+
+
+def _baselines(
+    browser: Browser, app: App, server: AppServer, state: BrowserState
+) -> Callable[[str], Awaitable[bytes | None]]:
+    """Visual baselines from a spare app server switched to the clean build (idle while the
+    agent runs; the validator uses it afterwards), one fresh context per path, cached."""
+    cache: dict[str, bytes | None] = {}
+    lock = asyncio.Lock()
+
+    async def baseline(path: str) -> bytes | None:
+        async with lock:
+            if path not in cache:
+                if server.active:
+                    await server.set_variant(())
+                async with Sandbox(browser, app, server.url, state, instrument=True) as box:
+                    replayer = Replayer(box.page, box.events, server.url)
+                    loaded = await replayer.run([Goto(url=path)])
+                    cache[path] = (
+                        await replayer.region_screenshot(box.page.locator("body"))
+                        if loaded.outcome is Outcome.HOLDS
+                        else None
+                    )
+            return cache[path]
+
+    return baseline
 
 
 class InfraError(Exception):
@@ -48,7 +100,7 @@ class Worker:
         if self._browser is None or not self._browser.is_connected():
             if self._pw is None:
                 self._pw = await async_playwright().start()
-            self._browser = await launch_chromium(self._pw, self.chromium)
+            self._browser = await launch_chromium(self._pw, self.chromium, cdp_port=0)
         return self._browser
 
     async def servers(self, app: App) -> list[AppServer]:
@@ -82,6 +134,30 @@ class Worker:
                 raise InfraError(f"browser crashed: {exc}") from exc
             raise
 
+    async def _run_agent(
+        self, agent: Agent, ctx: AgentContext, spec: EpisodeSpec, browser: Browser
+    ) -> tuple[EpisodeStatus, str | None]:
+        """Run the agent within its wall-clock budget; its failures are its own status."""
+        try:
+            await asyncio.wait_for(agent.run(ctx), timeout=spec.task.budget.wall_seconds)
+        except TimeoutError:
+            return (
+                EpisodeStatus.TIMEOUT,
+                f"wall-clock budget of {spec.task.budget.wall_seconds:g}s used up",
+            )
+        except BudgetExceeded as exc:
+            return EpisodeStatus.BUDGET, str(exc)
+        except (AppError, BrowserError):
+            raise
+        except Exception as exc:
+            if not browser.is_connected():
+                raise InfraError(f"browser crashed during the agent's run: {exc}") from exc
+            return (
+                EpisodeStatus.AGENT_ERROR,
+                "".join(traceback.format_exception_only(exc)).strip()[:2000],
+            )
+        return EpisodeStatus.OK, None
+
     async def _run(self, spec: EpisodeSpec) -> EpisodeResult:
         app = get_app(spec.app)
         browser = await self.browser()
@@ -106,32 +182,55 @@ class Worker:
         folder = self.artifacts / spec.key
         folder.mkdir(parents=True, exist_ok=True)
         started_at = time.time()
-        status, error = EpisodeStatus.OK, None
-        async with Sandbox(browser, app, server.url, state, trace_path=folder / "trace.zip") as box:
-            ctx = AgentContext(
-                task=task,
-                page=box.page,
-                context=box.context,
-                answer=spec_answerer(app.spec_text),
-                ground_truth=truth,
+        gateway = _gateway_for(spec)
+        model_client = None
+        if gateway is not None:
+            await asyncio.to_thread(gateway.start)
+            config = spec.agent.config
+            model_client = ModelClient(
+                gateway.base_url,
+                api=config.get("api", "openai"),
+                model=config["model"],
+                max_output_tokens=int(config.get("max_output_tokens", 1024)),
+                temperature=float(config.get("temperature", 0.0)),
             )
-            agent_started = time.monotonic()
-            try:
-                await asyncio.wait_for(agent.run(ctx), timeout=spec.task.budget.wall_seconds)
-            except TimeoutError:
-                status = EpisodeStatus.TIMEOUT
-                error = f"wall-clock budget of {spec.task.budget.wall_seconds:g}s used up"
-            except BudgetExceeded as exc:
-                status, error = EpisodeStatus.BUDGET, str(exc)
-            except (AppError, BrowserError):
-                raise
-            except Exception as exc:
-                if not browser.is_connected():
-                    raise InfraError(f"browser crashed during the agent's run: {exc}") from exc
-                status = EpisodeStatus.AGENT_ERROR
-                error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-            browser_seconds = time.monotonic() - agent_started
-            shot = await box.screenshot(folder / "final.png")
+        try:
+            async with Sandbox(
+                browser, app, server.url, state, trace_path=folder / "trace.zip"
+            ) as box:
+                ctx = AgentContext(
+                    task=task,
+                    page=box.page,
+                    context=box.context,
+                    answer=spec_answerer(app.spec_text),
+                    ground_truth=truth,
+                    baseline=(
+                        _baselines(browser, app, servers[1], state) if len(servers) > 1 else None
+                    ),
+                    model=model_client,
+                    cdp_url=cdp_endpoint(browser),
+                )
+                agent_started = time.monotonic()
+                status, error = await self._run_agent(agent, ctx, spec, browser)
+                browser_seconds = time.monotonic() - agent_started
+                shot = await box.screenshot(folder / "final.png")
+        finally:
+            if model_client is not None:
+                await model_client.aclose()
+            if gateway is not None:
+                await asyncio.to_thread(gateway.stop)
+        metered: dict[str, float | int] = {}
+        if gateway is not None:
+            metered = gateway.usage().usage_fields()
+            failure = gateway.failure
+            if failure is not None and failure.episode_status is not None:
+                # The gateway's account of what ended the episode beats the agent's: the
+                # agent only saw an HTTP error, the gateway knows it was the budget or the
+                # upstream.
+                status = failure.episode_status
+                error = f"model gateway: {failure.message}"
+            if status is EpisodeStatus.INFRA_ERROR:
+                raise InfraError(error or "model gateway failure")
         findings = await Validator(browser, servers, replays=self.replays).judge_all(
             ctx.findings, spec.bugs, state
         )
@@ -158,19 +257,11 @@ class Worker:
                 browser_seconds=round(browser_seconds, 3),
                 steps=ctx.steps,
                 questions=ctx.questions,
-            ),
+            ).model_copy(update=metered),
             artifacts={k: f"{spec.key}/{v}" for k, v in artifacts.items()},
             started_at=started_at,
             finished_at=time.time(),
-            fingerprint=fingerprint(spec, app_hash=app.content_hash(), chromium=browser.version),
             suite_version=suite_version([app]),
             frontendx_version=frontendx.__version__,
             chromium_version=browser.version,
         )
-
-
-def fingerprint(spec: EpisodeSpec, *, app_hash: str, chromium: str) -> str:
-    """Everything that, when changed, makes a stored result stale: the episode's cell (bugs,
-    task, state, agent name/version/config), the app build, Chromium and FrontendX."""
-    parts = [spec.model_dump_json(), app_hash, chromium, frontendx.__version__]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]

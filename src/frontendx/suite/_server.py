@@ -14,6 +14,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +29,9 @@ import httpx
 
 from frontendx.errors import AppError, ManifestError
 from frontendx.suite._manifest import App, load_app
+
+_TOKEN_ENV = "FRONTENDX_CONTROL_TOKEN"
+"""Passes the control token to the server process (and is removed from its environment)."""
 
 _NO_STORE = [(b"cache-control", b"no-store")]
 
@@ -45,8 +49,9 @@ class _Switches:
 class _Host:
     """The ASGI apps for both ports, sharing one backend and the current variant."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, token: bytes) -> None:
         self.app = app
+        self.token = token
         self.switches = _Switches()
         self.backend = app.create_backend(self.switches)
         self.build = app.build_dir(())
@@ -101,6 +106,12 @@ class _Host:
             if not message.get("more_body"):
                 break
         path, method = scope["path"], scope["method"]
+        headers = dict(scope.get("headers") or [])
+        if not secrets.compare_digest(headers.get(b"x-frontendx-control", b""), self.token):
+            # Only the harness knows the token: an agent that finds the port (e.g. an external
+            # agent with its own browser context) still cannot switch variants or reset.
+            await _respond(send, 403, b'{"error":"control token required"}', "application/json")
+            return
         try:
             if path == "/health":
                 payload: dict[str, Any] = {"ok": True, "bugs": sorted(self.active)}
@@ -150,7 +161,10 @@ def _bind() -> socket.socket:
 async def _serve(app_dir: Path) -> None:
     import uvicorn
 
-    host = _Host(load_app(app_dir))
+    token = os.environ.pop(_TOKEN_ENV, "")
+    if not token:
+        raise SystemExit(f"{_TOKEN_ENV} is not set: start apps through AppServer")
+    host = _Host(load_app(app_dir), token.encode())
     app_sock, ctl_sock = _bind(), _bind()
     servers = [
         uvicorn.Server(
@@ -208,6 +222,7 @@ class AppServer:
         self.url = ""
         self._control = ""
         self.active: frozenset[str] | None = None
+        self._token = secrets.token_hex(16)
 
     async def start(self, timeout: float = 60.0) -> None:
         cmd = [sys.executable, "-m", "frontendx.suite._server", str(self.app.root)]
@@ -218,7 +233,7 @@ class AppServer:
             stdout=subprocess.PIPE,
             stderr=self._log,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", _TOKEN_ENV: self._token},
         )
         assert proc.stdout is not None
         try:
@@ -233,7 +248,9 @@ class AppServer:
         ports = json.loads(line)
         self.url = f"http://127.0.0.1:{ports['app_port']}"
         self._control = f"http://127.0.0.1:{ports['control_port']}"
-        self._client = httpx.AsyncClient(base_url=self._control, timeout=10.0)
+        self._client = httpx.AsyncClient(
+            base_url=self._control, timeout=10.0, headers={"x-frontendx-control": self._token}
+        )
 
     @property
     def running(self) -> bool:

@@ -1,0 +1,636 @@
+"""The `external` agent: any program, in any language, run as a subprocess (DESIGN.md §7).
+
+FrontendX keeps the browser and the episode; the program only gets, by environment, where
+things are: the sandboxed browser over CDP, the app URL, a task file, a local endpoint for
+findings, questions and steps, the budget, and (for agents configured with a model endpoint)
+the metered gateway. The contract is documented in docs/external-agents.md.
+
+The program runs in its own process group with a clean environment (PATH, HOME, LANG and the
+agent's `env` only), so nothing of the harness (the control token, ground truth) reaches it.
+The whole group is killed when the episode ends, for whatever reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections import deque
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import uvicorn
+from playwright.async_api import Browser, CDPSession, Route
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route as HttpRoute
+
+from frontendx.agents._protocol import AgentContext
+from frontendx.errors import BrowserError, BudgetExceeded, ConfigError, FrontendXError
+
+PASSED_THROUGH = ("PATH", "HOME", "LANG")
+"""The only variables of the harness's own environment an external agent gets."""
+
+MAX_BODY_BYTES = 256 * 1024
+RATE_WINDOW_S = 1.0
+RATE_MAX = 50
+"""Requests to the local endpoint per `RATE_WINDOW_S`; beyond that: 429, try again later."""
+MAX_REQUESTS = 2000
+"""Requests to the local endpoint in one episode; beyond that the episode ends (flooding)."""
+MAX_QUESTIONS = 50
+MAX_QUESTION_CHARS = 2000
+STDERR_TAIL_LINES = 20
+VERSION_TIMEOUT_S = 30.0
+VERSION_CACHE_S = 60.0
+"""How long a version command's answer is reused (make_agent runs several times per run;
+watch mode must still see a new version soon)."""
+
+_GATEWAY_KEYS = ("base_url", "model", "api", "api_key_env", "cassette", "cassette_mode")
+
+
+class AgentProcessError(FrontendXError):
+    """The agent's process failed (non-zero exit, killed by a signal, could not start).
+    The episode ends as `agent_error` with this message."""
+
+
+class _Flooded(BudgetExceeded):
+    """The agent flooded the local endpoint: the episode ends as `budget_exceeded`."""
+
+
+_VERSIONS: dict[tuple[tuple[str, ...], str], tuple[float, str]] = {}
+
+
+def _clean_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env.update(extra)
+    return env
+
+
+def _tail(stream: IO[bytes], lines: int = STDERR_TAIL_LINES) -> str:
+    stream.flush()
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(max(0, size - 16_384))
+    text = stream.read().decode("utf-8", "replace")
+    kept = [line for line in text.splitlines() if line.strip()][-lines:]
+    return "\n".join(kept)
+
+
+class ExternalAgent:
+    """Runs `command` as the agent; see docs/external-agents.md for the protocol.
+
+    Config: `command` (list of strings, required), `cwd`, `env` (extra, non-secret variables:
+    they are stored with the results), `version_command` (its stdout's first line is the
+    agent's version), `name` (a display name, kept in the config), and the model endpoint
+    settings of the metered gateway (`base_url`, `model`, `api`, `api_key_env`, `cassette`,
+    `cassette_mode`, `price_file`).
+    """
+
+    name = "external"
+    version = "0"  # until `version_command` says otherwise
+
+    def __init__(
+        self,
+        command: list[str],
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+        version_command: list[str] | None = None,
+        name: str | None = None,
+        base_url: str | None = None,
+        model: str | None = None,
+        api: str = "openai",
+        api_key_env: str | None = None,
+        cassette: str | None = None,
+        cassette_mode: str = "off",
+        price_file: str | None = None,
+    ) -> None:
+        where = "agent 'external'"
+        if (
+            not isinstance(command, list)
+            or not command
+            or not all(isinstance(c, str) and c for c in command)
+        ):
+            raise ConfigError(
+                f"{where}: `command` must be a non-empty list of strings, e.g. "
+                '["node", "examples/node-agent/agent.mjs"]; got ' + repr(command)
+            )
+        if cwd is not None and not Path(cwd).is_dir():
+            raise ConfigError(f"{where}: `cwd` {cwd!r} is not a directory")
+        extra = dict(env or {})
+        for key, value in extra.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise ConfigError(f"{where}: `env` must map names to strings; got {key!r}")
+            if key.upper().startswith("FRONTENDX_"):
+                raise ConfigError(
+                    f"{where}: `env` may not set {key!r}: FRONTENDX_* variables are the "
+                    "harness's (see docs/external-agents.md)"
+                )
+        self._check_executable(command[0], cwd, extra)
+        if (base_url is None) != (model is None):
+            raise ConfigError(f"{where}: give both `base_url` and `model` for a model endpoint")
+        if base_url is not None and model is not None:
+            if api not in ("openai", "anthropic"):
+                raise ConfigError(f"{where}: api {api!r} unknown; use openai or anthropic")
+            if cassette_mode not in ("off", "record", "replay"):
+                raise ConfigError(f"{where}: cassette_mode must be off, record or replay")
+            from frontendx.gateway import Gateway, UpstreamConfig
+
+            # fail the run spec now (unknown price, unset key variable, missing cassette)
+            Gateway(
+                UpstreamConfig(api=api, base_url=base_url, model=model, api_key_env=api_key_env),  # type: ignore[arg-type]
+                price_file=price_file,
+                cassette=cassette,
+                cassette_mode=cassette_mode,  # type: ignore[arg-type]
+            )
+        self.command = list(command)
+        self.cwd = cwd
+        self.env = extra
+        self.config: dict[str, Any] = {"command": list(command)}
+        optional: dict[str, Any] = {
+            "cwd": cwd,
+            "env": extra or None,
+            "version_command": version_command,
+            "name": name,
+        }
+        if base_url is not None:
+            optional.update(
+                base_url=base_url,
+                model=model,
+                api=api,
+                api_key_env=api_key_env,
+                cassette=cassette,
+                cassette_mode=cassette_mode if cassette_mode != "off" else None,
+                price_file=price_file,
+            )
+        self.config.update({k: v for k, v in optional.items() if v is not None})
+        self.version = self._version(version_command) if version_command is not None else "0"
+
+    @staticmethod
+    def _check_executable(program: str, cwd: str | None, env: dict[str, str]) -> None:
+        path = _clean_env(env)["PATH"]
+        if "/" in program:
+            target = Path(cwd or ".") / program
+            if not os.access(target, os.X_OK) or not target.is_file():
+                raise ConfigError(
+                    f"agent 'external': command {program!r} is not an executable file "
+                    f"(relative to {Path(cwd or '.').resolve()})"
+                )
+        elif shutil.which(program, path=path) is None:
+            raise ConfigError(
+                f"agent 'external': command {program!r} is not on PATH; install it or give "
+                "its full path"
+            )
+
+    def _version(self, command: list[str]) -> str:
+        where = "agent 'external': `version_command`"
+        if (
+            not isinstance(command, list)
+            or not command
+            or not all(isinstance(c, str) and c for c in command)
+        ):
+            raise ConfigError(f"{where} must be a non-empty list of strings; got {command!r}")
+        key = (tuple(command), str(Path(self.cwd or ".").resolve()))
+        cached = _VERSIONS.get(key)
+        if cached is None or time.monotonic() - cached[0] > VERSION_CACHE_S:
+            try:
+                done = subprocess.run(
+                    command,
+                    cwd=self.cwd,
+                    env=_clean_env(self.env),
+                    capture_output=True,
+                    text=True,
+                    timeout=VERSION_TIMEOUT_S,
+                    stdin=subprocess.DEVNULL,
+                    check=False,
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise ConfigError(f"{where} {command!r} could not run: {exc}") from None
+            first = (done.stdout.strip().splitlines() or [""])[0].strip()
+            if done.returncode != 0 or not first:
+                why = f"exited {done.returncode}" if done.returncode else "printed nothing"
+                raise ConfigError(
+                    f"{where} {command!r} {why}: {done.stderr.strip()[-500:] or '(no stderr)'}"
+                )
+            _VERSIONS[key] = cached = (time.monotonic(), first[:200])
+        return cached[1]
+
+    # --- one episode ----------------------------------------------------------------------
+
+    async def run(self, ctx: AgentContext) -> None:
+        if ctx.cdp_url is None:
+            raise BrowserError(
+                "this harness started Chromium without a CDP endpoint; external agents need "
+                "one (launch_chromium(..., cdp_port=0))"
+            )
+        with tempfile.TemporaryDirectory(
+            prefix="frontendx-agent-", ignore_cleanup_errors=True
+        ) as tmp:
+            workdir = Path(tmp)
+            task_file = workdir / "task.json"
+            task_file.write_text(json.dumps(ctx.task.model_dump(mode="json"), indent=2))
+            endpoint = _Endpoint(ctx)
+            warden = _Warden(ctx)
+            await endpoint.start()
+            try:
+                try:
+                    await warden.start()
+                except Exception as exc:  # the harness's browser, not the agent: infra
+                    raise BrowserError(
+                        f"cannot guard the browser over CDP at {ctx.cdp_url}: {exc}"
+                    ) from exc
+                env = _clean_env(self.env)
+                env.update(self._protocol_env(ctx, endpoint, warden, task_file, workdir))
+                await self._run_process(ctx, env, endpoint, workdir)
+            finally:
+                await warden.stop()
+                await endpoint.stop()
+
+    def _protocol_env(
+        self,
+        ctx: AgentContext,
+        endpoint: _Endpoint,
+        warden: _Warden,
+        task_file: Path,
+        workdir: Path,
+    ) -> dict[str, str]:
+        budget = ctx.task.budget
+        remaining = max(0.0, budget.wall_seconds - ctx.elapsed())
+        env = {
+            "FRONTENDX_CDP_URL": ctx.cdp_url or "",
+            "FRONTENDX_TARGET_ID": warden.target_id,
+            "FRONTENDX_APP_URL": ctx.app_url,
+            "FRONTENDX_TASK_FILE": str(task_file),
+            "FRONTENDX_FINDINGS_URL": endpoint.url + "/findings",
+            "FRONTENDX_QUESTIONS_URL": endpoint.url + "/questions",
+            "FRONTENDX_STEPS_URL": endpoint.url + "/steps",
+            "FRONTENDX_BUDGET_SECONDS": f"{remaining:.1f}",
+            "FRONTENDX_BUDGET_STEPS": str(budget.steps),
+            "TMPDIR": str(workdir),
+        }
+        if budget.tokens is not None:
+            env["FRONTENDX_BUDGET_TOKENS"] = str(budget.tokens)
+        if budget.dollars is not None:
+            env["FRONTENDX_BUDGET_DOLLARS"] = f"{budget.dollars:g}"
+        if ctx.model is not None:
+            from frontendx.gateway import DUMMY_KEY
+
+            base = ctx.model.base_url  # http://127.0.0.1:PORT/v1, the episode's gateway
+            root = base.removesuffix("/v1")
+            env.update(
+                {
+                    "FRONTENDX_GATEWAY_URL": base,
+                    "FRONTENDX_MODEL_API": ctx.model.api,
+                    "FRONTENDX_MODEL": ctx.model.model,
+                    "OPENAI_BASE_URL": base,
+                    "OPENAI_API_KEY": DUMMY_KEY,
+                    "ANTHROPIC_BASE_URL": root,
+                    "ANTHROPIC_API_KEY": DUMMY_KEY,
+                }
+            )
+        return env
+
+    async def _run_process(
+        self, ctx: AgentContext, env: dict[str, str], endpoint: _Endpoint, workdir: Path
+    ) -> None:
+        out_path, err_path = workdir / "stdout.log", workdir / "stderr.log"
+        with out_path.open("w+b") as out, err_path.open("w+b") as err:
+            started = time.monotonic()
+            try:
+                proc = await asyncio.create_subprocess_exec(
+                    *self.command,
+                    cwd=self.cwd,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    start_new_session=True,  # its own process group, killed as a whole
+                )
+            except OSError as exc:
+                raise AgentProcessError(f"cannot start {self.command!r}: {exc}") from None
+            try:
+                code = await self._wait(ctx, proc, endpoint)
+            finally:
+                _kill_group(proc.pid)
+                with contextlib.suppress(ProcessLookupError):
+                    await proc.wait()
+            if code != 0:
+                seconds = time.monotonic() - started
+                how = (
+                    f"was killed by signal {_signal_name(-code)}"
+                    if code < 0
+                    else f"exited with code {code}"
+                )
+                reported = len(ctx.findings)
+                tail = _tail(err) or "(its stderr was empty)"
+                raise AgentProcessError(
+                    f"agent process {how} after {seconds:.1f}s, having reported {reported} "
+                    f"finding(s); last lines of its stderr:\n{tail}"
+                )
+
+    async def _wait(
+        self, ctx: AgentContext, proc: asyncio.subprocess.Process, endpoint: _Endpoint
+    ) -> int:
+        budget = ctx.task.budget.wall_seconds
+        # The harness cancels run() at the budget; this deadline (a little later) only serves
+        # callers that run the agent without one.
+        remaining = max(0.0, budget - ctx.elapsed()) + 1.0
+        exited = asyncio.ensure_future(proc.wait())
+        ended = asyncio.ensure_future(endpoint.ended.wait())
+        try:
+            await asyncio.wait(
+                {exited, ended}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            ended.cancel()
+            if not exited.done():
+                exited.cancel()
+        if endpoint.failure is not None:
+            raise endpoint.failure
+        if not exited.done() or exited.cancelled():
+            raise TimeoutError(f"wall-clock budget of {budget:g}s used up")
+        return exited.result()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn inside the harness's event loop: the harness owns the process's signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+    def install_signal_handlers(self) -> None:  # uvicorn < 0.29
+        pass
+
+
+class _Endpoint:
+    """The agent's local HTTP endpoint: findings, questions and steps, on 127.0.0.1 under a
+    secret path (another local process cannot post into this episode)."""
+
+    def __init__(self, ctx: AgentContext) -> None:
+        self.ctx = ctx
+        self.secret = secrets.token_urlsafe(16)
+        self.url = ""
+        self.ended = asyncio.Event()
+        self.failure: BudgetExceeded | None = None
+        self.requests = 0
+        self._recent: deque[float] = deque()
+        self._server: _QuietServer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def _app(self) -> Starlette:
+        prefix = "/" + self.secret
+        return Starlette(
+            routes=[
+                HttpRoute(prefix + "/findings", self.findings, methods=["POST"]),
+                HttpRoute(prefix + "/questions", self.questions, methods=["POST"]),
+                HttpRoute(prefix + "/steps", self.steps, methods=["POST"]),
+                HttpRoute(prefix + "/", self.index, methods=["GET"]),
+            ]
+        )
+
+    async def start(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self._app(),
+            log_level="warning",
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            limit_concurrency=32,
+            timeout_graceful_shutdown=2,
+        )
+        self._server = server = _QuietServer(config)
+        self._task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:
+            if self._task.done():
+                self._task.result()  # raises why it could not start
+                raise AgentProcessError("the local findings endpoint did not start")
+            await asyncio.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}/{self.secret}"
+
+    async def stop(self) -> None:
+        if self._server is None or self._task is None:
+            return
+        self._server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+        except Exception:  # not stopping in time, or failing: stop it hard
+            self._server.force_exit = True
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+        self._server, self._task = None, None
+
+    # --- admission ------------------------------------------------------------------------
+
+    def _end(self, failure: BudgetExceeded) -> JSONResponse:
+        if self.failure is None:
+            self.failure = failure
+            self.ended.set()
+        return _error(429, str(self.failure))
+
+    def _admit(self) -> JSONResponse | None:
+        """None to go on, or the refusal: the episode is over, the agent floods, or it is
+        going too fast."""
+        if self.failure is not None:
+            return _error(429, f"the episode has ended: {self.failure}")
+        self.requests += 1
+        if self.requests > MAX_REQUESTS:
+            return self._end(
+                _Flooded(
+                    f"agent flooded the findings endpoint: more than {MAX_REQUESTS} requests "
+                    "in one episode"
+                )
+            )
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] > RATE_WINDOW_S:
+            self._recent.popleft()
+        if len(self._recent) >= RATE_MAX:
+            return _error(
+                429,
+                f"too many requests: at most {RATE_MAX} per {RATE_WINDOW_S:g}s; slow down",
+                headers={"retry-after": "1"},
+            )
+        self._recent.append(now)
+        return None
+
+    async def _json(self, request: Request) -> tuple[Any, JSONResponse | None]:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return None, _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        try:
+            return json.loads(body), None
+        except ValueError as exc:
+            return None, _error(400, f"body is not JSON: {exc}")
+
+    # --- routes ---------------------------------------------------------------------------
+
+    async def index(self, request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True, "endpoints": ["findings", "questions", "steps"]})
+
+    async def findings(self, request: Request) -> JSONResponse:
+        refused = self._admit()
+        if refused is not None:
+            return refused
+        data, bad = await self._json(request)
+        if bad is not None:
+            return bad
+        try:
+            reported = await self.ctx.report(data)
+        except BudgetExceeded as exc:
+            return self._end(_Flooded(f"agent flooded the findings endpoint: {exc}"))
+        answer: dict[str, Any] = {"index": reported.index, "found_at": reported.found_at}
+        if reported.error is not None:
+            # recorded all the same, and judged `invalid`: the agent learns why
+            return JSONResponse({**answer, "error": reported.error}, status_code=400)
+        return JSONResponse(answer, status_code=202)
+
+    async def questions(self, request: Request) -> JSONResponse:
+        refused = self._admit()
+        if refused is not None:
+            return refused
+        data, bad = await self._json(request)
+        if bad is not None:
+            return bad
+        question = data.get("question") if isinstance(data, dict) else None
+        if not isinstance(question, str) or not question.strip():
+            return _error(400, 'send {"question": "<text>"}')
+        if len(question) > MAX_QUESTION_CHARS:
+            return _error(413, f"question longer than {MAX_QUESTION_CHARS} characters")
+        if self.ctx.questions >= MAX_QUESTIONS:
+            return _error(429, f"at most {MAX_QUESTIONS} questions per episode")
+        return JSONResponse({"answer": await self.ctx.ask(question)})
+
+    async def steps(self, request: Request) -> JSONResponse:
+        refused = self._admit()
+        if refused is not None:
+            return refused
+        data, bad = await self._json(request)
+        if bad is not None:
+            return bad
+        n = data.get("n", 1) if isinstance(data, dict) else None
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10_000:
+            return _error(400, 'send {"n": <browser actions taken, 1 or more>}')
+        try:
+            self.ctx.step(n)
+        except BudgetExceeded as exc:
+            return self._end(exc)
+        budget = self.ctx.task.budget.steps
+        return JSONResponse({"steps": self.ctx.steps, "remaining": budget - self.ctx.steps})
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _same_origin(url: str, origin: str) -> bool:
+    from frontendx.browser import origin_of
+
+    return origin_of(url) == origin
+
+
+class _Warden:
+    """Holds the sandbox for everything the agent does over CDP.
+
+    The agent is meant to drive the sandbox's own page, which is confined to the app's origin
+    and carries the browser state. Pages it opens elsewhere (the browser's default context, or
+    contexts it creates) do not get that context's route guard, so the harness connects over
+    CDP too and guards every page it sees the same way. When the agent ends, pages and
+    contexts it left outside the sandbox are closed, so nothing of it survives the episode.
+    """
+
+    def __init__(self, ctx: AgentContext) -> None:
+        self.ctx = ctx
+        self.target_id = ""
+        self._context_id = ""
+        self._browser: Browser | None = None
+        self._remote: Browser | None = None
+        self._session: CDPSession | None = None
+        self._before: set[str] = set()
+
+    async def start(self) -> None:
+        from frontendx.browser import origin_of
+
+        browser = self.ctx.context.browser
+        if browser is None or self.ctx.cdp_url is None:
+            return
+        self._browser = browser
+        page_session = await self.ctx.context.new_cdp_session(self.ctx.page)
+        try:
+            info = (await page_session.send("Target.getTargetInfo"))["targetInfo"]
+        finally:
+            await page_session.detach()
+        self.target_id, self._context_id = info["targetId"], info.get("browserContextId", "")
+        self._session = await browser.new_browser_cdp_session()
+        self._before = set(
+            (await self._session.send("Target.getBrowserContexts"))["browserContextIds"]
+        )
+        origin = origin_of(self.ctx.app_url)
+
+        async def guard(route: Route) -> None:
+            if _same_origin(route.request.url, origin):
+                await route.continue_()
+            else:
+                await route.abort("blockedbyclient")
+
+        self._remote = await browser.browser_type.connect_over_cdp(self.ctx.cdp_url)
+        # Over CDP, every page this connection did not create shows in its default context,
+        # so this one route covers the sandbox page, the default context and any new context.
+        await self._remote.contexts[0].route("**/*", guard)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._session is not None:
+                await self._close_leftovers(self._session)
+        with contextlib.suppress(Exception):
+            if self._remote is not None:
+                await self._remote.close()
+        with contextlib.suppress(Exception):
+            if self._session is not None:
+                await self._session.detach()
+        self._remote, self._session = None, None
+
+    async def _close_leftovers(self, session: CDPSession) -> None:
+        targets = (await session.send("Target.getTargets"))["targetInfos"]
+        for target in _leftover_pages(targets, self._context_id):
+            with contextlib.suppress(Exception):
+                await session.send("Target.closeTarget", {"targetId": target})
+        contexts = (await session.send("Target.getBrowserContexts"))["browserContextIds"]
+        for context_id in set(contexts) - self._before:
+            with contextlib.suppress(Exception):
+                await session.send("Target.disposeBrowserContext", {"browserContextId": context_id})
+
+
+def _leftover_pages(targets: list[dict[str, Any]], sandbox_context: str) -> Iterator[str]:
+    for target in targets:
+        if target.get("type") == "page" and target.get("browserContextId") != sandbox_context:
+            yield str(target["targetId"])

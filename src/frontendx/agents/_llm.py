@@ -1,0 +1,408 @@
+"""`llm`: a model-driven tester.
+
+It reads the app's spec (and, when reproducing, the customer's report), explores through tool
+calls, and reports findings in the repro language with a claim assertion. Each turn it sees
+the page as configured:
+
+- ``aria``: the accessibility snapshot of the page plus a numbered list of its named controls
+  (``e1: button "Apply"``), which actions address by ref;
+- ``dom``: the page's DOM pruned to structure, text and the attributes that identify things;
+- ``screenshot``: a screenshot with set-of-marks (each control's ref drawn on it);
+
+in any combination. Actions go by ref; with ``coordinates: true`` it may also click at x, y.
+It keeps track of what it has covered (pages, actions) and tells the model, and it can ask
+the product owner when the spec is ambiguous. Budgets: steps (browser actions) here, tokens
+and dollars in the gateway, which meters every call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error, Page
+from playwright.async_api import TimeoutError as PwTimeout
+
+from frontendx.agents._model import Message, ModelClient, Reply, Tool, ToolCall
+from frontendx.agents._page import control_locator, page_controls
+from frontendx.agents._protocol import AgentContext
+from frontendx.errors import ConfigError, ReproError
+from frontendx.repro import Locator, parse_steps
+
+OBSERVATIONS = ("aria", "dom", "screenshot")
+KEEP_OBSERVATIONS = 2
+"""Older observations are elided from the conversation to bound its size."""
+
+_STEP_HELP = """Findings use the repro language: a JSON list of steps, ending with the assertion
+that fails because of the bug (the claim). Steps: {"action":"goto","url":"/path"},
+{"action":"click","target":L}, {"action":"fill","target":L,"value":"..."},
+{"action":"press","target":L,"key":"Enter"}, {"action":"select","target":L,"value":"..."},
+{"action":"check","target":L}. Assertions: {"action":"expect","condition":"visible|hidden|text|
+value|count|url","target":L,"text":"...","value":"...","count":N,"url":"...","exact":bool,
+"negate":bool}, {"action":"expect_no_console_error"}, {"action":"expect_no_page_error"},
+{"action":"expect_no_http_error"}, {"action":"expect_no_a11y_violation","rule":"axe-rule-id"},
+{"action":"expect_no_layout_overlap","a":L,"b":L}. A locator L is one of
+{"role":"button","name":"Apply"}, {"label":"Email"}, {"placeholder":"..."}, {"text":"..."},
+{"test_id":"..."}. The controls list gives each control's locator. Assert what SHOULD be true
+on a correct app: the claim must fail on the buggy app and hold on a correct one."""
+
+_PRUNE_JS = """
+() => {
+  const keep = ['id', 'name', 'role', 'href', 'type', 'placeholder', 'value', 'alt', 'title',
+                'for', 'data-testid'];
+  const walk = (el, depth) => {
+    if (depth > 12) return '';
+    const tag = el.tagName.toLowerCase();
+    if (['script', 'style', 'svg', 'noscript', 'link', 'meta'].includes(tag)) return '';
+    const attrs = [...el.attributes]
+      .filter(a => keep.includes(a.name) || a.name.startsWith('aria-'))
+      .map(a => `${a.name}="${a.value.slice(0, 60)}"`).join(' ');
+    const kids = [...el.childNodes].map(n => n.nodeType === 3
+      ? n.textContent.trim().slice(0, 120) : (n.nodeType === 1 ? walk(n, depth + 1) : ''))
+      .filter(Boolean).join('');
+    if (!kids && !attrs && !['input', 'img', 'button'].includes(tag)) return '';
+    return `<${tag}${attrs ? ' ' + attrs : ''}>${kids}</${tag}>`;
+  };
+  return walk(document.body, 0);
+}
+"""
+
+_MARKS_JS = """
+(items) => {
+  const layer = document.createElement('div');
+  layer.id = '__fx_marks';
+  layer.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;z-index:2147483647';
+  for (const [ref, box] of items) {
+    const tag = document.createElement('div');
+    tag.textContent = ref;
+    tag.style.cssText = `position:absolute;left:${box[0]}px;top:${box[1]}px;`
+      + 'font:bold 11px monospace;background:#ff0;color:#000;border:1px solid #000;padding:0 2px';
+    const frame = document.createElement('div');
+    frame.style.cssText = `position:absolute;left:${box[0]}px;top:${box[1]}px;`
+      + `width:${box[2]}px;height:${box[3]}px;outline:2px solid #f0f`;
+    layer.append(frame, tag);
+  }
+  document.body.append(layer);
+}
+"""
+
+
+class LlmAgent:
+    """A model-driven tester; see the module docstring. Its endpoint is configured by
+    `api`, `base_url`, `model` and `api_key_env`; the harness puts the metered gateway in
+    front of it and hands the agent a client for the gateway only."""
+
+    name = "llm"
+    version = "1"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api: str = "openai",
+        api_key_env: str | None = None,
+        observation: list[str] | str = "aria",
+        coordinates: bool = False,
+        max_turns: int = 30,
+        max_output_tokens: int = 1024,
+        temperature: float = 0.0,
+        cassette: str | None = None,
+        cassette_mode: str = "off",
+        price_file: str | None = None,
+    ) -> None:
+        views = [observation] if isinstance(observation, str) else list(observation)
+        bad = [v for v in views if v not in OBSERVATIONS]
+        if not views or bad:
+            raise ConfigError(
+                f"llm: observation {bad or views!r} unknown; use any of {', '.join(OBSERVATIONS)}"
+            )
+        if api not in ("openai", "anthropic"):
+            raise ConfigError(f"llm: api {api!r} unknown; use openai or anthropic")
+        if cassette_mode not in ("off", "record", "replay"):
+            raise ConfigError("llm: cassette_mode must be off, record or replay")
+        if max_turns < 1:
+            raise ConfigError("llm: max_turns must be at least 1")
+        # Check the endpoint settings now (price known, key variable set, cassette present),
+        # so a bad config fails the run spec, not every episode.
+        from frontendx.gateway import Gateway, UpstreamConfig
+
+        Gateway(
+            UpstreamConfig(api=api, base_url=base_url, model=model, api_key_env=api_key_env),  # type: ignore[arg-type]
+            price_file=price_file,
+            cassette=cassette,
+            cassette_mode=cassette_mode,  # type: ignore[arg-type]
+        )
+        self.config: dict[str, Any] = {
+            "api": api,
+            "base_url": base_url,
+            "model": model,
+            "api_key_env": api_key_env,
+            "observation": views,
+            "coordinates": coordinates,
+            "max_turns": max_turns,
+            "max_output_tokens": max_output_tokens,
+            "temperature": temperature,
+            "cassette": cassette,
+            "cassette_mode": cassette_mode,
+            "price_file": price_file,
+        }
+
+    async def run(self, ctx: AgentContext) -> None:
+        if ctx.model is None:
+            raise ConfigError("llm: the harness gave no model client (is base_url set?)")
+        session = _Session(self.config, ctx, ctx.model)
+        await session.run()
+
+
+class _Session:
+    def __init__(self, config: dict[str, Any], ctx: AgentContext, model: ModelClient) -> None:
+        self.cfg, self.ctx, self.model = config, ctx, model
+        self.page: Page = ctx.page
+        self.refs: dict[str, dict[str, Any]] = {}
+        self.visited: list[str] = []
+        self.actions_done = 0
+        self.reported = 0
+        self.done = False
+
+    # --- conversation -----------------------------------------------------------------------
+
+    def tools(self) -> list[Tool]:
+        ref = {"type": "string", "description": "a control's ref, e.g. e3"}
+        tools = [
+            Tool("goto", "Open a path of the app.", _obj(path={"type": "string"})),
+            Tool("click", "Click a control.", _obj(ref=ref)),
+            Tool(
+                "fill",
+                "Type a value into a text field (replacing its content).",
+                _obj(ref=ref, value={"type": "string"}),
+            ),
+            Tool(
+                "press",
+                "Press a key (e.g. Enter) in a control.",
+                _obj(ref=ref, key={"type": "string"}),
+            ),
+            Tool(
+                "select", "Choose an option of a select.", _obj(ref=ref, value={"type": "string"})
+            ),
+            Tool(
+                "report_finding",
+                "Report a bug, with steps in the repro language ending in the claim.",
+                _obj(
+                    title={"type": "string"},
+                    steps={"type": "array", "items": {"type": "object"}},
+                    description={"type": "string"},
+                    expected={"type": "string"},
+                    actual={"type": "string"},
+                ),
+            ),
+            Tool(
+                "ask",
+                "Ask the product owner a question when the spec is ambiguous.",
+                _obj(question={"type": "string"}),
+            ),
+            Tool("done", "Stop testing.", _obj()),
+        ]
+        if self.cfg["coordinates"]:
+            tools.append(
+                Tool(
+                    "click_at",
+                    "Click at page coordinates (CSS pixels).",
+                    _obj(x={"type": "number"}, y={"type": "number"}),
+                )
+            )
+        return tools
+
+    def system(self) -> str:
+        task = self.ctx.task
+        if task.kind == "reproduce":
+            goal = (
+                "A customer reported the problem below. Reproduce it and report it as one "
+                f"finding with a minimal repro.\n\nCustomer report: {task.report}"
+            )
+        else:
+            goal = (
+                "Explore the app and report every bug you can prove: behaviour that "
+                "contradicts the spec, errors, broken layout or accessibility problems."
+            )
+        return (
+            "You are a meticulous QA engineer testing a web app in a real browser through "
+            f"tools.\n\n{goal}\n\n{_STEP_HELP}\n\nApp spec:\n{task.spec}"
+        )
+
+    async def run(self) -> None:
+        await self.goto("/")
+        messages = [
+            Message("system", self.system()),
+            await self.observe("Start. You are on the home page."),
+        ]
+        tools = self.tools()
+        for _ in range(self.cfg["max_turns"]):
+            reply: Reply = await self.model.chat(messages, tools)
+            messages.append(Message("assistant", reply.text, tool_calls=reply.tool_calls))
+            if not reply.tool_calls:
+                break  # the model answered in prose: it has nothing more to do
+            for call in reply.tool_calls:
+                result = await self.execute(call)
+                messages.append(Message("tool", result, tool_call_id=call.id))
+            if self.done:
+                break
+            _elide_old_observations(messages)
+            messages.append(await self.observe("After your actions:"))
+
+    # --- observation ------------------------------------------------------------------------
+
+    async def observe(self, lead: str) -> Message:
+        controls = await page_controls(self.page)
+        self.refs = {f"e{i + 1}": c for i, c in enumerate(controls)}
+        path = _path(self.page.url)
+        parts = [lead, f"URL: {path}"]
+        views = self.cfg["observation"]
+        if "aria" in views:
+            try:
+                snapshot = await self.page.locator("body").aria_snapshot(timeout=3_000)
+            except (PwTimeout, Error):
+                snapshot = "(no snapshot)"
+            parts.append("Accessibility snapshot:\n" + snapshot[:6000])
+        if "dom" in views:
+            try:
+                dom = await self.page.evaluate(_PRUNE_JS)
+            except Error:
+                dom = "(no DOM)"
+            parts.append("Pruned DOM:\n" + str(dom)[:8000])
+        lines = []
+        for ref, c in self.refs.items():
+            extra = f' value="{c["value"]}"' if c.get("value") else ""
+            locator = json.dumps(control_locator(c))
+            lines.append(f'{ref}: {c["role"]} "{c["name"]}"{extra} locator={locator}')
+        parts.append("Controls:\n" + ("\n".join(lines) or "(none)"))
+        parts.append(
+            f"Covered: pages {', '.join(self.visited) or '-'}; {self.actions_done} actions; "
+            f"{self.reported} findings reported; steps left "
+            f"{self.ctx.task.budget.steps - self.ctx.steps}."
+        )
+        images = []
+        if "screenshot" in views:
+            images.append(await self.marked_screenshot())
+        return Message("user", "\n\n".join(parts), images=images)
+
+    async def marked_screenshot(self) -> bytes:
+        marks = [[ref, c["box"]] for ref, c in self.refs.items()]
+        try:
+            await self.page.evaluate(_MARKS_JS, marks)
+            return await self.page.screenshot(animations="disabled")
+        finally:
+            await self.page.evaluate("() => document.getElementById('__fx_marks')?.remove()")
+
+    # --- tools ------------------------------------------------------------------------------
+
+    async def execute(self, call: ToolCall) -> str:
+        args = call.arguments
+        try:
+            match call.name:
+                case "goto":
+                    return await self.goto(str(args.get("path", "/")))
+                case "click" | "fill" | "press" | "select":
+                    return await self.act(call.name, args)
+                case "click_at" if self.cfg["coordinates"]:
+                    self.ctx.step()
+                    await self.page.mouse.click(float(args["x"]), float(args["y"]))
+                    await self.settle()
+                    self.actions_done += 1
+                    return "clicked"
+                case "report_finding":
+                    return await self.report(args)
+                case "ask":
+                    return "Answer: " + await self.ctx.ask(str(args.get("question", "")))
+                case "done":
+                    self.done = True
+                    return "ok"
+        except (KeyError, ValueError, TypeError) as exc:
+            return f"error: bad arguments for {call.name}: {exc}"
+        return f"error: unknown tool {call.name!r}"
+
+    async def goto(self, path: str) -> str:
+        self.ctx.step()
+        url = self.ctx.app_url.rstrip("/") + "/" + path.lstrip("/")
+        try:
+            await self.page.goto(url, wait_until="load", timeout=10_000)
+        except (PwTimeout, Error) as exc:
+            return f"error: {str(exc).splitlines()[0]}"
+        await self.settle()
+        here = _path(self.page.url)
+        if here not in self.visited:
+            self.visited.append(here)
+        return f"opened {here}"
+
+    async def act(self, action: str, args: dict[str, Any]) -> str:
+        from frontendx.validate import resolve
+
+        control = self.refs.get(str(args.get("ref")))
+        if control is None:
+            return f"error: no control {args.get('ref')!r}; use a ref from the controls list"
+        self.ctx.step()
+        loc = resolve(self.page, Locator.model_validate(control_locator(control)))
+        try:
+            if action == "click":
+                await loc.click(timeout=5_000)
+            elif action == "fill":
+                await loc.fill(str(args["value"]), timeout=5_000)
+            elif action == "press":
+                await loc.press(str(args["key"]), timeout=5_000)
+            else:
+                await loc.select_option(label=str(args["value"]), timeout=5_000)
+        except (PwTimeout, Error) as exc:
+            return f"error: {str(exc).splitlines()[0]}"
+        await self.settle()
+        self.actions_done += 1
+        here = _path(self.page.url)
+        if here not in self.visited:
+            self.visited.append(here)
+        return f"done; now at {here}"
+
+    async def settle(self) -> None:
+        try:
+            await self.page.wait_for_load_state("networkidle", timeout=3_000)
+        except (PwTimeout, Error):
+            return
+
+    async def report(self, args: dict[str, Any]) -> str:
+        finding = {
+            "title": str(args.get("title") or "untitled finding")[:500],
+            "description": str(args.get("description") or "")[:20_000],
+            "steps": args.get("steps"),
+            "expected": str(args.get("expected") or "")[:5_000],
+            "actual": str(args.get("actual") or "")[:5_000],
+        }
+        try:
+            parse_steps(finding["steps"])
+        except ReproError as exc:
+            # Still reported (and judged invalid): malformed findings are the agent's to own.
+            await self.ctx.report(finding)
+            return f"recorded, but the steps are malformed: {exc}"
+        await self.ctx.report(finding)
+        self.reported += 1
+        return "reported"
+
+
+def _obj(**properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+_OBSERVATION_LEADS = re.compile(r"^(Start\.|After your actions:)")
+
+
+def _elide_old_observations(messages: list[Message]) -> None:
+    seen = 0
+    for m in reversed(messages):
+        if m.role == "user" and _OBSERVATION_LEADS.match(m.text):
+            seen += 1
+            if seen >= KEEP_OBSERVATIONS:
+                m.text = m.text.split("\n", 2)[0] + " [older observation elided]"
+                m.images = []
