@@ -6,9 +6,13 @@ DB ?= runs/demo.db
 setup:
 	./scripts/setup
 
+# The built-in suite with the built-in agents that need no model endpoint: calibration on both
+# tasks, the crawler exploring; then the leaderboard over everything stored.
 demo: setup
 	mkdir -p runs
 	.venv/bin/frontendx run --apps shop --agents oracle,null --tasks explore,reproduce --db $(DB)
+	.venv/bin/frontendx run --apps shop --agents crawler --tasks explore --db $(DB)
+	.venv/bin/frontendx report --db $(DB)
 
 check: setup
 	./scripts/check
