@@ -352,3 +352,32 @@ def test_only_the_changed_agent_reruns_and_its_regression_fails_compare(tmp_path
         ).fetchone()
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(first_at + 1.0))
     assert acme_recall("--as-of", stamp) == pytest.approx(2 / 3)
+
+
+def test_the_dashboard_flags_a_regressed_agent_config(tmp_path: Path) -> None:
+    from frontendx.dashboard import Views
+
+    store = SqliteStore(tmp_path / "d.db")
+    for at, (found_n, fps, version) in enumerate([(6, 0, "1.0"), (1, 2, "1.1")], start=1):
+        run = store.create_run({}, 6, "0.1.0", created_at=at * 1000.0)
+        eps = [
+            e.model_copy(
+                update={
+                    "spec": e.spec.model_copy(
+                        update={"agent": e.spec.agent.model_copy(update={"version": version})}
+                    ),
+                    "finished_at": at * 1000.0 + i,
+                }
+            )
+            for i, e in enumerate(_results(found_n, fps))
+        ]
+        store.add_episodes(run, eps)
+    views = Views(store, constants=CONSTANTS)
+    (row,) = views.leaderboard()["rows"]
+    assert row["agent_version"] == "1.1"
+    assert any(r.startswith("recall: ") for r in row["regressions"])
+    assert any(r.startswith("fp_rate: ") for r in row["regressions"])
+    # an earlier point in time has nothing to compare with
+    first = views.index()["points"][0]["id"]
+    (old,) = views.leaderboard(first)["rows"]
+    assert old["regressions"] == [] and old["recall"] == 1.0

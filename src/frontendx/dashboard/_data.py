@@ -28,7 +28,7 @@ from typing import Any
 
 import frontendx
 from frontendx.errors import ConfigError, FrontendXError, StoreError
-from frontendx.living import SOURCES
+from frontendx.living import SOURCES, latest_regressions
 from frontendx.metrics import Constants, MetricsRow, compute_rows, load_constants
 from frontendx.records import EpisodeResult, EpisodeStatus, VerdictKind
 from frontendx.report import export_finding_test, to_csv
@@ -38,7 +38,7 @@ from frontendx.store import SqliteStore
 SLICE_DIMS: tuple[str, ...] = ("app", "state", "category", "difficulty")
 """Slices the leaderboard can be cut by (task is a column of every row)."""
 
-VIEWS_FORMAT = 3
+VIEWS_FORMAT = 4
 """Bumped whenever a view's shape or computation changes, so views cached in a store by an
 older FrontendX are recomputed rather than served."""
 
@@ -240,6 +240,9 @@ class Views:
                 if dim is None or row["slice"].get(dim) == value
             ]
             _mark_pareto(rows)
+            worse = self.regressions() if as_of == "latest" and dim is None else {}
+            for row in rows:
+                row["regressions"] = worse.get(f"{row['agent']}\x1f{row['task']}", [])
             return {"as_of": as_of, "slice": slice_, "rows": rows}
 
         return dict(self._cached(f"leaderboard/{as_of}/{slice_}", compute))
@@ -274,6 +277,25 @@ class Views:
             return out
 
         return [dict(r) for r in self._cached(f"rows/{as_of}/{dim or 'all'}", compute)]
+
+    def regressions(self) -> dict[str, list[str]]:
+        """``agent\\x1ftask`` -> the headline metrics on which each agent config's newest
+        result is worse than its previous one beyond the CI (what `frontendx compare`
+        flags), with the change and its interval, for the latest leaderboard."""
+
+        def compute(snap: _Snapshot) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for comp in latest_regressions(self.store, constants=self.constants):
+                agent = comp.new.split(" @ ")[0]
+                out[f"{agent}\x1f{comp.task}"] = [
+                    f"{c.metric}: {_signed(c.diff)} (CI {_signed(c.diff_ci_low)} to "
+                    f"{_signed(c.diff_ci_high)}) vs {comp.old.split(' @ ')[-1]}"
+                    for c in comp.changes
+                    if c.worse
+                ]
+            return out
+
+        return dict(self._cached("regressions", compute))
 
     def leaderboard_csv(self, as_of: str = "latest", slice_: str = "all") -> str:
         rows = [
@@ -511,6 +533,14 @@ class Views:
 
 def _json(value: Any) -> tuple[str, bytes]:
     return "application/json", json.dumps(value, allow_nan=False).encode()
+
+
+def _signed(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if math.isinf(x):
+        return "+inf" if x > 0 else "-inf"
+    return f"{x:+.3g}"
 
 
 def _row_fields(item: Mapping[str, Any]) -> dict[str, Any]:

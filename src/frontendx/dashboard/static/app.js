@@ -325,6 +325,11 @@
                shownReasons.map((s) => h("li", { text: s })),
                more > 0 ? h("li", { class: "more", text: "+ " + more + " more (hover)" }) : null)]
           : [badge("current", "good", "No newer version of anything this result depends on is known")];
+        const worse = r.regressions || [];
+        if (worse.length) {
+          status.unshift(badge("regression", "bad", "Worse than its previous result beyond the CI: " + worse.join("; ")),
+            h("ul", { class: "stale-reasons", title: worse.join("\n") }, worse.map((s) => h("li", { text: s }))));
+        }
         body.appendChild(h("tr", { "data-agent": r.agent, "data-task": r.task },
           h("td", { class: "rank", text: String(i + 1) }),
           h("td", { class: "agent-cell", title: fronts.length ? "On the Pareto front of " + fronts.join(", ") + " vs recall" : null },
