@@ -240,9 +240,6 @@ class Views:
                 if dim is None or row["slice"].get(dim) == value
             ]
             _mark_pareto(rows)
-            worse = self.regressions() if as_of == "latest" and dim is None else {}
-            for row in rows:
-                row["regressions"] = worse.get(f"{row['agent']}\x1f{row['task']}", [])
             return {"as_of": as_of, "slice": slice_, "rows": rows}
 
         return dict(self._cached(f"leaderboard/{as_of}/{slice_}", compute))
@@ -466,6 +463,7 @@ class Views:
             (r"index\.json", lambda m: _json(self.index())),
             (r"trends\.json", lambda m: _json(self.trends())),
             (r"changelog\.json", lambda m: _json(self.changelog())),
+            (r"regressions\.json", lambda m: _json({"regressions": self.regressions()})),
             (
                 r"leaderboard/([^/]+)/([^/]+)\.json",
                 lambda m: _json(self.leaderboard(m[1], m[2])),
@@ -503,7 +501,7 @@ class Views:
     def all_paths(self) -> Iterable[str]:
         """Every data path of the site, for the static export."""
         index = self.index()
-        yield from ("index.json", "trends.json", "changelog.json")
+        yield from ("index.json", "trends.json", "changelog.json", "regressions.json")
         points = ["latest"] + [p["id"] for p in index["points"]]
         slices = ["all"] + [item["key"] for d in SLICE_DIMS for item in index["slices"][d]]
         for point in points:

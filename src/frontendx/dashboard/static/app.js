@@ -325,11 +325,7 @@
                shownReasons.map((s) => h("li", { text: s })),
                more > 0 ? h("li", { class: "more", text: "+ " + more + " more (hover)" }) : null)]
           : [badge("current", "good", "No newer version of anything this result depends on is known")];
-        const worse = r.regressions || [];
-        if (worse.length) {
-          status.unshift(badge("regression", "bad", "Worse than its previous result beyond the CI: " + worse.join("; ")),
-            h("ul", { class: "stale-reasons", title: worse.join("\n") }, worse.map((s) => h("li", { text: s }))));
-        }
+
         body.appendChild(h("tr", { "data-agent": r.agent, "data-task": r.task },
           h("td", { class: "rank", text: String(i + 1) }),
           h("td", { class: "agent-cell", title: fronts.length ? "On the Pareto front of " + fronts.join(", ") + " vs recall" : null },
@@ -393,7 +389,23 @@
         ? h("p", { class: "note", text: "Bug-level slice: recall and TTR count only the bugs in the slice; FP rate, cost and minutes saved are episode-level figures and are not defined here." })
         : null,
       leaderboardTables(data, st.task, ciText()));
+    if (st.asof === "latest" && st.slice === "all") markRegressions(node);
     return { node: node, state: st };
+  }
+
+  // Regressions (newest result worse than the previous one beyond the CI) cost a bootstrap
+  // per agent config: fetched after the table is shown, then marked on its rows.
+  function markRegressions(node) {
+    getJSON("regressions.json").then((data) => {
+      for (const tr of node.querySelectorAll("tr[data-agent]")) {
+        const worse = data.regressions[tr.dataset.agent + "\u001f" + tr.dataset.task] || [];
+        if (!worse.length) continue;
+        const cell = tr.lastElementChild;
+        cell.insertBefore(h("ul", { class: "stale-reasons", title: worse.join("\n") },
+          worse.map((s) => h("li", { text: s }))), cell.firstChild);
+        cell.insertBefore(badge("regression", "bad", "Worse than its previous result beyond the CI: " + worse.join("; ")), cell.firstChild);
+      }
+    }).catch(() => {});
   }
 
   // --- Pareto ----------------------------------------------------------------------------------
