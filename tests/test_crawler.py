@@ -59,7 +59,12 @@ def test_crawler_finds_what_generic_oracles_can_see(tmp_path: Path) -> None:
     ]
 
     by_category = frontendx_cli(
-        "report", "--db", str(db), "--by", "category", "--format", "json", check=True
+        "report", "--db", str(db), "--by", "state,category", "--format", "json", check=True
     )
-    rows = {r["slice"]["category"]: r for r in json.loads(by_category.stdout)["rows"]}
-    assert rows["uncaught-error"]["recall"] == 1.0 and rows["http-5xx"]["recall"] == 1.0
+    rows = {
+        (r["slice"]["state"], r["slice"]["category"]): r
+        for r in json.loads(by_category.stdout)["rows"]
+    }
+    assert rows[("desktop", "uncaught-error")]["recall"] == 1.0
+    assert rows[("desktop", "http-5xx")]["recall"] == 1.0
+    assert rows[("mobile", "responsive")]["recall"] == 1.0
