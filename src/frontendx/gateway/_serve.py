@@ -100,7 +100,10 @@ class BackgroundServer:
     def start(self, timeout: float = 15.0) -> None:
         if self._thread is not None:
             raise GatewayError(f"{self._name} is already started; stop it before starting again")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only
+        # then, and without it a response written in two parts stalls ~40 ms on Nagle and
+        # delayed ACKs.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         sock.listen(256)
