@@ -1,5 +1,5 @@
 # FrontendX developer commands. `make demo` and `make check` are the README's first two.
-.PHONY: setup demo check test test-slow bench frontend selftest clean
+.PHONY: setup demo check test test-slow bench bench-dashboard frontend selftest clean
 
 DB ?= runs/demo.db
 
@@ -29,6 +29,11 @@ selftest: setup
 
 bench: setup
 	.venv/bin/python benchmarks/replay_overhead.py
+	.venv/bin/python benchmarks/gateway_latency.py
+
+# 100,000 synthetic episodes: several minutes to generate and to build the views once.
+bench-dashboard: setup
+	.venv/bin/python benchmarks/dashboard_latency.py
 
 # Rebuild the apps' frontend bundles (needs Node 20 + npm; the built bundles are committed).
 frontend: setup
