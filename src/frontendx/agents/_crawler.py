@@ -54,6 +54,8 @@ PROBE_VALUES: tuple[str, ...] = (
 )
 PASS_2_SHARE = 0.75
 """The actions pass stops at this share of the budget, so the revisit pass always runs."""
+_AFTER = "\x00after\x00"
+"""Placeholder in a symptom's title for the action it follows, filled in after shrinking."""
 ROUTE_SAMPLES = 3
 """Pages visited per route pattern (``/product/#``): a sample, seeded."""
 NOT_FOUND = re.compile(r"\b(page not found|not found)\b", re.IGNORECASE)
@@ -231,7 +233,7 @@ class _Crawl:
                     break
                 if not await self.open(path) or not await self.perform(action):
                     continue
-                await self.check(path, (action,), after=_describe(action))
+                await self.check(path, (action,))
                 if action.get("_link"):
                     await self.check_not_found(path, (action,))
                 elif self.symptoms.writes:
@@ -257,7 +259,7 @@ class _Crawl:
             visited += 1
             if not await self.open(path):
                 continue
-            await self.check(path, (), after="loading the page")
+            await self.check(path, ())
             if path != "/" and await self.check_not_found(path, ()) and path in via:
                 parent, link = via[path]
                 self.entries[path] = [*self.entry(parent), *_expand(link)]
@@ -418,14 +420,14 @@ class _Crawl:
 
     # --- oracles ----------------------------------------------------------------------------
 
-    async def check(self, path: str, actions: tuple[dict[str, Any], ...], after: str) -> None:
+    async def check(self, path: str, actions: tuple[dict[str, Any], ...]) -> None:
         s = self.symptoms
         found: list[_Candidate] = []
         if s.page_errors:
             msg = s.page_errors[0].splitlines()[0][:120]
             found.append(
                 _Candidate(
-                    f"Uncaught error after {after} on {path}: {msg}",
+                    f"Uncaught error after {_AFTER} on {path}: {msg}",
                     actions,
                     {"action": "expect_no_page_error"},
                     "page_error",
@@ -436,7 +438,7 @@ class _Crawl:
             url = s.server_errors[0]
             found.append(
                 _Candidate(
-                    f"Server error (HTTP 5xx) from {url} after {after} on {path}",
+                    f"Server error (HTTP 5xx) from {url} after {_AFTER} on {path}",
                     actions,
                     {"action": "expect_no_http_error", "url": url},
                     "http_5xx",
@@ -447,7 +449,7 @@ class _Crawl:
             msg = s.console_errors[0][:60]
             found.append(
                 _Candidate(
-                    f"Console error after {after} on {path}: {msg}",
+                    f"Console error after {_AFTER} on {path}: {msg}",
                     actions,
                     {"action": "expect_no_console_error", "pattern": re.escape(msg)},
                     "console_error",
@@ -621,9 +623,11 @@ class _Crawl:
         # earlier page must not be blamed on this one.
         if not (await self.replay_actions(path, tuple(actions)) and self.shows(candidate.kind)):
             return
+        # the title names what the symptom needs, after shrinking
+        after = _describe(actions[-1]) if actions else "loading the page"
         await self.report(
             _Candidate(
-                candidate.title,
+                candidate.title.replace(_AFTER, after, 1),
                 tuple(actions),
                 candidate.claim,
                 candidate.kind,
