@@ -18,6 +18,18 @@ from frontendx.suite import App, AppServer, load_app
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "apps" / "mini"
 
+TOTAL_OFF_STEPS: list[dict[str, object]] = [
+    {"action": "goto", "url": "/"},
+    {
+        "action": "expect",
+        "condition": "text",
+        "target": {"test_id": "total"},
+        "text": "Total: 6",
+        "exact": True,
+    },
+]
+"""Steps a tester would report for the mini app's wrong total (its `total-off` bug)."""
+
 
 @pytest.fixture(scope="session")
 def mini_app() -> App:

@@ -71,6 +71,21 @@ async def cdp_browser() -> AsyncIterator[Browser]:
         await browser.close()
 
 
+def sandboxed_context(
+    box: Sandbox, app: App, browser: Browser, task: TaskView, **extra: Any
+) -> AgentContext:
+    """The context the Worker gives an agent: the sandbox's page, the spec's product owner,
+    and the browser's CDP endpoint."""
+    return AgentContext(
+        task=task,
+        page=box.page,
+        context=box.context,
+        answer=spec_answerer(app.spec_text),
+        cdp_url=cdp_endpoint(browser),
+        **extra,
+    )
+
+
 async def test_external_agent_drives_the_sandbox_and_nothing_else(
     mini_app: App,
     mini_servers: list[AppServer],
@@ -96,13 +111,7 @@ async def test_external_agent_drives_the_sandbox_and_nothing_else(
     task = TaskView(kind="explore", app_url=server.url, spec=mini_app.spec_text, budget=Budget())
     try:
         async with Sandbox(cdp_browser, mini_app, server.url, state) as box:
-            ctx = AgentContext(
-                task=task,
-                page=box.page,
-                context=box.context,
-                answer=spec_answerer(mini_app.spec_text),
-                cdp_url=cdp_endpoint(cdp_browser),
-            )
+            ctx = sandboxed_context(box, mini_app, cdp_browser, task)
             await asyncio.wait_for(agent.run(ctx), timeout=60)
             # the harness's page is still its own, and the agent's other pages are gone
             assert await box.page.evaluate("1 + 1") == 2
@@ -178,13 +187,7 @@ async def test_agent_over_its_wall_budget_is_killed_with_its_children(
     budget = Budget(wall_seconds=4)
     task = TaskView(kind="explore", app_url=server.url, spec=mini_app.spec_text, budget=budget)
     async with Sandbox(cdp_browser, mini_app, server.url, BrowserState(name="desktop")) as box:
-        ctx = AgentContext(
-            task=task,
-            page=box.page,
-            context=box.context,
-            answer=spec_answerer(mini_app.spec_text),
-            cdp_url=cdp_endpoint(cdp_browser),
-        )
+        ctx = sandboxed_context(box, mini_app, cdp_browser, task)
         # exactly as the Worker runs an agent: cancelled at the budget (status `timeout`)
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(agent.run(ctx), timeout=budget.wall_seconds)
@@ -204,14 +207,7 @@ async def test_agent_with_a_model_is_pointed_at_the_gateway(
     model = ModelClient("http://127.0.0.1:9999/v1", api="anthropic", model="claude-test")
     try:
         async with Sandbox(cdp_browser, mini_app, server.url, BrowserState(name="desktop")) as box:
-            ctx = AgentContext(
-                task=task,
-                page=box.page,
-                context=box.context,
-                answer=spec_answerer(mini_app.spec_text),
-                model=model,
-                cdp_url=cdp_endpoint(cdp_browser),
-            )
+            ctx = sandboxed_context(box, mini_app, cdp_browser, task, model=model)
             await asyncio.wait_for(agent.run(ctx), timeout=30)
     finally:
         await model.aclose()

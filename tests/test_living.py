@@ -17,7 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import MINI
+from conftest import MINI, TOTAL_OFF_STEPS
 from test_metrics import CONSTANTS, V, episode, found
 
 from frontendx.errors import ConfigError
@@ -244,19 +244,7 @@ class Acme:
 # What a user-facing tester might report on the mini app: two real bugs, then (in the
 # "worse" release) only a claim that holds everywhere.
 GOOD = [
-    {
-        "title": "Total is wrong",
-        "steps": [
-            {"action": "goto", "url": "/"},
-            {
-                "action": "expect",
-                "condition": "text",
-                "target": {"test_id": "total"},
-                "text": "Total: 6",
-                "exact": True,
-            },
-        ],
-    },
+    {"title": "Total is wrong", "steps": TOTAL_OFF_STEPS},
     {
         "title": "Clear throws",
         "steps": [

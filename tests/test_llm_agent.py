@@ -13,20 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINI, frontendx_cli
+from conftest import MINI, TOTAL_OFF_STEPS, frontendx_cli
 
 from frontendx.gateway import ScriptedTurn, ScriptedUpstream
-
-TOTAL_OFF = [
-    {"action": "goto", "url": "/"},
-    {
-        "action": "expect",
-        "condition": "text",
-        "target": {"test_id": "total"},
-        "text": "Total: 6",
-        "exact": True,
-    },
-]
 
 PRICES = """
 as_of = "2026-11-24"
@@ -52,7 +41,7 @@ def script() -> list[ScriptedTurn]:
         ),
         ScriptedTurn.call(
             "report_finding",
-            {"title": "Total does not add up", "steps": TOTAL_OFF, "expected": "Total: 6"},
+            {"title": "Total does not add up", "steps": TOTAL_OFF_STEPS, "expected": "Total: 6"},
             input_tokens=1800,
             output_tokens=90,
         ),

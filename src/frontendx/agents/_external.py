@@ -484,6 +484,14 @@ class _Endpoint:
         self._recent.append(now)
         return None
 
+    async def _admitted(self, request: Request) -> tuple[Any, JSONResponse | None]:
+        """Every endpoint's preamble: (the JSON body, None), or (None, the refusal) when the
+        request is not admitted (see `_admit`) or its body is too large or not JSON."""
+        refused = self._admit()
+        if refused is not None:
+            return None, refused
+        return await self._json(request)
+
     async def _json(self, request: Request) -> tuple[Any, JSONResponse | None]:
         body = b""
         async for chunk in request.stream():
@@ -501,12 +509,9 @@ class _Endpoint:
         return JSONResponse({"ok": True, "endpoints": ["findings", "questions", "steps"]})
 
     async def findings(self, request: Request) -> JSONResponse:
-        refused = self._admit()
+        data, refused = await self._admitted(request)
         if refused is not None:
             return refused
-        data, bad = await self._json(request)
-        if bad is not None:
-            return bad
         try:
             reported = await self.ctx.report(data)
         except BudgetExceeded as exc:
@@ -518,12 +523,9 @@ class _Endpoint:
         return JSONResponse(answer, status_code=202)
 
     async def questions(self, request: Request) -> JSONResponse:
-        refused = self._admit()
+        data, refused = await self._admitted(request)
         if refused is not None:
             return refused
-        data, bad = await self._json(request)
-        if bad is not None:
-            return bad
         question = data.get("question") if isinstance(data, dict) else None
         if not isinstance(question, str) or not question.strip():
             return _error(400, 'send {"question": "<text>"}')
@@ -534,12 +536,9 @@ class _Endpoint:
         return JSONResponse({"answer": await self.ctx.ask(question)})
 
     async def steps(self, request: Request) -> JSONResponse:
-        refused = self._admit()
+        data, refused = await self._admitted(request)
         if refused is not None:
             return refused
-        data, bad = await self._json(request)
-        if bad is not None:
-            return bad
         n = data.get("n", 1) if isinstance(data, dict) else None
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10_000:
             return _error(400, 'send {"n": <browser actions taken, 1 or more>}')
