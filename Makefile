@@ -36,8 +36,9 @@ bench-dashboard: setup
 	.venv/bin/python benchmarks/dashboard_latency.py
 
 # Rebuild the apps' frontend bundles (needs Node 20 + npm; the built bundles are committed).
+# `make frontend APPS=admin` rebuilds one app; the default is every app with a frontend/.
 frontend: setup
-	.venv/bin/python scripts/build_frontend.py shop
+	.venv/bin/python scripts/build_frontend.py $(APPS)
 
 clean:
 	rm -rf runs .pytest_cache .mypy_cache .ruff_cache

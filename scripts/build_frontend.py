@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build an app's frontend bundles: one per frontend-bug subset the harness needs.
 
-    python scripts/build_frontend.py shop [more apps...]
+    python scripts/build_frontend.py [app ...]   (default: every app with a frontend/ folder)
 
 For app `<name>` (src/frontendx/apps/<name>) this reads app.yaml and `frontend/toggles.json`
 (frontend bug id -> compile-time constant), then builds with Vite, once per subset:
@@ -104,8 +104,8 @@ def build_app(name: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         env = {
             **os.environ,
-            "SHOP_DEFINES": json.dumps({toggles[b]: True for b in subset}),
-            "SHOP_OUT_DIR": str(tmp),
+            "FRONTENDX_DEFINES": json.dumps({toggles[b]: True for b in subset}),
+            "FRONTENDX_OUT_DIR": str(tmp),
         }
         run(["node", str(vite), "build", "--logLevel", "warn"], frontend, env)
         leak_check(tmp, forbidden)
@@ -129,9 +129,12 @@ def build_app(name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("apps", nargs="+", help="app names under src/frontendx/apps")
+    parser.add_argument(
+        "apps", nargs="*", help="app names under src/frontendx/apps (default: all with a frontend)"
+    )
     args = parser.parse_args()
-    for name in args.apps:
+    names = args.apps or sorted(p.parent.name for p in APPS.glob("*/frontend/toggles.json"))
+    for name in names:
         if not (APPS / name / "app.yaml").exists():
             raise SystemExit(f"no app {name!r} (expected {APPS / name / 'app.yaml'})")
         build_app(name)

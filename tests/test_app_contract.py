@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from frontendx.suite import App, AppServer, get_app
+from frontendx.suite import BUILTIN_STATES, App, AppServer, get_app
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,9 @@ def test_shop_has_enough_bugs_across_categories(shop: App) -> None:
     assert len(bugs) >= 12
     assert len({b.category for b in bugs}) >= 6
     assert {b.layer for b in bugs} == {"frontend", "backend"}
-    assert any(len(b.manifesting_states()) < 6 for b in bugs), "some bugs are state-only"
+    assert any(len(b.manifesting_states()) < len(BUILTIN_STATES) for b in bugs), (
+        "some bugs are state-only"
+    )
 
 
 async def test_reset_restores_the_seed_state(server: AppServer, shop: App) -> None:

@@ -272,6 +272,7 @@ def _print_report(
 
 @main.command("self-test")
 @click.option("--apps", help="Comma-separated apps (default: every built-in app).")
+@click.option("--bugs", "only", help="Comma-separated bug ids to check (default: all).")
 @click.option("--replays", type=int, default=3, show_default=True)
 @click.option(
     "--lanes",
@@ -285,7 +286,12 @@ def _print_report(
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @_guard
 def self_test_cmd(
-    apps: str | None, replays: int, workers: int, chromium: str | None, fmt: str
+    apps: str | None,
+    only: str | None,
+    replays: int,
+    workers: int,
+    chromium: str | None,
+    fmt: str,
 ) -> None:
     """Prove the ground truth: every repro fails on its buggy variant k/k and holds on clean."""
     from rich.progress import Progress
@@ -294,7 +300,14 @@ def self_test_cmd(
     from frontendx.validate import self_test
 
     loaded = load_apps([a.strip() for a in apps.split(",")] if apps else None)
-    total = sum(len(a.bugs) for a in loaded)
+    wanted = {b.strip() for b in only.split(",") if b.strip()} if only else None
+    if wanted is not None:
+        unknown = sorted(wanted - {b for a in loaded for b in a.bugs})
+        if unknown:
+            raise click.BadParameter(
+                f"no such bug in the chosen apps: {', '.join(unknown)}", param_hint="--bugs"
+            )
+    total = sum(len([b for b in a.bugs if wanted is None or b in wanted]) for a in loaded)
     with Progress(console=err, transient=True) as progress:
         bar = progress.add_task("self-test", total=total)
         checks = asyncio.run(
@@ -304,6 +317,7 @@ def self_test_cmd(
                 lanes=workers,
                 chromium=chromium,
                 on_check=lambda c: progress.advance(bar),
+                only=wanted,
             )
         )
     failed = [c for c in checks if not c.ok]

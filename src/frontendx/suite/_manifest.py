@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from frontendx.errors import ManifestError, ReproError
 from frontendx.repro import Step, parse_steps
@@ -64,6 +71,11 @@ class Bug(BaseModel):
         description="frontend bugs are switched by choosing a build; backend bugs at run time"
     )
     manifests_when: ManifestsWhen = ManifestsWhen()
+    control_state: str | None = Field(
+        default=None,
+        description="a built-in state where the bug must not show, for the self-test's negative "
+        "check (default: the first built-in state where it does not manifest)",
+    )
     report: str = Field(min_length=1, description="a customer-style report, vague as users are")
     repro: list[Step]
     manual_minutes: float = Field(gt=0)
@@ -74,8 +86,30 @@ class Bug(BaseModel):
     def _repro_valid(cls, value: Any) -> list[Step]:
         return parse_steps(value)
 
+    @model_validator(mode="after")
+    def _control_state_valid(self) -> Bug:
+        name = self.control_state
+        if name is None:
+            return self
+        if name not in BUILTIN_STATES:
+            raise ValueError(
+                f"control_state {name!r} is not a built-in state ({', '.join(BUILTIN_STATES)})"
+            )
+        if self.manifests_in(BUILTIN_STATES[name]):
+            raise ValueError(
+                f"control_state {name!r} is a state where the bug manifests; name one where "
+                "manifests_when does not match"
+            )
+        return self
+
     def manifests_in(self, state: BrowserState) -> bool:
         return self.manifests_when.matches(state)
+
+    def control(self) -> BrowserState | None:
+        """The state where the bug must not show (None: it shows in every built-in state)."""
+        if self.control_state is not None:
+            return BUILTIN_STATES[self.control_state]
+        return next((s for s in BUILTIN_STATES.values() if not self.manifests_in(s)), None)
 
     def manifesting_states(self) -> list[BrowserState]:
         return [s for s in BUILTIN_STATES.values() if self.manifests_in(s)]

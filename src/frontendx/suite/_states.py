@@ -52,6 +52,10 @@ BUILTIN_STATES: dict[str, BrowserState] = {
         BrowserState(name="dark", color_scheme="dark"),
         BrowserState(name="user", role="user"),
         BrowserState(name="admin", role="admin"),
+        # feature flags, sent as the app's flags cookie: the beta programme, and arm B of the
+        # running A/B experiment (apps without flags ignore both)
+        BrowserState(name="beta", flags={"beta": "on"}),
+        BrowserState(name="ab-b", flags={"experiment": "b"}),
     )
 }
 

@@ -4,14 +4,14 @@ the clean app k/k, and holds on the buggy variant in a state where the bug shoul
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from playwright.async_api import async_playwright
 
 from frontendx.browser import launch_chromium
 from frontendx.suite import App, AppServer, BrowserState, Bug
-from frontendx.suite._states import BUILTIN_STATES, DEFAULT_STATE
+from frontendx.suite._states import DEFAULT_STATE
 from frontendx.validate._replay import Outcome
 from frontendx.validate._validator import Validator
 
@@ -38,8 +38,7 @@ def _states_for(bug: Bug) -> tuple[BrowserState, BrowserState | None]:
     on = next((s for s in showing if s.name == DEFAULT_STATE), showing[0] if showing else None)
     if on is None:
         raise ValueError(f"bug {bug.id!r} manifests in no built-in browser state")
-    off = next((s for s in BUILTIN_STATES.values() if not bug.manifests_in(s)), None)
-    return on, off
+    return on, bug.control()
 
 
 async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
@@ -78,19 +77,23 @@ async def self_test(
     lanes: int = 2,
     chromium: str | None = None,
     on_check: Callable[[BugCheck], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[BugCheck]:
-    """Check every bug of `apps`; each check's replays run `lanes` at a time, one app server
-    per lane."""
+    """Check every bug of `apps` (or only the bug ids in `only`); each check's replays run
+    `lanes` at a time, one app server per lane."""
     checks: list[BugCheck] = []
     async with async_playwright() as pw:
         browser = await launch_chromium(pw, chromium)
         try:
             for app in apps:
+                bugs = [b for b in app.bugs.values() if only is None or b.id in only]
+                if not bugs:
+                    continue
                 servers = [AppServer(app) for _ in range(max(1, lanes))]
                 try:
                     await asyncio.gather(*(s.start() for s in servers))
                     validator = Validator(browser, servers)
-                    for bug in app.bugs.values():
+                    for bug in bugs:
                         check = await _check(validator, app, bug, replays)
                         checks.append(check)
                         if on_check is not None:

@@ -3,9 +3,9 @@ import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // Compile-time switches: every constant named in toggles.json is replaced by a literal.
-// scripts/build_frontend.py passes the ones to turn on in SHOP_DEFINES (a JSON object).
+// scripts/build_frontend.py passes the ones to turn on in FRONTENDX_DEFINES (a JSON object).
 const names = Object.values(JSON.parse(readFileSync(new URL('./toggles.json', import.meta.url))))
-const on = JSON.parse(process.env.SHOP_DEFINES || '{}')
+const on = JSON.parse(process.env.FRONTENDX_DEFINES || '{}')
 const define = Object.fromEntries(names.map((name) => [name, JSON.stringify(Boolean(on[name]))]))
 
 export default defineConfig({
@@ -13,7 +13,7 @@ export default defineConfig({
   plugins: [react()],
   define,
   build: {
-    outDir: process.env.SHOP_OUT_DIR || 'build',
+    outDir: process.env.FRONTENDX_OUT_DIR || 'build',
     emptyOutDir: true,
     sourcemap: false,
     reportCompressedSize: false,
