@@ -79,8 +79,8 @@ async def self_test(
     on_check: Callable[[BugCheck], None] | None = None,
     only: Collection[str] | None = None,
 ) -> list[BugCheck]:
-    """Check every bug of `apps` (or only the bug ids in `only`); each check's replays run
-    `lanes` at a time, one app server per lane."""
+    """Check every bug of `apps` (or only the bug ids in `only`); the replays of all an app's
+    checks run `lanes` at a time, one app server per lane."""
     checks: list[BugCheck] = []
     async with async_playwright() as pw:
         browser = await launch_chromium(pw, chromium)
@@ -93,8 +93,11 @@ async def self_test(
                 try:
                     await asyncio.gather(*(s.start() for s in servers))
                     validator = Validator(browser, servers)
-                    for bug in bugs:
-                        check = await _check(validator, app, bug, replays)
+                    # every bug's replays queue for the lanes at once, so no lane idles while
+                    # one bug's slowest replay waits out its assertion's timeout
+                    pending = [_check(validator, app, bug, replays) for bug in bugs]
+                    for finished in asyncio.as_completed(pending):
+                        check = await finished
                         checks.append(check)
                         if on_check is not None:
                             on_check(check)
