@@ -604,11 +604,14 @@ def export_test(
         err.print(f"wrote {output}")
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
 @_guard
-def suites(fmt: str) -> None:
-    """List the built-in apps and their seeded bugs."""
+def suites(ctx: click.Context, fmt: str) -> None:
+    """List the built-in apps and their seeded bugs (or `suites validate PATH`)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from frontendx.suite import load_apps, suite_version
 
     apps = load_apps()
@@ -625,7 +628,7 @@ def suites(fmt: str) -> None:
                             "category": b.category.value,
                             "severity": b.severity.value,
                             "difficulty": b.difficulty.value,
-                            "layer": b.layer,
+                            "layer": b.kind,
                             "states": [s.name for s in b.manifesting_states()],
                         }
                         for b in a.bugs.values()
@@ -649,6 +652,40 @@ def suites(fmt: str) -> None:
                 ",".join(s.name for s in b.manifesting_states()),
             )
     out.print(table)
+
+
+@suites.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@_guard
+def suites_validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check app manifests (a folder with app.yaml, or the file): every problem, with its file
+    and field. Exit 1 if any."""
+    from frontendx.suite._check import check_app, summary
+
+    results: list[dict[str, Any]] = []
+    for path in paths:
+        app, problems = check_app(path)
+        results.append(
+            {"path": str(path), "ok": not problems, "problems": problems}
+            | (summary(app) if app is not None else {})
+        )
+    if fmt == "json":
+        click.echo(json.dumps(results, indent=2))
+    else:
+        for result in results:
+            if result["ok"]:
+                kinds = ", ".join(f"{n} {k}" for k, n in result["switches"].items())
+                out.print(
+                    f"[green]ok[/] {result['path']}: app {result['app']!r}, {result['mode']}, "
+                    f"{result['bugs']} bugs ({kinds})"
+                )
+            else:
+                out.print(f"[red]{len(result['problems'])} problem(s)[/] in {result['path']}:")
+                for problem in result["problems"]:
+                    out.print(f"  - {problem}", markup=False, highlight=False)
+    if not all(r["ok"] for r in results):
+        raise SystemExit(1)
 
 
 @main.command()

@@ -129,7 +129,14 @@ def _variants(
             )
         return [((b,), b) for b in shows]
     if choice in ("auto", "all"):
-        return [(every, None)]
+        if app.combinable(every):
+            return [(every, None)]
+        if choice == "all":
+            raise RunSpecError(
+                f"app {app.name!r} cannot turn all its bugs on at once (some are separate "
+                "builds or conflicting switches); use variants `each` or `auto`"
+            )
+        return [((b,), None) for b in shows]
     if choice == "each":
         return [((b,), None) for b in shows]
     return [((), None)]

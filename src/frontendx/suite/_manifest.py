@@ -23,6 +23,7 @@ from pydantic import (
 
 from frontendx.errors import ManifestError, ReproError
 from frontendx.repro import Step, parse_steps
+from frontendx.suite._patch import apply_patches
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -57,6 +58,71 @@ class Difficulty(StrEnum):
     HARD = "hard"
 
 
+class Switch(BaseModel):
+    """How a bring-your-own app turns one bug on: exactly one of `patch`, `build`, `env`."""
+
+    model_config = _STRICT
+
+    patch: str | None = Field(
+        default=None, description="unified diff applied to `serve.static`, relative to app.yaml"
+    )
+    build: str | None = Field(
+        default=None, description="a complete static build that has this bug, relative"
+    )
+    env: dict[str, str] | None = Field(
+        default=None, description="environment variables that turn the bug on in `serve.command`"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Switch:
+        given = [k for k in ("patch", "build", "env") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of `patch`, `build` or `env`"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+class Serve(BaseModel):
+    """How a bring-your-own app is served: a static folder, or a command that listens on a port."""
+
+    model_config = _STRICT
+
+    static: str | None = Field(
+        default=None, description="folder of the clean build's files, relative to app.yaml"
+    )
+    spa: bool = Field(
+        default=True, description="serve index.html for unknown paths without a file extension"
+    )
+    command: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="program and arguments; `{port}` is replaced by the port to listen on",
+    )
+    cwd: str = Field(default=".", description="working folder of the command, relative")
+    env: dict[str, str] = Field(default_factory=dict, description="environment of the command")
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="a fixed port the command always uses (default: FrontendX picks a free "
+        "one and passes it as `{port}` and $PORT; a fixed port allows one server at a time)",
+    )
+    ready_path: str = Field(default="/", description="polled until the app answers")
+    start_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    reset_path: str | None = Field(
+        default=None,
+        description="POSTed to restore the seed state; without it, a reset restarts the command",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Serve:
+        if (self.static is None) == (self.command is None):
+            raise ValueError("give exactly one of `static` (a folder) or `command` (a program)")
+        return self
+
+
 class Bug(BaseModel):
     """One seeded defect with its ground truth."""
 
@@ -67,8 +133,13 @@ class Bug(BaseModel):
     category: Category
     severity: Severity
     difficulty: Difficulty
-    layer: Literal["frontend", "backend"] = Field(
-        description="frontend bugs are switched by choosing a build; backend bugs at run time"
+    layer: Literal["frontend", "backend"] | None = Field(
+        default=None,
+        description="frontend bugs are switched by choosing a build; backend bugs at run time "
+        "(a bring-your-own app's bugs take theirs from `switch`)",
+    )
+    switch: Switch | None = Field(
+        default=None, description="how a bring-your-own app turns this bug on"
     )
     manifests_when: ManifestsWhen = ManifestsWhen()
     control_state: str | None = Field(
@@ -101,6 +172,13 @@ class Bug(BaseModel):
                 "manifests_when does not match"
             )
         return self
+
+    @property
+    def kind(self) -> Literal["frontend", "backend"]:
+        """Where the bug lives: the served files (frontend) or the running server (backend)."""
+        if self.switch is not None:
+            return "backend" if self.switch.env is not None else "frontend"
+        return self.layer or "frontend"
 
     def manifests_in(self, state: BrowserState) -> bool:
         return self.manifests_when.matches(state)
@@ -141,7 +219,12 @@ class AppManifest(BaseModel):
     title: str
     description: str = ""
     spec: str = Field(description="Markdown file of correct behaviour, relative to app.yaml")
-    backend: str = Field(description="'module:factory' returning a Backend")
+    backend: str | None = Field(
+        default=None, description="'module:factory' returning a Backend mounted at /api"
+    )
+    serve: Serve | None = Field(
+        default=None, description="a bring-your-own app's static folder or start command"
+    )
     dist: str = Field(default="dist", description="folder of frontend builds, relative")
     accounts: dict[str, Account] = Field(default_factory=dict)
     login: Login = Login()
@@ -157,6 +240,40 @@ class AppManifest(BaseModel):
                 raise ValueError(f"duplicate bug id {bug.id!r}")
             seen.add(bug.id)
         return bugs
+
+    @model_validator(mode="after")
+    def _bugs_fit_the_serving(self) -> AppManifest:
+        problems = [
+            f"field `bugs.{i}.{field}` (bug {bug.id!r}): {message}"
+            for i, bug in enumerate(self.bugs)
+            for field, message in _switch_problems(self, bug)
+        ]
+        if self.serve is None and self.backend is None:
+            problems.insert(0, "give `backend` (a Python API with built frontends) or `serve`")
+        if self.serve is not None and self.serve.command is not None and self.backend:
+            problems.insert(0, "`backend` cannot be combined with `serve.command`")
+        if problems:
+            raise ValueError("\n  ".join(problems))
+        return self
+
+
+def _switch_problems(manifest: AppManifest, bug: Bug) -> list[tuple[str, str]]:
+    serve, switch = manifest.serve, bug.switch
+    if serve is None:
+        if switch is not None:
+            return [("switch", "only apps with `serve` use switches; give `layer` instead")]
+        if bug.layer is None:
+            return [("layer", "required: `frontend` (a build per variant) or `backend`")]
+        return []
+    if serve.command is not None:
+        if switch is None or switch.env is None:
+            return [("switch", "an app started by `serve.command` turns bugs on with `env`")]
+        return []
+    if switch is not None and switch.env is not None:
+        return [("switch.env", "a static app has no process; use `patch` or `build`")]
+    if switch is None and not (bug.layer == "backend" and manifest.backend):
+        return [("switch", "required: `patch` or `build` (or `layer: backend` with `backend`)")]
+    return []
 
 
 class BugSwitches(Protocol):
@@ -180,6 +297,7 @@ class App:
         self.manifest = manifest
         self.root = root
         self.bugs: dict[str, Bug] = {b.id: b for b in manifest.bugs}
+        self._hash: str | None = None
 
     @property
     def name(self) -> str:
@@ -194,7 +312,7 @@ class App:
         return self.root / self.manifest.dist
 
     def frontend_bugs(self, active: Iterable[str]) -> frozenset[str]:
-        return frozenset(b for b in active if self.bugs[b].layer == "frontend")
+        return frozenset(b for b in active if self.bugs[b].kind == "frontend")
 
     def build_index(self) -> dict[frozenset[str], str]:
         """Frontend bug subset -> build folder name, from `<dist>/builds.json`."""
@@ -217,7 +335,68 @@ class App:
             )
         return self.dist_dir / index[wanted]
 
-    def create_backend(self, switches: BugSwitches) -> Backend:
+    def combinable(self, bugs: Iterable[str]) -> bool:
+        """Whether one variant can have all of `bugs` on at once."""
+        wanted = frozenset(bugs)
+        serve = self.manifest.serve
+        if serve is None:
+            return self.frontend_bugs(wanted) in self.build_index()
+        if serve.command is not None:
+            try:
+                self.command_env(wanted)
+            except ManifestError:
+                return False
+            return True
+        separate = [b for b in self.frontend_bugs(wanted) if self._switch(b).build is not None]
+        return not separate or len(self.frontend_bugs(wanted)) == 1
+
+    def _switch(self, bug_id: str) -> Switch:
+        switch = self.bugs[bug_id].switch
+        assert switch is not None
+        return switch
+
+    def static_root(self, active: Iterable[str], scratch: Path) -> Path:
+        """The folder of files to serve for variant `active`. Patched copies go in `scratch`."""
+        serve = self.manifest.serve
+        if serve is None:
+            return self.build_dir(active)
+        assert serve.static is not None, "a command app has no static folder"
+        frontend = sorted(self.frontend_bugs(active))
+        if not frontend:
+            return self.root / serve.static
+        builds = [b for b in frontend if self._switch(b).build is not None]
+        if builds:
+            if len(frontend) > 1:
+                raise ManifestError(
+                    f"app {self.name!r}: bug {builds[0]!r} is a separate build, so it cannot "
+                    f"be on together with {[b for b in frontend if b != builds[0]]}; give "
+                    "those bugs as patches to combine them"
+                )
+            return self.root / str(self._switch(builds[0]).build)
+        dest = scratch / hashlib.sha256("\n".join(frontend).encode()).hexdigest()[:12]
+        if not dest.is_dir():
+            patches = [self.root / str(self._switch(b).patch) for b in frontend]
+            apply_patches(self.root / serve.static, patches, dest)
+        return dest
+
+    def command_env(self, active: Iterable[str]) -> dict[str, str]:
+        """The environment that turns `active` on in a command app: `serve.env` plus switches."""
+        serve = self.manifest.serve
+        env = dict(serve.env) if serve is not None else {}
+        owner: dict[str, str] = {}
+        for bug_id in sorted(active):
+            for key, value in (self._switch(bug_id).env or {}).items():
+                if key in owner and env[key] != value:
+                    raise ManifestError(
+                        f"app {self.name!r}: bugs {owner[key]!r} and {bug_id!r} set {key} to "
+                        "different values, so they cannot be on together"
+                    )
+                env[key], owner[key] = value, bug_id
+        return env
+
+    def create_backend(self, switches: BugSwitches) -> Backend | None:
+        if self.manifest.backend is None:
+            return None
         module_name, _, attr = self.manifest.backend.partition(":")
         # an app outside the package may keep its backend module next to its app.yaml
         if str(self.root) not in sys.path:
@@ -232,14 +411,27 @@ class App:
         return backend
 
     def content_hash(self) -> str:
-        """Hash of manifest, spec and frontend build index: changes when the app changes."""
-        digest = hashlib.sha256()
-        digest.update(self.manifest.model_dump_json().encode())
-        digest.update(self.spec_text.encode())
-        builds = self.dist_dir / "builds.json"
-        if builds.exists():
-            digest.update(builds.read_bytes())
-        return digest.hexdigest()[:16]
+        """Hash of the manifest, the spec and every file the app serves or runs from: changes
+        whenever the app, its bugs, its spec or its builds change."""
+        if self._hash is None:
+            digest = hashlib.sha256()
+            digest.update(self.manifest.model_dump_json().encode())
+            digest.update(self.spec_text.encode())
+            for path in sorted(_app_files(self.root)):
+                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            self._hash = digest.hexdigest()[:16]
+        return self._hash
+
+
+_SKIPPED_DIRS = {"node_modules", "__pycache__", ".git", ".venv"}
+
+
+def _app_files(root: Path) -> Iterable[Path]:
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).parts
+        if path.is_file() and not any(p in _SKIPPED_DIRS or p.startswith(".") for p in rel):
+            yield path
 
 
 def load_app(path: Path) -> App:
@@ -262,17 +454,26 @@ def load_app(path: Path) -> App:
 
 
 def _describe(path: Path, raw: Any, exc: ValidationError) -> str:
+    lines = "\n".join(f"  {p}" for p in validation_problems(raw, exc))
+    return f"{path}: invalid app manifest:\n{lines}"
+
+
+def validation_problems(raw: Any, exc: ValidationError) -> list[str]:
+    """One line per problem, each naming its field (and bug)."""
     problems = []
     for err in exc.errors():
         loc = list(err["loc"])
-        where = ".".join(str(p) for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, ReproError):
+            msg = str(cause)
+        if not loc:  # a check across fields: its message names the fields itself
+            problems += [line.strip() for line in msg.splitlines() if line.strip()]
+            continue
+        where = "field `" + ".".join(str(p) for p in loc) + "`"
         if len(loc) >= 2 and loc[0] == "bugs" and isinstance(loc[1], int) and isinstance(raw, dict):
             bugs = raw.get("bugs") or []
             if loc[1] < len(bugs) and isinstance(bugs[loc[1]], dict):
                 where += f" (bug {bugs[loc[1]].get('id', '?')!r})"
-        msg = err["msg"]
-        cause = err.get("ctx", {}).get("error")
-        if isinstance(cause, ReproError):
-            msg = str(cause)
-        problems.append(f"  field `{where}`: {msg}")
-    return f"{path}: invalid app manifest:\n" + "\n".join(problems)
+        problems.append(f"{where}: {msg}")
+    return problems

@@ -14,7 +14,13 @@ _APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 
 
 def builtin_app_names() -> list[str]:
-    return sorted(p.parent.name for p in _APPS_DIR.glob("*/app.yaml"))
+    # a folder is a Python package, so `design_system/` holds the app `design-system`
+    return sorted(p.parent.name.replace("_", "-") for p in _APPS_DIR.glob("*/app.yaml"))
+
+
+def _builtin_dir(name: str) -> Path:
+    folder = _APPS_DIR / name
+    return folder if folder.is_dir() else _APPS_DIR / name.replace("-", "_")
 
 
 @cache
@@ -28,7 +34,7 @@ def get_app(name: str) -> App:
             f"unknown app {name!r}; built-in apps: {', '.join(builtin_app_names()) or 'none'} "
             "(or give the path of a folder holding an app.yaml)"
         )
-    return load_app(_APPS_DIR / name)
+    return load_app(_builtin_dir(name))
 
 
 def load_apps(names: Iterable[str] | None = None) -> list[App]:

@@ -1,8 +1,10 @@
 """Hosting an app under test: one process, two loopback ports.
 
 The *app port* serves the frontend build of the current variant and passes `/api/...` to the
-app's backend. The *control port* (a different origin, so the sandboxed browser cannot reach it)
-switches the variant and resets state. Bug switches live only in this process's memory.
+app's backend; for an app started by its own command it forwards every request to that process
+instead (see `_process.py`). The *control port* (a different origin, so the sandboxed browser
+cannot reach it) switches the variant and resets state. Bug switches live only in this
+process's memory.
 
 Run as ``python -m frontendx.suite._server APP_DIR``; it prints one JSON line with both ports.
 """
@@ -15,6 +17,7 @@ import json
 import mimetypes
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,6 +32,7 @@ import httpx
 
 from frontendx.errors import AppError, ManifestError
 from frontendx.suite._manifest import App, load_app
+from frontendx.suite._process import AppProcess
 
 _TOKEN_ENV = "FRONTENDX_CONTROL_TOKEN"
 """Passes the control token to the server process (and is removed from its environment)."""
@@ -47,25 +51,46 @@ class _Switches:
 
 
 class _Host:
-    """The ASGI apps for both ports, sharing one backend and the current variant."""
+    """The ASGI apps for both ports, sharing one backend (or app process) and the variant."""
 
-    def __init__(self, app: App, token: bytes) -> None:
+    def __init__(self, app: App, token: bytes, scratch: Path) -> None:
         self.app = app
         self.token = token
+        self.scratch = scratch
         self.switches = _Switches()
         self.backend = app.create_backend(self.switches)
-        self.build = app.build_dir(())
+        serve = app.manifest.serve
+        self.process = AppProcess(app) if serve is not None and serve.command else None
+        self.build = app.static_root((), scratch) if self.process is None else scratch
         self.active: frozenset[str] = frozenset()
 
-    def set_variant(self, bugs: Iterable[str]) -> None:
+    async def start(self) -> None:
+        if self.process is not None:
+            await self.process.start(())
+
+    async def stop(self) -> None:
+        if self.process is not None:
+            await self.process.stop()
+
+    async def set_variant(self, bugs: Iterable[str]) -> None:
         wanted = frozenset(bugs)
         unknown = sorted(wanted - self.app.bugs.keys())
         if unknown:
             raise ManifestError(f"app {self.app.name!r} has no bugs named {unknown}")
-        self.build = self.app.build_dir(wanted)
+        if self.process is not None:
+            await self.process.start(wanted)
+        else:
+            self.build = self.app.static_root(wanted, self.scratch)
         self.switches.active = wanted
         self.active = wanted
-        self.backend.reset()
+        if self.backend is not None:
+            self.backend.reset()
+
+    async def reset(self) -> None:
+        if self.process is not None:
+            await self.process.reset(self.active)
+        if self.backend is not None:
+            self.backend.reset()
 
     async def serve_app(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -73,8 +98,11 @@ class _Host:
             return
         if scope["type"] != "http":
             return
+        if self.process is not None:
+            await self.process.forward(scope, receive, send)
+            return
         path: str = scope["path"]
-        if path.startswith("/api/") or path == "/api":
+        if self.backend is not None and (path.startswith("/api/") or path == "/api"):
             await self.backend(scope, receive, send)
             return
         await self._static(path, send)
@@ -83,8 +111,11 @@ class _Host:
         root = self.build
         rel = path.lstrip("/") or "index.html"
         target = (root / rel).resolve()
+        if target.is_dir() and (target / "index.html").is_file():
+            target = target / "index.html"
         if not target.is_relative_to(root.resolve()) or not target.is_file():
-            if "." in rel.rsplit("/", 1)[-1]:
+            spa = self.app.manifest.serve is None or self.app.manifest.serve.spa
+            if "." in rel.rsplit("/", 1)[-1] or not spa:
                 await _respond(send, 404, b"not found", "text/plain")
                 return
             target = root / "index.html"  # SPA fallback: the router handles the path
@@ -117,10 +148,10 @@ class _Host:
                 payload: dict[str, Any] = {"ok": True, "bugs": sorted(self.active)}
             elif path == "/reset" and method == "POST":
                 started = time.perf_counter()
-                self.backend.reset()
+                await self.reset()
                 payload = {"ok": True, "seconds": time.perf_counter() - started}
             elif path == "/variant" and method == "POST":
-                self.set_variant(json.loads(body or b"{}").get("bugs", []))
+                await self.set_variant(json.loads(body or b"{}").get("bugs", []))
                 payload = {"ok": True, "bugs": sorted(self.active)}
             else:
                 await _respond(
@@ -162,12 +193,22 @@ def _bind() -> socket.socket:
 
 
 async def _serve(app_dir: Path) -> None:
-    import uvicorn
-
     token = os.environ.pop(_TOKEN_ENV, "")
     if not token:
         raise SystemExit(f"{_TOKEN_ENV} is not set: start apps through AppServer")
-    host = _Host(load_app(app_dir), token.encode())
+    scratch = Path(tempfile.mkdtemp(prefix="frontendx-app-"))
+    host = _Host(load_app(app_dir), token.encode(), scratch)
+    try:
+        await host.start()
+        await _serve_host(host)
+    finally:
+        await host.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def _serve_host(host: _Host) -> None:
+    import uvicorn
+
     app_sock, ctl_sock = _bind(), _bind()
     servers = [
         uvicorn.Server(

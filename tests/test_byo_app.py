@@ -1,0 +1,117 @@
+"""Bring-your-own apps, added by manifest alone: a static site whose bugs are patches and a
+separate build (tests/apps/tipcalc), and an app run by its own command whose bugs are
+environment switches (tests/apps/greeter)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TESTS, frontendx_cli
+
+from frontendx.errors import ManifestError
+from frontendx.suite import load_app
+from frontendx.suite._patch import apply_patches
+
+TIPCALC = TESTS / "apps" / "tipcalc"
+GREETER = TESTS / "apps" / "greeter"
+
+
+def test_both_example_manifests_validate() -> None:
+    proc = frontendx_cli("suites", "validate", str(TIPCALC), str(GREETER), "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = {r["app"]: r for r in json.loads(proc.stdout)}
+    assert results["tipcalc"]["switches"] == {"patch": 3, "build": 1}
+    assert results["greeter"]["mode"] == "command"
+    assert results["greeter"]["switches"] == {"env": 2}
+
+
+def test_validate_reports_every_problem_with_its_file_and_field(tmp_path: Path) -> None:
+    app = tmp_path / "tipcalc"
+    shutil.copytree(TIPCALC, app)
+    manifest = yaml.safe_load((app / "app.yaml").read_text())
+    bugs = manifest["bugs"]
+    bugs[0]["switch"] = {"patch": "patches/missing.patch"}
+    (app / "patches" / "people-label.patch").write_text(
+        (app / "patches" / "people-label.patch").read_text().replace("Tip percent", "Tip rate")
+    )
+    bugs[2]["manifests_when"] = {"roles": ["admin"]}
+    bugs[3]["switch"] = {"build": "builds/nowhere"}
+    (app / "site" / "about.html").write_text(
+        "<p>The about link points at a page that does not exist"
+    )
+    (app / "app.yaml").write_text(yaml.safe_dump(manifest))
+
+    proc = frontendx_cli("suites", "validate", str(app))
+    assert proc.returncode == 1
+    text = " ".join(proc.stdout.split())
+    path = str(app / "app.yaml")
+    expected = [
+        "field `bugs.0.switch.patch` (bug 'share-without-tip'): file 'patches/missing.patch'",
+        "field `bugs.1.switch.patch` (bug 'people-label'):",
+        "hunk 1 (at line 14) does not apply",
+        "field `bugs.2.manifests_when.roles` (bug 'narrow-heading'): the 'admin' state signs in",
+        "field `bugs.3.switch.build` (bug 'about-link'): 'builds/nowhere' is not a folder",
+        "field `serve.static`: about.html names seeded bugs",
+    ]
+    for fragment in expected:
+        assert fragment in text, f"missing {fragment!r} in:\n{proc.stdout}"
+    assert text.count(path) >= 5, "every problem names the manifest file"
+
+
+def test_schema_problems_are_all_listed_at_once(tmp_path: Path) -> None:
+    # (cross-field checks, such as a switch that does not fit `serve`, come once fields parse)
+    manifest = yaml.safe_load((TIPCALC / "app.yaml").read_text())
+    manifest["bugs"][0]["category"] = "typo"
+    manifest["bugs"][1]["title"] = 42
+    manifest["bugs"][2]["control_state"] = "narrow"
+    (tmp_path / "app.yaml").write_text(yaml.safe_dump(manifest))
+    (tmp_path / "spec.md").write_text("spec")
+    proc = frontendx_cli("suites", "validate", str(tmp_path))
+    assert proc.returncode == 1
+    text = " ".join(proc.stdout.split())
+    assert "field `bugs.0.category` (bug 'share-without-tip')" in text
+    assert "field `bugs.1.title` (bug 'people-label'): Input should be a valid string" in text
+    assert "field `bugs.2` (bug 'narrow-heading')" in text
+    assert "'narrow' is not a built-in state" in text
+
+
+def test_patches_apply_in_order_and_a_stale_patch_says_where(tmp_path: Path) -> None:
+    patches = sorted((TIPCALC / "patches").glob("*.patch"))
+    apply_patches(TIPCALC / "site", patches, tmp_path / "all")
+    assert "- bill * tip / 100" in (tmp_path / "all" / "app.js").read_text()
+    assert "<span>People</span>" in (tmp_path / "all" / "index.html").read_text()
+    assert "margin-bottom: -4rem" in (tmp_path / "all" / "style.css").read_text()
+    # applied to an already-patched copy, the context no longer matches
+    with pytest.raises(ManifestError, match=r"share-without-tip.patch: app.js: hunk 1"):
+        apply_patches(tmp_path / "all", patches[-1:], tmp_path / "twice")
+
+
+def test_explore_falls_back_to_one_variant_per_bug_when_a_bug_is_a_separate_build() -> None:
+    app = load_app(TIPCALC)
+    assert not app.combinable(app.bugs)
+    assert app.combinable({"share-without-tip", "people-label", "narrow-heading"})
+    assert load_app(GREETER).combinable(load_app(GREETER).bugs)
+
+
+def test_added_apps_run_end_to_end_with_the_calibration_agents(tmp_path: Path) -> None:
+    db = tmp_path / "byo.db"
+    apps = f"{TIPCALC},{GREETER}"
+    run = frontendx_cli(
+        "run", "--apps", apps, "--agents", "oracle,null", "--tasks", "explore", "--db", str(db)
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = frontendx_cli("report", "--db", str(db), "--by", "app", "--format", "json", check=True)
+    rows = {(r["agent_name"], r["slice"]["app"]): r for r in json.loads(report.stdout)["rows"]}
+    for app in (str(TIPCALC), str(GREETER)):
+        oracle, null = rows[("oracle", app)], rows[("null", app)]
+        assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), oracle
+        assert (null["recall"], null["fp_rate"]) == (0.0, 1.0), null
+    # tipcalc: three desktop bugs, one variant each (one is a separate build); greeter: one
+    # variant with both environment switches on
+    assert rows[("oracle", str(TIPCALC))]["n_episodes"] == 3
+    assert rows[("oracle", str(GREETER))]["n_episodes"] == 1
+    assert rows[("oracle", str(GREETER))]["n_validated"] == 2
