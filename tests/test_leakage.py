@@ -3,6 +3,7 @@ DOM, JS globals, cookies, storage or any network response, in any variant."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from conftest import MINI
 from playwright.async_api import Browser, Response
 
 from frontendx.browser import Sandbox
-from frontendx.suite import App, AppServer, builtin_app_names, get_app, get_state, load_app
+from frontendx.suite import App, AppServer, Bug, builtin_app_names, get_app, get_state, load_app
 from frontendx.validate import Replayer
 
 APPS = [*builtin_app_names(), str(MINI)]
@@ -58,40 +59,45 @@ def test_no_build_file_names_a_bug(name: str) -> None:
 async def test_agent_sees_no_ground_truth_while_every_bug_is_active(
     browser: Browser, name: str
 ) -> None:
+    """Every bug's repro is replayed in its own state with all bugs on, four at a time on one
+    server (outcomes do not matter here, only what the browser gets to see)."""
     app = _app(name)
     tokens = forbidden_tokens(app)
     server = AppServer(app)
     await server.start()
     seen: list[tuple[str, str]] = []
+    lanes = asyncio.Semaphore(4)
+
+    async def visit(bug: Bug) -> None:
+        state = bug.manifesting_states()[0]
+        async with lanes, Sandbox(browser, app, server.url, state) as box:
+            bodies: list[Response] = []
+            box.page.on("response", _collect_into(bodies))
+            await Replayer(box.page, box.events, server.url).run(bug.repro)
+            for response in bodies:
+                try:
+                    seen.append((f"response {response.url}", await response.text()))
+                except Exception:  # redirects and aborted requests have no body
+                    continue
+            seen.append(("DOM", await box.page.content()))
+            globals_ = await box.page.evaluate(
+                """() => {
+                    const fresh = new Set(Object.getOwnPropertyNames(
+                        document.createElement('iframe').contentWindow || {}));
+                    return Object.getOwnPropertyNames(window).filter(k => !fresh.has(k));
+                }"""
+            )
+            seen.append(("JS globals", " ".join(globals_)))
+            storage = await box.page.evaluate(
+                "() => JSON.stringify([{...localStorage}, {...sessionStorage}])"
+            )
+            seen.append(("storage", storage))
+            cookies = await box.context.cookies()
+            seen.append(("cookies", " ".join(f"{c['name']}={c['value']}" for c in cookies)))
+
     try:
         await server.set_variant(app.bugs)
-        for bug in app.bugs.values():
-            state = bug.manifesting_states()[0]
-            await server.reset()
-            async with Sandbox(browser, app, server.url, state) as box:
-                bodies: list[Response] = []
-                box.page.on("response", _collect_into(bodies))
-                await Replayer(box.page, box.events, server.url).run(bug.repro)
-                for response in bodies:
-                    try:
-                        seen.append((f"response {response.url}", await response.text()))
-                    except Exception:  # redirects and aborted requests have no body
-                        continue
-                seen.append(("DOM", await box.page.content()))
-                globals_ = await box.page.evaluate(
-                    """() => {
-                        const fresh = new Set(Object.getOwnPropertyNames(
-                            document.createElement('iframe').contentWindow || {}));
-                        return Object.getOwnPropertyNames(window).filter(k => !fresh.has(k));
-                    }"""
-                )
-                seen.append(("JS globals", " ".join(globals_)))
-                storage = await box.page.evaluate(
-                    "() => JSON.stringify([{...localStorage}, {...sessionStorage}])"
-                )
-                seen.append(("storage", storage))
-                cookies = await box.context.cookies()
-                seen.append(("cookies", " ".join(f"{c['name']}={c['value']}" for c in cookies)))
+        await asyncio.gather(*(visit(bug) for bug in app.bugs.values()))
     finally:
         await server.stop()
     assert len(seen) > 4 * len(app.bugs)
