@@ -1,0 +1,1 @@
+"""The `admin` app: a back-office customer-records admin (React + Ant Design)."""
