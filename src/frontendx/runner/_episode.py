@@ -26,7 +26,7 @@ from frontendx.errors import AppError, BrowserError, BudgetExceeded
 from frontendx.gateway import Gateway, GatewayBudget, UpstreamConfig
 from frontendx.records import BugFacts, EpisodeResult, EpisodeSpec, EpisodeStatus, Usage
 from frontendx.repro import Goto
-from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version
+from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version_of
 from frontendx.validate import Outcome, Replayer, Validator
 
 
@@ -261,7 +261,7 @@ class Worker:
             artifacts={k: f"{spec.key}/{v}" for k, v in artifacts.items()},
             started_at=started_at,
             finished_at=time.time(),
-            suite_version=suite_version([app]),
+            suite_version=suite_version_of(spec.app),
             frontendx_version=frontendx.__version__,
             chromium_version=browser.version,
         )

@@ -11,7 +11,13 @@ from frontendx.suite._manifest import (
     Severity,
     load_app,
 )
-from frontendx.suite._registry import builtin_app_names, get_app, load_apps, suite_version
+from frontendx.suite._registry import (
+    builtin_app_names,
+    get_app,
+    load_apps,
+    suite_version,
+    suite_version_of,
+)
 from frontendx.suite._server import AppServer
 from frontendx.suite._states import (
     BUILTIN_STATES,
@@ -43,4 +49,5 @@ __all__ = [
     "load_app",
     "load_apps",
     "suite_version",
+    "suite_version_of",
 ]

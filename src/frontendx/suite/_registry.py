@@ -42,8 +42,18 @@ def load_apps(names: Iterable[str] | None = None) -> list[App]:
 
 
 def suite_version(apps: Iterable[App]) -> str:
-    """A content hash over the apps, their bugs and specs."""
+    """A content hash over the apps: their manifests (bugs, repros), specs and served files."""
     digest = hashlib.sha256()
     for app in sorted(apps, key=lambda a: a.name):
         digest.update(app.name.encode() + b"\0" + app.content_hash().encode())
     return digest.hexdigest()[:12]
+
+
+@cache
+def suite_version_of(name: str) -> str:
+    """The version of the suite app `name` belongs to: the whole built-in suite for a built-in
+    app, the app alone for one added by path. Stored with every episode; results are still
+    reused per app (by the app's own hash), so adding an app re-runs nothing else."""
+    if name in builtin_app_names():
+        return suite_version(load_apps())
+    return suite_version([get_app(name)])
