@@ -29,6 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ROOT / "src" / "frontendx" / "apps"
 
 
+def app_folder(name: str) -> Path:
+    """An app's folder: a Python package, so `design-system` lives in `design_system/`."""
+    return APPS / name.replace("-", "_")
+
+
 def subsets(bug_ids: list[str]) -> list[frozenset[str]]:
     """Empty, singles, all, all-but-one; deduplicated, in a stable order."""
     everything = frozenset(bug_ids)
@@ -69,7 +74,7 @@ def leak_check(out: Path, forbidden: list[str]) -> None:
 
 
 def build_app(name: str) -> None:
-    app_dir = APPS / name
+    app_dir = app_folder(name)
     manifest = yaml.safe_load((app_dir / "app.yaml").read_text(encoding="utf-8"))
     frontend = app_dir / "frontend"
     dist = app_dir / manifest.get("dist", "dist")
@@ -133,10 +138,12 @@ def main() -> None:
         "apps", nargs="*", help="app names under src/frontendx/apps (default: all with a frontend)"
     )
     args = parser.parse_args()
-    names = args.apps or sorted(p.parent.name for p in APPS.glob("*/frontend/toggles.json"))
+    names = args.apps or sorted(
+        {p.parent.parent.name.replace("_", "-") for p in APPS.glob("*/frontend/toggles.json")}
+    )
     for name in names:
-        if not (APPS / name / "app.yaml").exists():
-            raise SystemExit(f"no app {name!r} (expected {APPS / name / 'app.yaml'})")
+        if not (app_folder(name) / "app.yaml").exists():
+            raise SystemExit(f"no app {name!r} (expected {app_folder(name) / 'app.yaml'})")
         build_app(name)
 
 

@@ -15,7 +15,7 @@ _APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 
 def builtin_app_names() -> list[str]:
     # a folder is a Python package, so `design_system/` holds the app `design-system`
-    return sorted(p.parent.name.replace("_", "-") for p in _APPS_DIR.glob("*/app.yaml"))
+    return sorted({p.parent.name.replace("_", "-") for p in _APPS_DIR.glob("*/app.yaml")})
 
 
 def _builtin_dir(name: str) -> Path:

@@ -1,0 +1,1 @@
+"""The `design-system` app: a design-system site with a component gallery."""
