@@ -8,7 +8,9 @@ export default function NotFound() {
         Page not found
       </Typography.Title>
       <Typography.Paragraph>There is nothing at this address.</Typography.Paragraph>
-      <Link to="/">Go to the start page</Link>
+      <p>
+        <Link to="/">Go to the start page</Link>
+      </p>
     </div>
   )
 }
