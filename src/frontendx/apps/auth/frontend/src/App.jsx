@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react'
 import { Link, NavLink, Route, Routes, useNavigate } from 'react-router-dom'
 import { Anchor, Box, Burger, Button, Container, Divider, Drawer, Group, Stack, Text } from '@mantine/core'
 import { useAuth } from './auth.jsx'
-import { BusyContext, UserAvatar } from './ui.jsx'
+import { BusyContext, RequireAuth, UserAvatar } from './ui.jsx'
 import Home from './pages/Home.jsx'
 import SignIn from './pages/SignIn.jsx'
 import Verify from './pages/Verify.jsx'
@@ -17,7 +17,6 @@ import Profile from './pages/Profile.jsx'
 import AdminUsers from './pages/AdminUsers.jsx'
 import AdminAudit from './pages/AdminAudit.jsx'
 import NotFound from './pages/NotFound.jsx'
-import { RequireAuth } from './ui.jsx'
 
 function navItems(user) {
   const items = []

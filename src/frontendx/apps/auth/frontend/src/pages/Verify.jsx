@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom'
 import { Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core'
 import { api } from '../api.js'
@@ -14,15 +14,11 @@ export default function Verify() {
   const [error, setError] = useState('')
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
-  usePageBusy(busy)
   const [restart, setRestart] = useState(false)
   const inFlight = useRef(false)
-  const next = safeNext(params.get('next'))
   const done = useRef(false)
-
-  useEffect(() => {
-    setRestart(false)
-  }, [pendingCode])
+  const next = safeNext(params.get('next'))
+  usePageBusy(busy)
 
   if (!loaded) return <Loading />
   if (user && !pendingCode && !done.current) return <Navigate to={next || '/account'} replace />
