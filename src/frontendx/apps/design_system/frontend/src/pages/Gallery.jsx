@@ -37,7 +37,7 @@ export default function Gallery() {
   useEffect(() => {
     let current = true
     api(`/components?q=${encodeURIComponent(query.trim())}`).then((data) => {
-      if (__DS_T12__ || current) setResults(data.components)
+      if (current) setResults(data.components)
     })
     return () => {
       current = false
