@@ -71,7 +71,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--spec", "spec_file", type=click.Path(path_type=Path), help="YAML run spec.")
-@click.option("--apps", help="Comma-separated app names (default: shop).")
+@click.option("--apps", help="Comma-separated app names (default: every built-in app).")
 @click.option("--agents", help="Comma-separated agent names, e.g. oracle,null.")
 @click.option("--tasks", help="Comma-separated tasks: explore, reproduce (default: explore).")
 @click.option("--states", help="Comma-separated browser states (default: desktop).")
@@ -438,7 +438,7 @@ def _pair(text: str, option: str, form: str) -> tuple[str, str]:
 
 @main.command()
 @click.option("--spec", "spec_file", type=click.Path(path_type=Path), help="YAML run spec.")
-@click.option("--apps", help="Comma-separated app names (default: shop).")
+@click.option("--apps", help="Comma-separated app names (default: every built-in app).")
 @click.option("--agents", help="Comma-separated agent names.")
 @click.option("--tasks", help="Comma-separated tasks (default: explore).")
 @click.option("--states", help="Comma-separated browser states (default: desktop).")

@@ -30,7 +30,7 @@ class RunSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    apps: list[str] = Field(default_factory=lambda: ["shop"], min_length=1)
+    apps: list[str] = Field(default_factory=builtin_app_names, min_length=1)
     agents: list[AgentEntry] = Field(min_length=1)
     tasks: list[TaskKind] = Field(default_factory=lambda: ["explore"], min_length=1)  # type: ignore[arg-type]
     states: list[str] = Field(default_factory=lambda: ["desktop"], min_length=1)
@@ -158,5 +158,5 @@ def default_spec_from_flags(**flags: Any) -> dict[str, Any]:
     }
     if budget:
         raw["budget"] = budget
-    raw.setdefault("apps", builtin_app_names()[:1] or ["shop"])
+    raw.setdefault("apps", builtin_app_names())
     return raw
