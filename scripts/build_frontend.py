@@ -9,6 +9,11 @@ the empty set (clean), each frontend bug alone, all frontend bugs, and all-but-o
 goes to `dist/<hash of the subset>/`; `dist/builds.json` maps subsets to folders. Stale build
 folders are removed. Every build is checked: no bug id, bug title or constant name may appear in
 the served files.
+
+Builds of one app share most of their bytes (the vendor chunk is the same in every one), so each
+build keeps only its `index.html` as a file: every other file is a relative link into
+`dist/shared/`, where each content is stored once, named by its hash. A build folder is still a
+complete static site; the harness serves files through those links.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import time
 from pathlib import Path
 
 import yaml
+
+from frontendx.suite._manifest import SHARED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ROOT / "src" / "frontendx" / "apps"
@@ -123,13 +130,50 @@ def build_app(name: str) -> None:
         )
         entries.append({"bugs": sorted(subset), "dir": folder})
 
-    keep = {e["dir"] for e in entries}
+    keep = {e["dir"] for e in entries} | {SHARED_DIR}
     for child in dist.iterdir():
         if child.is_dir() and child.name not in keep:
             print(f"[{name}] removing stale dist/{child.name}", flush=True)
             shutil.rmtree(child)
+    stored, linked = share_files(dist, [dist / e["dir"] for e in entries])
+    print(f"[{name}] dist/shared: {stored} files, linked from {linked} places", flush=True)
     (dist / "builds.json").write_text(json.dumps({"builds": entries}, indent=2) + "\n")
     print(f"[{name}] wrote dist/builds.json ({len(entries)} builds)", flush=True)
+
+
+def share_files(dist: Path, builds: list[Path]) -> tuple[int, int]:
+    """Store each build's files (all but index.html) once in `dist/shared/`, named by content
+    hash, and replace them with relative links; drop stored files no build links to. Safe to run
+    again on builds already shared. Returns (files stored, links)."""
+    shared = dist / SHARED_DIR
+    shared.mkdir(exist_ok=True)
+    used: set[str] = set()
+    links = 0
+    for build in builds:
+        for path in sorted(build.rglob("*")):
+            if path.name == "index.html" and path.parent == build:
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if target.parent != shared.resolve() or not target.is_file():
+                    raise SystemExit(f"{path}: a link that does not lead into {shared}")
+                used.add(target.name)
+                links += 1
+                continue
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            stored = hashlib.sha256(data).hexdigest()[:20] + "".join(path.suffixes[-1:])
+            if not (shared / stored).exists():
+                (shared / stored).write_bytes(data)
+            path.unlink()
+            path.symlink_to(os.path.relpath(shared / stored, path.parent))
+            used.add(stored)
+            links += 1
+    for path in shared.iterdir():
+        if path.name not in used:
+            path.unlink()
+    return len(used), links
 
 
 def main() -> None:

@@ -3,12 +3,17 @@ state, and keep switches off the app's origin."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
+from conftest import MINI
 
-from frontendx.suite import BUILTIN_STATES, App, AppServer, get_app
+from frontendx.suite import BUILTIN_STATES, App, AppServer, builtin_app_names, get_app, load_app
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +77,72 @@ async def test_unknown_bug_in_a_variant_is_refused(server: AppServer) -> None:
 
     with pytest.raises(AppError, match="no bugs named"):
         await server.set_variant(["no-such-bug"])
+
+
+def test_built_in_builds_link_every_file_into_the_shared_store() -> None:
+    for name in builtin_app_names():
+        app = get_app(name)
+        for folder in app.build_index().values():
+            build = app.dist_dir / folder
+            assert (build / "index.html").is_file() and not (build / "index.html").is_symlink()
+            files = [p for p in build.rglob("*") if p.name != "index.html" and not p.is_dir()]
+            for path in files:
+                target = path.resolve()
+                assert path.is_symlink(), f"{path} is a copy, not a link into the shared store"
+                assert target.parent == app.shared_dir.resolve() and target.is_file(), path
+
+
+async def test_a_build_serves_its_linked_files() -> None:
+    app = get_app("design-system")
+    hosted = AppServer(app)
+    await hosted.start()
+    try:
+        async with httpx.AsyncClient(base_url=hosted.url) as client:
+            for variant in ([], [next(b for b in app.bugs.values() if b.layer == "frontend").id]):
+                await hosted.set_variant(variant)
+                build = app.build_dir(variant)
+                index = (await client.get("/")).text
+                assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', index)
+                assert assets, index
+                for asset in assets:
+                    served = await client.get(asset)
+                    assert served.status_code == 200, asset
+                    assert served.content == (build / asset.lstrip("/")).read_bytes()
+                    if asset.endswith(".js"):
+                        assert "javascript" in served.headers["content-type"], asset
+    finally:
+        await hosted.stop()
+
+
+async def _raw_get(url: str, path: str) -> tuple[int, bytes]:
+    """GET `path` exactly as written: an HTTP client would remove its `..` segments first."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    response = await reader.read()
+    writer.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+async def test_links_and_dot_segments_cannot_leave_the_build(tmp_path: Path) -> None:
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    app = load_app(root)
+    clean = app.build_dir([])
+    app.shared_dir.mkdir()
+    (app.shared_dir / "0123.js").write_text("shared();")
+    (clean / "app.js").symlink_to(Path("..") / "shared" / "0123.js")
+    (clean / "manifest.yaml").symlink_to(Path("..") / ".." / "app.yaml")
+    other = app.build_dir(["clear-throws"])
+    (clean / "other.html").symlink_to(Path("..") / other.name / "index.html")
+    hosted = AppServer(app)
+    await hosted.start()
+    try:
+        assert await _raw_get(hosted.url, "/app.js") == (200, b"shared();")
+        refused = ("/manifest.yaml", "/other.html", "/../builds.json", "/../shared/0123.js")
+        for path in refused:
+            assert await _raw_get(hosted.url, path) == (404, b"not found"), path
+    finally:
+        await hosted.stop()

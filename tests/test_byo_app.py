@@ -62,6 +62,18 @@ def test_validate_reports_every_problem_with_its_file_and_field(tmp_path: Path) 
     assert text.count(path) >= 5, "every problem names the manifest file"
 
 
+def test_validate_names_links_the_harness_would_not_follow(tmp_path: Path) -> None:
+    app = tmp_path / "tipcalc"
+    shutil.copytree(TIPCALC, app)
+    (app / "site" / "manifest.yaml").symlink_to(Path("..") / "app.yaml")
+    (app / "site" / "gone.js").symlink_to("missing.js")
+    proc = frontendx_cli("suites", "validate", str(app))
+    assert proc.returncode == 1
+    text = " ".join(proc.stdout.split())
+    assert "field `serve.static`: manifest.yaml links to '../app.yaml', outside the folder" in text
+    assert "field `serve.static`: gone.js links to 'missing.js', which does not exist" in text
+
+
 def test_schema_problems_are_all_listed_at_once(tmp_path: Path) -> None:
     # (cross-field checks, such as a switch that does not fit `serve`, come once fields parse)
     manifest = yaml.safe_load((TIPCALC / "app.yaml").read_text())

@@ -9,6 +9,7 @@ accounts the browser states sign in with, and that no served file names a bug.
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import sys
 import tempfile
@@ -19,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from frontendx.errors import ManifestError
-from frontendx.suite._manifest import App, AppManifest, Bug, validation_problems
+from frontendx.suite._manifest import SHARED_DIR, App, AppManifest, Bug, validation_problems
 from frontendx.suite._patch import apply_patches
 from frontendx.suite._states import BUILTIN_STATES
 
@@ -124,6 +125,29 @@ def _build_index_problems(app: App) -> list[str]:
             problems.append(f"field `dist`: builds.json has no build for {label}")
         elif not (app.dist_dir / index[wanted] / "index.html").is_file():
             problems.append(f"field `dist`: build {index[wanted]!r} has no index.html")
+    for folder in sorted(set(index.values())):
+        problems += _link_problems(app, app.dist_dir / folder, f"field `dist`: build {folder!r}")
+    return problems
+
+
+def _link_problems(app: App, folder: Path, where: str) -> list[str]:
+    """Links in a served folder that the harness would not follow: broken ones, and ones that
+    lead out of the folder anywhere but into the app's shared store."""
+    problems = []
+    allowed = (folder.resolve(), app.shared_dir.resolve())
+    for path in sorted(folder.rglob("*")):
+        if not path.is_symlink():
+            continue
+        link = f"{where}: {path.relative_to(folder).as_posix()} links to {os.readlink(path)!r}"
+        target = path.resolve()
+        if not target.exists():
+            problems.append(f"{link}, which does not exist")
+        elif not any(target.is_relative_to(a) for a in allowed):
+            shared = (Path(app.manifest.dist) / SHARED_DIR).as_posix()
+            problems.append(
+                f"{link}, outside the folder; only links into {shared}/ are followed: "
+                "copy the file in instead"
+            )
     return problems
 
 
@@ -144,7 +168,7 @@ def _static_problems(app: App) -> list[str]:
             if not (build / "index.html").is_file():
                 problems.append(f"{where}: {switch.build!r} is not a folder with index.html")
             else:
-                problems += _leaks(app, build, where)
+                problems += _leaks(app, build, where) + _link_problems(app, build, where)
         if switch.patch is not None:
             patch = app.root / switch.patch
             if not patch.is_file():
@@ -154,6 +178,7 @@ def _static_problems(app: App) -> list[str]:
             else:
                 patched.append((i, bug.id, patch))
     problems += _leaks(app, static, "field `serve.static`")
+    problems += _link_problems(app, static, "field `serve.static`")
     with tempfile.TemporaryDirectory(prefix="frontendx-check-") as scratch:
         applied = []
         for i, bug_id, patch in patched:

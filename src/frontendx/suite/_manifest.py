@@ -210,6 +210,9 @@ class Login(BaseModel):
     password_field: str = "password"
 
 
+SHARED_DIR = "shared"  # under `dist`: files the builds share, named by content hash
+
+
 class AppManifest(BaseModel):
     """`app.yaml`: one app under test."""
 
@@ -310,6 +313,11 @@ class App:
     @property
     def dist_dir(self) -> Path:
         return self.root / self.manifest.dist
+
+    @property
+    def shared_dir(self) -> Path:
+        """Where builds keep the files they share, each content once; their folders link here."""
+        return self.dist_dir / SHARED_DIR
 
     def frontend_bugs(self, active: Iterable[str]) -> frozenset[str]:
         return frozenset(b for b in active if self.bugs[b].kind == "frontend")
@@ -417,9 +425,13 @@ class App:
             digest = hashlib.sha256()
             digest.update(self.manifest.model_dump_json().encode())
             digest.update(self.spec_text.encode())
+            contents: dict[Path, bytes] = {}  # builds link to shared files: read each once
             for path in sorted(_app_files(self.root)):
+                real = path.resolve()
+                if real not in contents:
+                    contents[real] = hashlib.sha256(real.read_bytes()).digest()
                 digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(contents[real])
             self._hash = digest.hexdigest()[:16]
         return self._hash
 

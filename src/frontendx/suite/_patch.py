@@ -113,10 +113,11 @@ def _apply_hunks(text: str, hunks: list[_Hunk], where: str) -> str:
 
 
 def apply_patches(source: Path, patches: list[Path], dest: Path) -> None:
-    """Copy the build at `source` to `dest` and apply each patch file in order."""
+    """Copy the build at `source` to `dest` and apply each patch file in order. Links are copied
+    as the files they lead to; a broken link is left out (it would not be served either)."""
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(source, dest)
+    shutil.copytree(source, dest, ignore_dangling_symlinks=True)
     for patch_path in patches:
         try:
             text = patch_path.read_text(encoding="utf-8")

@@ -4,7 +4,9 @@ The *app port* serves the frontend build of the current variant and passes `/api
 app's backend; for an app started by its own command it forwards every request to that process
 instead (see `_process.py`). The *control port* (a different origin, so the sandboxed browser
 cannot reach it) switches the variant and resets state. Bug switches live only in this
-process's memory.
+process's memory. A static file is served only from the current variant's folder; a link in it
+is followed only into the app's shared store (`dist/shared/`), never to the manifest or to
+another variant.
 
 Run as ``python -m frontendx.suite._server APP_DIR``; it prints one JSON line with both ports.
 """
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import httpx
@@ -110,10 +112,10 @@ class _Host:
     async def _static(self, path: str, send: Any) -> None:
         root = self.build
         rel = path.lstrip("/") or "index.html"
-        target = (root / rel).resolve()
-        if target.is_dir() and (target / "index.html").is_file():
+        target = self._servable(root, rel)
+        if target is not None and target.is_dir() and (target / "index.html").is_file():
             target = target / "index.html"
-        if not target.is_relative_to(root.resolve()) or not target.is_file():
+        if target is None or not target.is_file():
             spa = self.app.manifest.serve is None or self.app.manifest.serve.spa
             if "." in rel.rsplit("/", 1)[-1] or not spa:
                 await _respond(send, 404, b"not found", "text/plain")
@@ -123,6 +125,15 @@ class _Host:
         if ctype.startswith("text/") or ctype == "application/javascript":
             ctype += "; charset=utf-8"
         await _respond(send, 200, target.read_bytes(), ctype)
+
+    def _servable(self, root: Path, rel: str) -> Path | None:
+        """`rel` in the variant's folder, or None if it leads out. A link may lead out only into
+        the app's shared store (each build links its files there: see `App.shared_dir`)."""
+        if ".." in PurePosixPath(rel).parts:
+            return None
+        target = (root / rel).resolve()
+        inside = (root.resolve(), self.app.shared_dir.resolve())
+        return target if any(target.is_relative_to(r) for r in inside) else None
 
     async def serve_control(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":

@@ -18,5 +18,14 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 1000,
+    rolldownOptions: {
+      output: {
+        // every npm dependency in one chunk that is identical in every build, so the builds
+        // share it byte for byte (scripts/build_frontend.py stores it once, in dist/shared/)
+        codeSplitting: {
+          groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/]/ }],
+        },
+      },
+    },
   },
 })

@@ -1,0 +1,1 @@
+../../shared/13d1249bdb7bfe13857a.js

@@ -1,0 +1,1 @@
+../../shared/a25baab8cc1325128c4f.js

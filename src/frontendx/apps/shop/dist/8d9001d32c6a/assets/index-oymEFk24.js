@@ -1,0 +1,1 @@
+../../shared/9afadf950e56d57a07ec.js

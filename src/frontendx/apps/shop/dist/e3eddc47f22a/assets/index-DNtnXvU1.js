@@ -1,0 +1,1 @@
+../../shared/0de9d81ad8c81a118c0f.js
