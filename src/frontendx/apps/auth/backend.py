@@ -830,7 +830,10 @@ class AuthBackend:
                 name = f"{name} (alias of {base['name']})"  # type: ignore[index]
             except TypeError:
                 return self._json({"error": "Internal server error"}, 500)
-        await asyncio.sleep(0.15)  # password hashing
+        # password hashing, between the duplicate check and the insert: a second submit that
+        # arrives in this window also passes the check (what `signup-double-submit` exposes), so
+        # the window is wide enough for a double click on a machine under load
+        await asyncio.sleep(0.6)
         uid = self.next_user_id
         self.next_user_id += 1
         stamp = _iso(_now())
