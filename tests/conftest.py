@@ -18,8 +18,19 @@ from frontendx.suite import App, AppServer, load_app
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "apps" / "mini"
 
+TOTAL_SHOWN: dict[str, object] = {
+    "action": "expect",
+    "condition": "text",
+    "target": {"test_id": "total"},
+    "text": "Total:",
+    "timeout_ms": 15_000,
+}
+"""Holds on every variant once the mini app's list has loaded: claims about the total that
+follow it are judged on the loaded page, however slowly a busy machine fetched it."""
+
 TOTAL_OFF_STEPS: list[dict[str, object]] = [
     {"action": "goto", "url": "/"},
+    TOTAL_SHOWN,
     {
         "action": "expect",
         "condition": "text",

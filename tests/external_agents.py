@@ -123,6 +123,13 @@ def probe() -> None:
                     "action": "expect",
                     "condition": "text",
                     "target": {"test_id": "total"},
+                    "text": "Total:",
+                    "timeout_ms": 15_000,
+                },
+                {
+                    "action": "expect",
+                    "condition": "text",
+                    "target": {"test_id": "total"},
                     "text": "Total: 6",
                     "exact": True,
                 },

@@ -25,6 +25,26 @@ def rows_by_agent(db: Path, task: str = "explore") -> dict[str, dict[str, Any]]:
     return {r["agent_name"]: r for r in rows if r["task"] == task}
 
 
+def misjudged(db: Path, agent: str) -> list[str]:
+    """Each of `agent`'s findings that was not validated, with its verdict and replays: what a
+    failed assertion on its scores needs to show to be diagnosed from CI's log alone."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT task, result_json FROM episodes WHERE agent LIKE ?", (agent + "%",)
+        )
+        out = []
+        for task, result_json in rows:
+            for f in json.loads(result_json)["findings"]:
+                verdict = f.get("verdict") or {}
+                if verdict.get("kind") != "validated":
+                    replays = [
+                        (r["purpose"], r["outcome"], r["message"], r["seconds"])
+                        for r in verdict.get("replays", [])
+                    ]
+                    out.append(f"{task}: {verdict.get('kind')} {verdict.get('reason')} {replays}")
+        return out
+
+
 def stored_keys(db: Path) -> list[str]:
     """Keys of the stored episodes; none while the run has created the file but not its schema."""
     with sqlite3.connect(db) as conn:
@@ -55,7 +75,7 @@ def test_oracle_scores_perfectly_and_null_scores_nothing(tmp_path: Path) -> None
     for task in ("explore", "reproduce"):
         rows = rows_by_agent(db, task)
         oracle, null = rows["oracle"], rows["null"]
-        assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), oracle
+        assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), misjudged(db, "oracle")
         assert (null["recall"], null["fp_rate"]) == (0.0, 1.0), null
         for key in (
             "ttr_median_s",

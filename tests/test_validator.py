@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import TOTAL_SHOWN
 from playwright.async_api import Browser
 
 from frontendx.records import ReportedFinding, VerdictKind
@@ -60,6 +61,7 @@ async def test_claim_that_holds_on_the_buggy_app_is_not_reproduced(
             "title": "Total is wrong",
             "steps": [
                 {"action": "goto", "url": "/"},
+                TOTAL_SHOWN,
                 {
                     "action": "expect",
                     "condition": "text",
@@ -132,6 +134,14 @@ async def test_claim_failing_in_some_replays_only_is_flaky(browser: Browser, min
                 "title": "Visit counter is not two",
                 "steps": [
                     {"action": "goto", "url": "/"},
+                    # the counter has loaded: only its value can make the claim fail
+                    {
+                        "action": "expect",
+                        "condition": "text",
+                        "target": {"test_id": "visits"},
+                        "text": "Visit",
+                        "timeout_ms": 15_000,
+                    },
                     {
                         "action": "expect",
                         "condition": "text",
