@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from conftest import TOTAL_SHOWN
 from playwright.async_api import Browser
 
+from frontendx.errors import AppError
 from frontendx.records import ReportedFinding, VerdictKind
 from frontendx.repro import parse_finding
 from frontendx.suite import App, AppServer, get_state
@@ -204,3 +207,35 @@ async def test_count_assertions_count_every_match(
     assert finding.finding is not None
     result = await Validator(browser, mini_servers).replay(finding.finding.steps, (), DESKTOP)
     assert result.outcome is Outcome.HOLDS, result.message
+
+
+async def test_a_replay_that_cannot_reach_its_app_leaves_no_replay_running(
+    browser: Browser, mini_app: App
+) -> None:
+    # A pool worker keeps its event loop across episodes: a replay left running after its
+    # episode failed would switch app servers under the next episode's replays.
+    live, never_started = AppServer(mini_app), AppServer(mini_app)
+    await live.start()
+    before = asyncio.all_tasks()
+    try:
+        validator = Validator(browser, [live, never_started])
+        with pytest.raises(AppError, match="not running"):
+            await validator.judge_all([truth(mini_app, "total-off")], ("total-off",), DESKTOP)
+        left = asyncio.all_tasks() - before - {asyncio.current_task()}
+        assert [t for t in left if not t.done()] == []
+    finally:
+        await live.stop()
+
+
+async def test_a_failed_variant_switch_forgets_the_variant(mini_app: App) -> None:
+    server = AppServer(mini_app)
+    await server.start()
+    try:
+        await server.set_variant(("total-off",))
+        assert server.active == {"total-off"}
+        with pytest.raises(AppError, match="no bugs named"):
+            await server.set_variant(("no-such-bug",))
+        # the next replay must switch again rather than trust a variant it cannot know
+        assert server.active is None
+    finally:
+        await server.stop()

@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Playwright, async_playwright
 
 import frontendx
+from frontendx._aio import gather_all
 from frontendx.agents import (
     Agent,
     AgentContext,
@@ -110,7 +111,7 @@ class Worker:
             await asyncio.gather(*(s.stop() for s in servers))
             servers = [AppServer(app) for _ in range(self.lanes)]
             self._servers[app.name] = servers
-            await asyncio.gather(*(s.start() for s in servers))
+            await gather_all(*(s.start() for s in servers))
         return servers
 
     async def close(self) -> None:

@@ -87,8 +87,10 @@ def execute(
     workers: int,
     retries: int,
     on_done: Callable[[EpisodeResult], None],
+    on_retry: Callable[[EpisodeSpec, int, str], None] | None = None,
 ) -> None:
-    """Run every spec in a process pool; call `on_done` (in this process) for each result."""
+    """Run every spec in a process pool; call `on_done` (in this process) for each result,
+    and `on_retry(spec, failed_attempt, message)` before an infrastructure failure is retried."""
     if not specs:
         return
     todo = list(specs)
@@ -123,10 +125,13 @@ def execute(
                         on_done(result.model_copy(update={"attempts": attempts[spec.key]}))
                     elif attempts[spec.key] > retries:
                         on_done(infra_result(spec, payload, attempts[spec.key]))
-                    elif broken:
-                        todo.append(spec)
                     else:
-                        running[pool.submit(_run_in_worker, spec.model_dump_json())] = spec
+                        if on_retry is not None:
+                            on_retry(spec, attempts[spec.key], payload)
+                        if broken:
+                            todo.append(spec)
+                        else:
+                            running[pool.submit(_run_in_worker, spec.model_dump_json())] = spec
                 if broken:
                     # the pool is unusable: requeue what it still held and start a new one
                     todo.extend(running.values())

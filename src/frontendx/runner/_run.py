@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import frontendx
 from frontendx.browser import chromium_executable
 from frontendx.living import VersionResolver, explain, fingerprint
-from frontendx.records import EpisodeResult
+from frontendx.records import EpisodeResult, EpisodeSpec
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._spec import RunSpec, expand, parse_run_spec
 from frontendx.store import SqliteStore
@@ -131,5 +131,24 @@ def _execute(
                 last=f"{s.agent.label} {s.task.kind} {s.app}/{s.state.name}: {result.status.value}",
             )
 
-        execute(todo, options, workers=spec.workers, retries=spec.retries, on_done=on_done)
+        def on_retry(episode: EpisodeSpec, attempt: int, message: str) -> None:
+            # said, not only counted in `attempts`: a retried failure can be the sign of a
+            # harness or app problem that the retry hides
+            e = episode
+            first_line = (message.strip().splitlines() or ["(no message)"])[-1][:300]
+            progress.console.print(
+                f"retrying {e.agent.label} {e.task.kind} {e.app}/{e.state.name} "
+                f"(attempt {attempt} of {spec.retries + 1} failed): {first_line}",
+                markup=False,
+                highlight=False,
+            )
+
+        execute(
+            todo,
+            options,
+            workers=spec.workers,
+            retries=spec.retries,
+            on_done=on_done,
+            on_retry=on_retry,
+        )
     return summary

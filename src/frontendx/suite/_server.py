@@ -326,6 +326,9 @@ class AppServer:
     async def set_variant(self, bugs: Iterable[str]) -> None:
         """Switch to a variant (and reset state)."""
         wanted = frozenset(bugs)
+        # unknown until the server says so: a switch that fails or is cancelled midway must
+        # not leave `active` naming a variant the server may no longer be in
+        self.active = None
         await self._post("/variant", {"bugs": sorted(wanted)})
         self.active = wanted
 

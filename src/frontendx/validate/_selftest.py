@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import async_playwright
 
+from frontendx._aio import gather_all
 from frontendx.browser import launch_chromium
 from frontendx.suite import App, AppServer, BrowserState, Bug
 from frontendx.suite._states import DEFAULT_STATE
@@ -47,7 +48,7 @@ async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
     buggy = [validator.replay(bug.repro, (bug.id,), on) for _ in range(k)]
     clean = [validator.replay(bug.repro, (), on) for _ in range(k)]
     elsewhere = [validator.replay(bug.repro, (bug.id,), off)] if off is not None else []
-    results = await asyncio.gather(*buggy, *clean, *elsewhere)
+    results = await gather_all(*buggy, *clean, *elsewhere)
     for result in results[:k]:
         if result.outcome is Outcome.FAILS:
             check.buggy_fails += 1
@@ -91,16 +92,23 @@ async def self_test(
                     continue
                 servers = [AppServer(app) for _ in range(max(1, lanes))]
                 try:
-                    await asyncio.gather(*(s.start() for s in servers))
+                    await gather_all(*(s.start() for s in servers))
                     validator = Validator(browser, servers)
                     # every bug's replays queue for the lanes at once, so no lane idles while
                     # one bug's slowest replay waits out its assertion's timeout
-                    pending = [_check(validator, app, bug, replays) for bug in bugs]
-                    for finished in asyncio.as_completed(pending):
-                        check = await finished
-                        checks.append(check)
-                        if on_check is not None:
-                            on_check(check)
+                    pending = [
+                        asyncio.ensure_future(_check(validator, app, bug, replays)) for bug in bugs
+                    ]
+                    try:
+                        for finished in asyncio.as_completed(pending):
+                            check = await finished
+                            checks.append(check)
+                            if on_check is not None:
+                                on_check(check)
+                    finally:  # on a failure, no check goes on replaying on stopped servers
+                        for task in pending:
+                            task.cancel()
+                        await asyncio.gather(*pending, return_exceptions=True)
                 finally:
                     await asyncio.gather(*(s.stop() for s in servers))
         finally:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from playwright.async_api import Browser
 
+from frontendx._aio import gather_all
 from frontendx.browser import Sandbox
 from frontendx.records import ReplayRecord, ReportedFinding, Verdict, VerdictKind
 from frontendx.repro import Step
@@ -81,7 +82,7 @@ class Validator:
             return result
 
         # the clean replay runs beside the buggy ones: it is needed whenever they all fail
-        *results, clean = await asyncio.gather(
+        *results, clean = await gather_all(
             *(run(buggy, "buggy") for _ in range(self.replays)), run((), "clean")
         )
         fails = sum(r.outcome is Outcome.FAILS for r in results)
@@ -160,7 +161,7 @@ class Validator:
         sufficient: list[str] = []
         for start in range(0, len(ranked), batch):
             chunk = ranked[start : start + batch]
-            alone = await asyncio.gather(*(run((b,), "attribution") for b in chunk))
+            alone = await gather_all(*(run((b,), "attribution") for b in chunk))
             sufficient += [
                 b for b, r in zip(chunk, alone, strict=True) if r.outcome is Outcome.FAILS
             ]
@@ -171,7 +172,7 @@ class Validator:
             without = await run(tuple(b for b in buggy if b != bug), "attribution")
             if without.outcome is Outcome.HOLDS:
                 return [bug]
-        removed = await asyncio.gather(
+        removed = await gather_all(
             *(run(tuple(b for b in buggy if b != bug), "attribution") for bug in candidates)
         )
         return [b for b, r in zip(candidates, removed, strict=True) if r.outcome is Outcome.HOLDS]
@@ -182,7 +183,7 @@ class Validator:
         """Verdicts for an episode's findings. They are judged concurrently (the lanes bound
         how many replays run at once); duplicates are then assigned in report order."""
         active = tuple(active)
-        verdicts = await asyncio.gather(*(self.judge(f, active, state, set()) for f in findings))
+        verdicts = await gather_all(*(self.judge(f, active, state, set()) for f in findings))
         validated: set[str] = set()
         judged = []
         for reported, verdict in zip(findings, verdicts, strict=True):
