@@ -1,7 +1,8 @@
 """The `frontendx` command line.
 
 Exit codes: 0 success; 1 a check failed (self-test, regression); 2 bad input (a clear message
-says what and how to fix it); 3 infrastructure failure (browser or app).
+says what and how to fix it); 3 infrastructure failure (browser, app server, model gateway or
+its upstream). `exit_code` maps each branch of `frontendx.errors` to its code.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 import frontendx
-from frontendx.errors import BrowserError, ConfigError, FrontendXError, StoreError
+from frontendx.errors import ConfigError, FrontendXError, InfraError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +28,18 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INFRA = 1, 2, 3
+
+
+def exit_code(exc: FrontendXError) -> int:
+    """The exit code of an error, by its branch of the tree in `frontendx.errors`: bad input
+    (`ConfigError`, which includes store and view errors) 2, infrastructure (`InfraError`:
+    browser, app server, gateway and its upstream) 3, anything else (an agent fault, a
+    malformed finding) 1."""
+    if isinstance(exc, ConfigError):
+        return EXIT_BAD_INPUT
+    if isinstance(exc, InfraError):
+        return EXIT_INFRA
+    return EXIT_FAILED
 
 
 def _fail(message: str, code: int) -> None:
@@ -42,12 +55,8 @@ def _guard(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (ConfigError, StoreError) as exc:
-            _fail(str(exc), EXIT_BAD_INPUT)
-        except BrowserError as exc:
-            _fail(str(exc), EXIT_INFRA)
         except FrontendXError as exc:
-            _fail(str(exc), EXIT_FAILED)
+            _fail(str(exc), exit_code(exc))
 
     return wrapper  # type: ignore[return-value]
 

@@ -36,7 +36,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route as HttpRoute
 
 from frontendx.agents._protocol import AgentContext
-from frontendx.errors import BrowserError, BudgetExceeded, ConfigError, FrontendXError
+from frontendx.errors import AgentFlooded as _Flooded
+from frontendx.errors import AgentProcessError as AgentProcessError  # re-exported: moved
+from frontendx.errors import BrowserError, BudgetExceeded, ConfigError
 
 PASSED_THROUGH = ("PATH", "HOME", "LANG")
 """The only variables of the harness's own environment an external agent gets."""
@@ -56,15 +58,6 @@ VERSION_CACHE_S = 60.0
 watch mode must still see a new version soon)."""
 
 _GATEWAY_KEYS = ("base_url", "model", "api", "api_key_env", "cassette", "cassette_mode")
-
-
-class AgentProcessError(FrontendXError):
-    """The agent's process failed (non-zero exit, killed by a signal, could not start).
-    The episode ends as `agent_error` with this message."""
-
-
-class _Flooded(BudgetExceeded):
-    """The agent flooded the local endpoint: the episode ends as `budget_exceeded`."""
 
 
 _VERSIONS: dict[tuple[tuple[str, ...], str], tuple[float, str]] = {}

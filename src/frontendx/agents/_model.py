@@ -15,13 +15,10 @@ from typing import Any, Literal
 
 import httpx
 
-from frontendx.errors import BudgetExceeded, FrontendXError
+from frontendx.errors import BudgetExceeded
+from frontendx.errors import ModelError as ModelError  # re-exported: moved to errors.py
 
 Role = Literal["system", "user", "assistant", "tool"]
-
-
-class ModelError(FrontendXError):
-    """The model endpoint failed (through the gateway): unreachable, refused, malformed."""
 
 
 @dataclass

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import frontendx
-from frontendx.errors import ConfigError, FrontendXError, StoreError
+from frontendx.errors import ConfigError, StoreError
+from frontendx.errors import NotFound as NotFound  # re-exported: moved to errors.py
 from frontendx.living import SOURCES, latest_regressions
 from frontendx.metrics import Constants, MetricsRow, compute_rows, load_constants
 from frontendx.records import EpisodeResult, EpisodeStatus, VerdictKind
@@ -51,10 +52,6 @@ PARETO: dict[str, tuple[str, bool]] = {
     "ttr_recall": ("ttr_median_s", True),
     "fp_recall": ("fp_rate", True),
 }
-
-
-class NotFound(FrontendXError):
-    """A view path that names nothing (bad as-of point, slice, episode or file)."""
 
 
 def safe_name(text: str) -> str:

@@ -7,14 +7,9 @@ token and dollar budget, and records or replays cassettes. Model cost in the met
 from here. See docs/gateway.md.
 """
 
+from frontendx.errors import GatewayError
 from frontendx.gateway._cassette import CassetteEntry, request_key
-from frontendx.gateway._config import (
-    Api,
-    CassetteMode,
-    GatewayBudget,
-    GatewayError,
-    UpstreamConfig,
-)
+from frontendx.gateway._config import Api, CassetteMode, GatewayBudget, UpstreamConfig
 from frontendx.gateway._ledger import CallRecord, ErrorKind, GatewayUsage, Ledger
 from frontendx.gateway._prices import DEFAULT_PRICE_FILE, ModelPrice, PriceTable, TokenCounts
 from frontendx.gateway._proxy import DUMMY_KEY, Gateway

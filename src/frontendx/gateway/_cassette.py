@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frontendx.errors import CassetteMiss as CassetteMiss  # re-exported: moved to errors.py
 from frontendx.errors import ConfigError
 from frontendx.gateway._config import Api, CassetteMode
 
@@ -44,10 +45,6 @@ class _CassetteFile(BaseModel):
 
     version: int = CASSETTE_VERSION
     entries: dict[str, list[CassetteEntry]] = Field(default_factory=dict)
-
-
-class CassetteMiss(LookupError):
-    """Replay found no (more) recorded answers for a request."""
 
 
 def request_key(api: Api, method: str, path: str, body: Any) -> str:

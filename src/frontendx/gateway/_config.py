@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from frontendx.errors import ConfigError, FrontendXError
+from frontendx.errors import ConfigError
+from frontendx.errors import GatewayError as GatewayError  # re-exported: moved to errors.py
 
 Api = Literal["openai", "anthropic"]
 """A wire format: OpenAI chat-completions or Anthropic messages."""
@@ -23,11 +24,6 @@ CassetteMode = Literal["off", "record", "replay"]
 DEFAULT_ANTHROPIC_VERSION = "2023-06-01"
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class GatewayError(FrontendXError):
-    """The gateway (or the scripted upstream) could not start or stop: infrastructure, never
-    the agent's fault. Errors of single calls are not raised; they are answered and recorded."""
 
 
 class UpstreamConfig(BaseModel):

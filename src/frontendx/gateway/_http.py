@@ -16,15 +16,11 @@ from urllib.parse import urlsplit
 import h11
 import httpx
 
+# re-exported: moved to errors.py
+from frontendx.errors import UpstreamTimeout as UpstreamTimeout
+from frontendx.errors import UpstreamUnreachable as UpstreamUnreachable
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-class UpstreamTimeout(Exception):
-    """No complete answer within the timeout."""
-
-
-class UpstreamUnreachable(Exception):
-    """No connection, or the connection broke before a complete answer."""
 
 
 class UpstreamClient:

@@ -16,21 +16,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from frontendx.errors import ConfigError
-from frontendx.gateway._cassette import Cassette, CassetteEntry, CassetteMiss, request_key
-from frontendx.gateway._config import (
-    Api,
-    CassetteMode,
-    GatewayBudget,
+from frontendx.errors import (
+    CassetteMiss,
+    ConfigError,
     GatewayError,
-    UpstreamConfig,
-)
-from frontendx.gateway._http import (
-    UpstreamClient,
     UpstreamTimeout,
     UpstreamUnreachable,
-    make_client,
+    UsageMissing,
 )
+from frontendx.gateway._cassette import Cassette, CassetteEntry, request_key
+from frontendx.gateway._config import Api, CassetteMode, GatewayBudget, UpstreamConfig
+from frontendx.gateway._http import UpstreamClient, make_client
 from frontendx.gateway._ledger import CallRecord, ErrorKind, GatewayUsage, Ledger
 from frontendx.gateway._prices import ModelPrice, PriceTable, TokenCounts
 from frontendx.gateway._serve import (
@@ -50,7 +46,6 @@ from frontendx.gateway._wire import (
     MODELS_PATH,
     ROUTE_API,
     UPSTREAM_SUFFIX,
-    UsageMissing,
     error_body,
     parse_usage,
     upstream_message,

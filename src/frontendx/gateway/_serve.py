@@ -20,7 +20,7 @@ from typing import Any, Self
 
 import uvicorn
 
-from frontendx.gateway._config import GatewayError
+from frontendx.errors import GatewayError
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

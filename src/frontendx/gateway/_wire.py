@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from frontendx.errors import UsageMissing as UsageMissing  # re-exported: moved to errors.py
 from frontendx.gateway._config import Api
 from frontendx.gateway._prices import TokenCounts
 
@@ -16,10 +17,6 @@ MODELS_PATH = "/v1/models"
 
 ROUTE_API: dict[str, Api] = {CHAT_PATH: "openai", MESSAGES_PATH: "anthropic"}
 UPSTREAM_SUFFIX: dict[Api, str] = {"openai": "/chat/completions", "anthropic": "/messages"}
-
-
-class UsageMissing(ValueError):
-    """The upstream's answer has no usable usage fields."""
 
 
 def _count(block: dict[str, Any], field: str, required: bool) -> int:
