@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import socket
 from collections.abc import Iterator
@@ -497,7 +498,8 @@ def test_cassette_record_then_replay_is_identical_with_zero_upstream_calls(
     assert "1 recorded answer(s)" in message
     failure = gw.failure
     assert failure is not None and failure.error == "cassette_miss"
-    assert failure.episode_status == EpisodeStatus.INFRA_ERROR
+    # The agent sent what it did not send when recording: its own outcome, not the harness's.
+    assert failure.episode_status == EpisodeStatus.AGENT_ERROR
 
 
 def test_replay_of_a_request_never_recorded(
@@ -628,6 +630,169 @@ def test_wrong_wire_format_route(price_file: Path, client: httpx.Client) -> None
         assert up.requests == []
     assert response.status_code == 404
     assert "send openai requests to /v1/chat/completions" in response.text
+
+
+# -- requests the agent gets wrong are the agent's ---------------------------------------------
+
+
+def _post_raw(client: httpx.Client, gw: Gateway, body: bytes) -> httpx.Response:
+    return client.post(
+        gw.base_url + "/chat/completions",
+        content=body,
+        headers={"content-type": "application/json", "authorization": "Bearer frontendx-gateway"},
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"model": "test-model", "messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"a": ' * 50_000 + b"1" + b"}" * 50_000,
+        # deep enough to fail only on top of the server's own stack
+        b'{"model": "test-model", "messages": ' + b"[" * 990 + b"]" * 990 + b"}",
+    ],
+    ids=["array-100000-deep", "object-50000-deep", "array-990-deep"],
+)
+def test_a_body_nested_too_deeply_ends_the_episode_as_the_agents_error(
+    price_file: Path, client: httpx.Client, body: bytes
+) -> None:
+    with (
+        ScriptedUpstream([ScriptedTurn.say("x")] * 2, model="test-model") as up,
+        Gateway(upstream_config(up, "openai"), price_file=price_file) as gw,
+    ):
+        response = _post_raw(client, gw, body)
+        again = chat(client, gw, user_chat())
+        assert len(up.model_requests) == 1  # only the well-formed call went upstream
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "malformed_request"
+    assert "the gateway cannot process this request (RecursionError" in error["message"]
+    assert again.status_code == 200  # the gateway itself is fine afterwards
+    failure = gw.failure
+    assert failure is not None and failure.error == "malformed_request"
+    assert failure.episode_status == EpisodeStatus.AGENT_ERROR
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"\xff\xfe{", "the request body is not JSON"),
+        (b"\x00" * 64, "the request body is not JSON"),
+        (b"12", "must be a JSON object"),
+        (b'["model"]', "must be a JSON object"),
+        (b'{"model": ' + b"9" * 5000 + b"}", "the request body is not JSON"),
+        (b'{"model": "test-model", "stream": true}', "streaming is not metered"),
+    ],
+    ids=["not-utf8", "nul-bytes", "number", "array", "huge-integer", "stream"],
+)
+def test_malformed_bodies_get_a_4xx_and_never_an_infra_error(
+    price_file: Path, client: httpx.Client, body: bytes, words: str
+) -> None:
+    with (
+        ScriptedUpstream([ScriptedTurn.say("x")], model="test-model") as up,
+        Gateway(upstream_config(up, "openai"), price_file=price_file) as gw,
+    ):
+        response = _post_raw(client, gw, body)
+        assert up.model_requests == []
+    assert 400 <= response.status_code < 500
+    assert words in response.json()["error"]["message"]
+    assert all(r.episode_status is not EpisodeStatus.INFRA_ERROR for r in gw.records())
+
+
+LIMIT = 256 * 1024
+
+
+def _raw_request(port: int, head: bytes, chunks: Iterator[bytes]) -> bytes:
+    """Send a request head and then body chunks until the gateway answers (or the body ends),
+    and return what it answered. A gateway that waited for the whole body would time out."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
+        sock.setblocking(False)
+        answer = b""
+        for chunk in chunks:
+            with contextlib.suppress(BlockingIOError):
+                answer += sock.recv(65536)
+            if answer:
+                break
+            try:
+                sock.sendall(chunk)
+            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                break
+        sock.setblocking(True)
+        sock.settimeout(10)
+        while b"\r\n\r\n" not in answer:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+        return answer
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(
+    price_file: Path, framing: str
+) -> None:
+    sent = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal sent
+        piece = b"x" * 16384
+        for _ in range(20 * LIMIT // len(piece)):
+            sent += len(piece)
+            yield (b"4000\r\n" + piece + b"\r\n") if framing == "chunked" else piece
+
+    length = (
+        b"transfer-encoding: chunked"
+        if framing == "chunked"
+        else b"content-length: %d" % (100 * LIMIT)
+    )
+    with (
+        ScriptedUpstream([ScriptedTurn.say("x")] * 2, model="test-model") as up,
+        Gateway(
+            upstream_config(up, "openai"), price_file=price_file, max_request_bytes=LIMIT
+        ) as gw,
+    ):
+        port = int(gw.root_url.rsplit(":", 1)[1])
+        head = (
+            b"POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            b"content-type: application/json\r\n" + length + b"\r\n\r\n"
+        )
+        answer = _raw_request(port, head, body())
+        assert up.model_requests == []
+        with httpx.Client(timeout=10) as client:
+            again = chat(client, gw, user_chat())
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+    # Answered long before the body would have ended: the rest was never read.
+    assert sent < 20 * LIMIT
+    assert b"connection: close" in answer.lower()
+    record = gw.records()[0]
+    assert (record.status, record.error) == (413, "request_too_large")
+    assert str(LIMIT) in record.message and "max_request_bytes" in record.message
+    assert record.episode_status is None  # the agent's to handle, like any 4xx
+    assert again.status_code == 200
+
+
+def test_an_over_limit_body_from_an_sdk_client_gets_a_readable_413(
+    price_file: Path, client: httpx.Client
+) -> None:
+    big = {**user_chat(), "padding": "x" * (2 * LIMIT)}
+    with (
+        ScriptedUpstream([ScriptedTurn.say("x")], model="test-model") as up,
+        Gateway(
+            upstream_config(up, "openai"), price_file=price_file, max_request_bytes=LIMIT
+        ) as gw,
+    ):
+        response = chat(client, gw, big)
+        assert up.model_requests == []
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
+def test_the_default_request_limit_is_8_mib(price_file: Path) -> None:
+    config = UpstreamConfig(api="openai", base_url="http://127.0.0.1:9/v1", model="test-model")
+    assert Gateway(config, price_file=price_file).max_request_bytes == 8 * 1024 * 1024
+    with pytest.raises(ConfigError, match="max_request_bytes is 0; give a positive number"):
+        Gateway(config, price_file=price_file, max_request_bytes=0)
 
 
 # -- the price table ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from frontendx.gateway._cassette import CassetteEntry, request_key
 from frontendx.gateway._config import Api, CassetteMode, GatewayBudget, UpstreamConfig
 from frontendx.gateway._ledger import CallRecord, ErrorKind, GatewayUsage, Ledger
 from frontendx.gateway._prices import DEFAULT_PRICE_FILE, ModelPrice, PriceTable, TokenCounts
-from frontendx.gateway._proxy import DUMMY_KEY, Gateway
+from frontendx.gateway._proxy import DEFAULT_MAX_REQUEST_BYTES, DUMMY_KEY, Gateway
 from frontendx.gateway._scripted import (
     FailureKind,
     ReceivedRequest,
@@ -23,6 +23,7 @@ from frontendx.gateway._scripted import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_REQUEST_BYTES",
     "DEFAULT_PRICE_FILE",
     "DUMMY_KEY",
     "Api",

@@ -16,6 +16,8 @@ from frontendx.records import EpisodeStatus
 
 ErrorKind = Literal[
     "bad_request",
+    "request_too_large",
+    "malformed_request",
     "budget_exceeded",
     "missing_key",
     "upstream_unreachable",
@@ -26,17 +28,22 @@ ErrorKind = Literal[
     "cassette_miss",
     "internal",
 ]
-"""Why a call was not metered normally. `bad_request` and `upstream_error` (an upstream 4xx or
-5xx passed back unchanged) are the agent's to handle; the others end the episode."""
+"""Why a call was not metered normally. `bad_request`, `request_too_large` and
+`upstream_error` (an upstream 4xx or 5xx passed back unchanged) are the agent's to handle; the
+others end the episode. Only faults of the upstream and of the harness's own setup (its key)
+end it as `infra_error`: whatever the agent's request causes (`malformed_request`, a
+`cassette_miss` in replay) is the agent's outcome, `agent_error`, so an agent cannot opt out of
+being scored by sending the gateway something it cannot handle."""
 
 _EPISODE_STATUS: dict[str, EpisodeStatus] = {
     "budget_exceeded": EpisodeStatus.BUDGET,
+    "malformed_request": EpisodeStatus.AGENT_ERROR,
+    "cassette_miss": EpisodeStatus.AGENT_ERROR,
     "missing_key": EpisodeStatus.INFRA_ERROR,
     "upstream_unreachable": EpisodeStatus.INFRA_ERROR,
     "upstream_timeout": EpisodeStatus.INFRA_ERROR,
     "upstream_auth": EpisodeStatus.INFRA_ERROR,
     "upstream_malformed": EpisodeStatus.INFRA_ERROR,
-    "cassette_miss": EpisodeStatus.INFRA_ERROR,
     "internal": EpisodeStatus.INFRA_ERROR,
 }
 

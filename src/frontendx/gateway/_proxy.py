@@ -20,6 +20,7 @@ from frontendx.errors import (
     CassetteMiss,
     ConfigError,
     GatewayError,
+    GatewayRequestError,
     UpstreamTimeout,
     UpstreamUnreachable,
     UsageMissing,
@@ -37,7 +38,7 @@ from frontendx.gateway._serve import (
     ServerHandle,
     header,
     lifespan,
-    read_body,
+    read_body_within,
     respond,
 )
 from frontendx.gateway._wire import (
@@ -57,6 +58,10 @@ sends the real one, which the agent never sees."""
 
 _FORWARD_HEADERS = (b"anthropic-beta",)
 
+DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024
+"""The largest request body the gateway reads (8 MiB): a dozen full-page screenshots with a
+long conversation fit; a larger body is answered 413 without being read."""
+
 
 class _Answer:
     """An upstream (or recorded) answer before metering."""
@@ -73,11 +78,20 @@ class _Answer:
 class _Refusal(Exception):
     """A call the gateway answers itself with an error."""
 
-    def __init__(self, status: int, kind: ErrorKind, message: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        kind: ErrorKind,
+        message: str,
+        *,
+        close: bool = False,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
         self.message = message
+        self.close = close  # close the connection: the rest of the request was not read
         self.extra = extra
 
 
@@ -100,9 +114,16 @@ class Gateway(ServerHandle):
         price_file: Path | str | None = None,
         cassette: Path | str | None = None,
         cassette_mode: CassetteMode = "off",
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     ) -> None:
         if prices is not None and price_file is not None:
             raise ConfigError("give the gateway either prices or price_file, not both")
+        if max_request_bytes <= 0:
+            raise ConfigError(
+                f"max_request_bytes is {max_request_bytes}; give a positive number of bytes "
+                f"(the default is {DEFAULT_MAX_REQUEST_BYTES})"
+            )
+        self.max_request_bytes = max_request_bytes
         self.upstream = upstream
         self.budget = budget or GatewayBudget()
         self.prices = prices if prices is not None else PriceTable.load(price_file)
@@ -228,37 +249,39 @@ class Gateway(ServerHandle):
         return headers
 
     async def _model_call(self, api: Api, scope: Scope, receive: Receive, send: Send) -> None:
-        raw = await read_body(receive)
         started = time.time()
         requested: str | None = None
+        raw = await self._read_request(scope, receive)
+        if raw is None:
+            message = (
+                f"the request body is larger than the gateway's limit of "
+                f"{self.max_request_bytes} bytes (max_request_bytes); send fewer or smaller "
+                "images, or a shorter conversation"
+            )
+            too_large = _Refusal(413, "request_too_large", message, close=True)
+            await self._refuse(api, too_large, requested, started, send)
+            return
+        key = None
         try:
-            if api != self.upstream.api:
-                right = CHAT_PATH if self.upstream.api == "openai" else MESSAGES_PATH
-                raise _Refusal(
-                    404,
-                    "bad_request",
-                    f"this gateway forwards to an {self.upstream.api} upstream "
-                    f"({self.upstream.base_url}); send {self.upstream.api} requests to {right}",
-                )
-            try:
-                payload = json.loads(raw)
-            except ValueError as exc:
-                raise _Refusal(400, "bad_request", f"the request body is not JSON: {exc}") from None
-            if not isinstance(payload, dict):
-                raise _Refusal(400, "bad_request", "the request body must be a JSON object")
-            if payload.get("stream"):
-                raise _Refusal(
-                    400,
-                    "bad_request",
-                    "streaming is not metered yet by the FrontendX gateway; send the request "
-                    'with "stream": false',
-                )
-            requested = payload.get("model") if isinstance(payload.get("model"), str) else None
-            if requested != self.upstream.model:
-                # One gateway serves one model: the agent cannot switch to another (unpriced,
-                # or not the one the run spec names).
-                payload["model"] = self.upstream.model
-                raw = json.dumps(payload).encode()
+            payload, raw, requested = self._parse_request(api, raw)
+            if self.cassette is not None:
+                key = request_key(api, "POST", scope["path"], payload)
+        except _Refusal as refusal:
+            await self._refuse(api, refusal, requested, started, send)
+            return
+        except Exception as exc:
+            # Whatever the agent's request makes the gateway fail on is the agent's doing
+            # (a body nested too deeply for the parser, say), never the harness's: it must not
+            # turn the episode into an unscored infra_error.
+            fault = GatewayRequestError(
+                f"the gateway cannot process this request ({type(exc).__name__}: "
+                f"{str(exc)[:200] or 'no detail'}); send a plain JSON object of the "
+                f"{api} format, nested at most a few dozen levels"
+            )
+            malformed = _Refusal(400, "malformed_request", str(fault))
+            await self._refuse(api, malformed, requested, started, send)
+            return
+        try:
             over = self._over_budget(self.ledger.totals())
             if over is not None:
                 budget, limit, spent = over
@@ -272,15 +295,14 @@ class Gateway(ServerHandle):
                     limit=limit,
                     spent=spent,
                 )
-            key = None
-            if self.cassette is not None:
-                key = request_key(api, "POST", scope["path"], payload)
             answer = await self._answer(api, raw, key, scope)
             counts = self._meter(api, answer, key)
         except _Refusal as refusal:
             await self._refuse(api, refusal, requested, started, send)
             return
-        except Exception as exc:  # a gateway bug: still answer in the caller's format, and record
+        except Exception as exc:
+            # Failing on the upstream's answer (or a gateway bug met there): still answered in
+            # the caller's format and recorded. The request itself was processed above.
             message = f"internal error in the FrontendX gateway: {type(exc).__name__}: {exc}"
             await self._refuse(api, _Refusal(500, "internal", message), requested, started, send)
             return
@@ -306,6 +328,48 @@ class Gateway(ServerHandle):
         )
         await respond(send, answer.status, answer.body)
 
+    async def _read_request(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The request body, or None when it is over `max_request_bytes`: refused from its
+        Content-Length before a byte of it is read, or as soon as a body sent without one
+        (chunked) grows past the limit."""
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_request_bytes:
+            return None
+        return await read_body_within(receive, self.max_request_bytes)
+
+    def _parse_request(self, api: Api, raw: bytes) -> tuple[dict[str, Any], bytes, str | None]:
+        """The request as JSON, the body to forward (with the configured model) and the model
+        the agent asked for. Raises `_Refusal` for requests the agent can correct."""
+        if api != self.upstream.api:
+            right = CHAT_PATH if self.upstream.api == "openai" else MESSAGES_PATH
+            raise _Refusal(
+                404,
+                "bad_request",
+                f"this gateway forwards to an {self.upstream.api} upstream "
+                f"({self.upstream.base_url}); send {self.upstream.api} requests to {right}",
+            )
+        try:
+            payload = json.loads(raw)
+        except ValueError as exc:
+            raise _Refusal(400, "bad_request", f"the request body is not JSON: {exc}") from None
+        if not isinstance(payload, dict):
+            raise _Refusal(400, "bad_request", "the request body must be a JSON object")
+        if payload.get("stream"):
+            raise _Refusal(
+                400,
+                "bad_request",
+                "streaming is not metered yet by the FrontendX gateway; send the request "
+                'with "stream": false',
+            )
+        model = payload.get("model")
+        requested = model if isinstance(model, str) else None
+        if requested != self.upstream.model:
+            # One gateway serves one model: the agent cannot switch to another (unpriced,
+            # or not the one the run spec names).
+            payload["model"] = self.upstream.model
+            raw = json.dumps(payload).encode()
+        return payload, raw, requested
+
     async def _refuse(
         self, api: Api, refusal: _Refusal, requested: str | None, started: float, send: Send
     ) -> None:
@@ -321,7 +385,8 @@ class Gateway(ServerHandle):
             )
         )
         body = error_body(api, refusal.status, refusal.kind, refusal.message, **refusal.extra)
-        await respond(send, refusal.status, body)
+        close = [(b"connection", b"close")] if refusal.close else None
+        await respond(send, refusal.status, body, headers=close)
 
     async def _answer(self, api: Api, raw: bytes, key: str | None, scope: Scope) -> _Answer:
         """The upstream's answer, or the recorded one when replaying."""
@@ -378,7 +443,7 @@ class Gateway(ServerHandle):
             )
         try:
             data = json.loads(answer.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             snippet = answer.body[:120].decode("utf-8", "replace")
             raise _Refusal(
                 502,

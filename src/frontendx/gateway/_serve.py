@@ -39,6 +39,22 @@ async def read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
+async def read_body_within(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past `limit` bytes: the rest is never
+    read, so a huge or endless body costs at most `limit` bytes of memory."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
 async def respond(
     send: Send,
     status: int,
