@@ -101,7 +101,8 @@ def probe() -> None:
         def visit(target: Any, url: str) -> str:
             try:
                 response = target.goto(url)
-                return f"reached: {response.status if response else '?'}"
+                text = target.inner_text("body")[:80] if response else ""
+                return f"reached: {response.status if response else '?'} {text}"
             except Exception as exc:
                 return f"blocked: {str(exc).splitlines()[0]}"
 

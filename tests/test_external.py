@@ -22,7 +22,7 @@ from playwright.async_api import Browser, async_playwright
 
 from frontendx.agents import AgentContext, TaskView, make_agent, spec_answerer
 from frontendx.agents._model import ModelClient
-from frontendx.browser import Sandbox, cdp_endpoint, launch_chromium
+from frontendx.browser import NetworkGuard, Sandbox, cdp_endpoint, launch_chromium
 from frontendx.gateway import DUMMY_KEY
 from frontendx.records import Budget
 from frontendx.suite import App, AppServer
@@ -66,9 +66,13 @@ def node_agent(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 async def cdp_browser() -> AsyncIterator[Browser]:
     async with async_playwright() as pw:
-        browser = await launch_chromium(pw, cdp_port=0)
+        # as the Worker launches the agent browser: every request through a network guard
+        guard = NetworkGuard("agent")
+        await guard.start()
+        browser = await launch_chromium(pw, cdp_port=0, guard=guard)
         yield browser
         await browser.close()
+        await guard.stop()
 
 
 def sandboxed_context(
@@ -133,7 +137,7 @@ async def test_external_agent_drives_the_sandbox_and_nothing_else(
     # other origins (here: the app's control port) are blocked from every page it opens
     assert seen["page_fetch_control"].startswith("failed")
     for key in ("page_goto_control", "new_page_goto_control", "new_context_goto_control"):
-        assert "ERR_BLOCKED_BY_CLIENT" in seen[key], (key, seen[key])
+        assert seen[key].startswith("reached: 403 Blocked by the FrontendX sandbox"), (key, seen)
     # and from its own process, the control port refuses it without the harness's token
     for key in ("direct_control_health", "direct_control_variant"):
         status, body = seen[key]

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import uvicorn
-from playwright.async_api import Browser, CDPSession, Route
+from playwright.async_api import CDPSession
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -233,7 +233,7 @@ class ExternalAgent:
             task_file = workdir / "task.json"
             task_file.write_text(json.dumps(ctx.task.model_dump(mode="json"), indent=2))
             endpoint = _Endpoint(ctx)
-            warden = _Warden(ctx)
+            warden = _Warden(ctx, workdir)
             await endpoint.start()
             try:
                 try:
@@ -260,7 +260,7 @@ class ExternalAgent:
         budget = ctx.task.budget
         remaining = max(0.0, budget.wall_seconds - ctx.elapsed())
         env = {
-            "FRONTENDX_CDP_URL": ctx.cdp_url or "",
+            "FRONTENDX_CDP_URL": warden.cdp_url,
             "FRONTENDX_TARGET_ID": warden.target_id,
             "FRONTENDX_APP_URL": ctx.app_url,
             "FRONTENDX_TASK_FILE": str(task_file),
@@ -547,38 +547,35 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-def _same_origin(url: str, origin: str) -> bool:
-    from frontendx.browser import origin_of
-
-    return origin_of(url) == origin
-
-
 class _Warden:
     """Holds the sandbox for everything the agent does over CDP.
 
-    The agent is meant to drive the sandbox's own page, which is confined to the app's origin
-    and carries the browser state. Pages it opens elsewhere (the browser's default context, or
-    contexts it creates) do not get that context's route guard, so the harness connects over
-    CDP too and guards every page it sees the same way. When the agent ends, pages and
-    contexts it left outside the sandbox are closed, so nothing of it survives the episode.
+    The agent is meant to drive the sandbox's own page, which carries the browser state. The
+    browser's network guard confines every page it opens, in any context, to the app's
+    origin (browser/_guard.py); the agent connects through a CDP relay that refuses the
+    commands a network guard cannot see (browser/_cdp_relay.py), and each refusal is kept in
+    `ctx.cdp_refusals`. When the agent ends, pages and contexts it left outside the sandbox
+    are closed, so nothing of it survives the episode.
     """
 
-    def __init__(self, ctx: AgentContext) -> None:
+    def __init__(self, ctx: AgentContext, workdir: Path) -> None:
+        from frontendx.browser._cdp_relay import CdpPolicy
+
         self.ctx = ctx
         self.target_id = ""
+        self.cdp_url = ""
+        self._policy = CdpPolicy(workdir=workdir, refusals=[])
         self._context_id = ""
-        self._browser: Browser | None = None
-        self._remote: Browser | None = None
+        self._relay: Any = None
         self._session: CDPSession | None = None
         self._before: set[str] = set()
 
     async def start(self) -> None:
-        from frontendx.browser import origin_of
+        from frontendx.browser._cdp_relay import CdpRelay
 
         browser = self.ctx.context.browser
         if browser is None or self.ctx.cdp_url is None:
             return
-        self._browser = browser
         page_session = await self.ctx.context.new_cdp_session(self.ctx.page)
         try:
             info = (await page_session.send("Target.getTargetInfo"))["targetInfo"]
@@ -589,30 +586,23 @@ class _Warden:
         self._before = set(
             (await self._session.send("Target.getBrowserContexts"))["browserContextIds"]
         )
-        origin = origin_of(self.ctx.app_url)
-
-        async def guard(route: Route) -> None:
-            if _same_origin(route.request.url, origin):
-                await route.continue_()
-            else:
-                await route.abort("blockedbyclient")
-
-        self._remote = await browser.browser_type.connect_over_cdp(self.ctx.cdp_url)
-        # Over CDP, every page this connection did not create shows in its default context,
-        # so this one route covers the sandbox page, the default context and any new context.
-        await self._remote.contexts[0].route("**/*", guard)
+        self._relay = CdpRelay(self.ctx.cdp_url, self._policy)
+        await self._relay.start()
+        self.cdp_url = self._relay.url
 
     async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._relay is not None:
+                await self._relay.stop()
+        self.ctx.cdp_refusals.extend(f"{r.method}: {r.reason}" for r in self._policy.refusals)
+        self._policy.refusals.clear()
         with contextlib.suppress(Exception):
             if self._session is not None:
                 await self._close_leftovers(self._session)
         with contextlib.suppress(Exception):
-            if self._remote is not None:
-                await self._remote.close()
-        with contextlib.suppress(Exception):
             if self._session is not None:
                 await self._session.detach()
-        self._remote, self._session = None, None
+        self._relay, self._session = None, None
 
     async def _close_leftovers(self, session: CDPSession) -> None:
         targets = (await session.send("Target.getTargets"))["targetInfos"]

@@ -69,7 +69,11 @@ class AgentContext:
     model endpoint (`base_url` and `model` in their config); None otherwise."""
     cdp_url: str | None = None
     """The browser's CDP endpoint (``http://127.0.0.1:PORT``), for external agents that drive
-    the sandbox's page from their own process; None when Chromium was started without one."""
+    the sandbox's page from their own process; None when Chromium was started without one.
+    External agents get it through a relay (browser/_cdp_relay.py), never directly."""
+    cdp_refusals: list[str] = field(default_factory=list)
+    """The DevTools commands the CDP relay refused the agent, each with why (logged with the
+    episode's artifacts)."""
     findings: list[ReportedFinding] = field(default_factory=list)
     steps: int = 0
     questions: int = 0

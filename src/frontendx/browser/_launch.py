@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from playwright.async_api import Browser, Error, Playwright
 
+from frontendx.browser._guard import NetworkGuard
 from frontendx.errors import BrowserError
 
 # Without these, headless Chromium tries to reach Google's services at start-up.
@@ -50,6 +51,7 @@ def chromium_executable(explicit: str | None = None) -> str | None:
 
 
 _CDP_URLS: weakref.WeakKeyDictionary[Browser, str] = weakref.WeakKeyDictionary()
+_GUARDS: weakref.WeakKeyDictionary[Browser, NetworkGuard] = weakref.WeakKeyDictionary()
 CDP_PORT_TRIES = 3
 
 
@@ -57,6 +59,11 @@ def cdp_endpoint(browser: Browser) -> str | None:
     """The CDP URL (``http://127.0.0.1:PORT``) of a browser launched with `cdp_port`, else
     None. External agents connect to it (e.g. Playwright's ``connectOverCDP``)."""
     return _CDP_URLS.get(browser)
+
+
+def guard_of(browser: Browser) -> NetworkGuard | None:
+    """The network guard every request of `browser` goes through, if it was launched with one."""
+    return _GUARDS.get(browser)
 
 
 def _free_port() -> int:
@@ -82,17 +89,28 @@ async def _cdp_answers(url: str, version: str, timeout_s: float = 5.0) -> bool:
 
 
 async def launch_chromium(
-    pw: Playwright, executable: str | None = None, *, cdp_port: int | None = None
+    pw: Playwright,
+    executable: str | None = None,
+    *,
+    cdp_port: int | None = None,
+    guard: NetworkGuard | None = None,
 ) -> Browser:
     """Launch headless Chromium, with a clear error when none is installed.
 
     With `cdp_port` (0: any free port), Chromium also serves the DevTools protocol on
     127.0.0.1 and `cdp_endpoint(browser)` gives its URL. Only loopback clients can connect, and
-    Chromium refuses DevTools WebSockets from web pages (no ``--remote-allow-origins``)."""
+    Chromium refuses DevTools WebSockets from web pages (no ``--remote-allow-origins``).
+
+    With `guard` (started), every request the browser makes goes through that proxy, which
+    lets through only the origins on its allowlist (see `_guard.py`); `Sandbox` then allows
+    its app's origin for as long as it is open."""
     path = chromium_executable(executable)
     tries = CDP_PORT_TRIES if cdp_port == 0 else 1
     for _ in range(tries):
         args = list(CHROMIUM_ARGS)
+        if guard is not None:
+            assert guard.port, "start the NetworkGuard before launching its browser"
+            args += guard.chromium_args()
         port = None if cdp_port is None else (cdp_port or _free_port())
         if port is not None:
             args.append(f"--remote-debugging-port={port}")
@@ -105,6 +123,8 @@ async def launch_chromium(
                 "Install it (Debian: `apt-get install -y chromium`) or set "
                 f"${ENV_VAR} / --chromium to a Chromium executable."
             ) from None
+        if guard is not None:
+            _GUARDS[browser] = guard
         if port is None:
             return browser
         url = f"http://127.0.0.1:{port}"

@@ -21,6 +21,8 @@ from playwright.async_api import (
     Route,
 )
 
+from frontendx.browser._guard import BLOCKED_HEADER
+from frontendx.browser._launch import guard_of
 from frontendx.errors import AppError
 from frontendx.suite import App, BrowserState
 
@@ -65,7 +67,9 @@ class PageEvents:
         self._last_activity = time.monotonic()
 
     def _on_response(self, response: Response) -> None:
-        if response.status >= 400:
+        if BLOCKED_HEADER in response.headers:  # the network guard's refusal, not the app's
+            self.blocked.append(response.url)
+        elif response.status >= 400:
             self.http_errors.append(HttpError(response.status, response.url))
 
     async def settle(self, quiet_s: float = 0.4, timeout_s: float = 3.0) -> None:
@@ -115,8 +119,19 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+SLOW_NETWORK_DELAY_S = 0.3
+"""What the `slow` network adds before each request."""
+
+
 class Sandbox:
     """One browser context: in a state, allowed to reach only the app's origin.
+
+    On a browser launched with a network guard (`launch_chromium(..., guard=...)`), the
+    sandbox puts its origin on the guard's allowlist while it is open, and the guard (a proxy
+    every request of the browser goes through) does the confining and the slow network. On
+    any other browser, it intercepts its own context's requests instead; that misses requests
+    the interception does not see (shared workers, WebSockets), so agents only ever get a
+    guarded browser.
 
     Use as ``async with Sandbox(browser, app, url, state) as box: box.page ...``.
     """
@@ -141,6 +156,7 @@ class Sandbox:
         self.instrument = instrument
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._guarded = False
 
     @property
     def context(self) -> BrowserContext:
@@ -164,10 +180,30 @@ class Sandbox:
             "color_scheme": s.color_scheme,
             "service_workers": "block",
         }
-        self._context = context = await self.browser.new_context(**options)
+        guard = guard_of(self.browser)
+        if guard is not None:
+            delay = SLOW_NETWORK_DELAY_S if s.network == "slow" else 0.0
+            guard.allow(self.origin, delay_s=delay)
+            self._guarded = True
+        try:
+            self._context = context = await self.browser.new_context(**options)
+        except BaseException:
+            self._release()
+            raise
+        try:
+            await self._prepare(context, guard is None)
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        return self
+
+    async def _prepare(self, context: BrowserContext, intercept: bool) -> None:
+        s = self.state
         context.set_default_timeout(5000)
         self.events.attach(context)
-        await context.route("**/*", self._guard)
+        if intercept:
+            # Playwright documents that routing turns the HTTP cache off: only here
+            await context.route("**/*", self._guard)
         if self.instrument:
             await context.add_init_script(_INFLIGHT_PROBE)
         if self.trace_path is not None:
@@ -182,17 +218,22 @@ class Sandbox:
             self.events.page = self._page
         if s.storage == "warm":
             await self._page.goto(self.app_url + "/")
-        return self
 
     async def _guard(self, route: Route) -> None:
         url = route.request.url
         if origin_of(url) == self.origin:
             if self.state.network == "slow":
-                await asyncio.sleep(0.3)
+                await asyncio.sleep(SLOW_NETWORK_DELAY_S)
             await route.continue_()
         else:
             self.events.blocked.append(url)
             await route.abort("blockedbyclient")
+
+    def _release(self) -> None:
+        guard = guard_of(self.browser)
+        if self._guarded and guard is not None:
+            guard.disallow(self.origin)
+        self._guarded = False
 
     async def _sign_in(self, role: str) -> None:
         manifest = self.app.manifest
@@ -224,11 +265,20 @@ class Sandbox:
         tb: TracebackType | None,
     ) -> None:
         if self._context is None:
+            self._release()
             return
         try:
-            if self.trace_path is not None:
-                self.trace_path.parent.mkdir(parents=True, exist_ok=True)
-                await self._context.tracing.stop(path=str(self.trace_path))
+            if not self.browser.is_connected():
+                return  # closed under it (by an agent): nothing left to save or close
+            try:
+                if self.trace_path is not None:
+                    self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+                    await self._context.tracing.stop(path=str(self.trace_path))
+            finally:
+                await self._context.close()
+        except Exception:
+            if self.browser.is_connected():
+                raise
         finally:
-            await self._context.close()
             self._context = None
+            self._release()

@@ -22,8 +22,9 @@ from frontendx.agents import (
     spec_answerer,
 )
 from frontendx.agents._model import ModelClient
-from frontendx.browser import Sandbox, cdp_endpoint, launch_chromium
+from frontendx.browser import NetworkGuard, Sandbox, cdp_endpoint, launch_chromium
 from frontendx.errors import AppError, BrowserError, BudgetExceeded
+from frontendx.errors import InfraError as InfraError  # the runner's export
 from frontendx.gateway import Gateway, GatewayBudget, UpstreamConfig
 from frontendx.records import BugFacts, EpisodeResult, EpisodeSpec, EpisodeStatus, Usage
 from frontendx.repro import Goto
@@ -79,12 +80,19 @@ def _baselines(
     return baseline
 
 
-class InfraError(Exception):
-    """The browser or the app failed: retried, and never scored against the agent."""
+BROWSER_CLOSED = "the browser closed during the agent's run"
 
 
 class Worker:
-    """One worker's browser and app servers, reused across its episodes."""
+    """One worker's browsers and app servers, reused across its episodes.
+
+    Two browsers, each behind its own network guard (see browser/_guard.py): the *agent*
+    browser, the only one with a DevTools port, which reaches only the episode's app while
+    the episode runs; and the *harness* browser, without one, for visual baselines and the
+    validator. So an agent over CDP sees none of the harness's pages (the clean baseline
+    app) and cannot close the browser that judges it. Whatever happens to the agent browser
+    during the agent's run is the agent's outcome; the next episode gets a fresh one.
+    """
 
     def __init__(
         self, artifacts: Path, *, chromium: str | None = None, replays: int = 3, lanes: int = 4
@@ -94,15 +102,38 @@ class Worker:
         self.replays = replays
         self.lanes = lanes
         self._pw: Playwright | None = None
-        self._browser: Browser | None = None
+        self._agent_browser: Browser | None = None
+        self._harness_browser: Browser | None = None
+        self.agent_guard = NetworkGuard("agent")
+        self.harness_guard = NetworkGuard("harness")
         self._servers: dict[str, list[AppServer]] = {}
 
-    async def browser(self) -> Browser:
-        if self._browser is None or not self._browser.is_connected():
-            if self._pw is None:
-                self._pw = await async_playwright().start()
-            self._browser = await launch_chromium(self._pw, self.chromium, cdp_port=0)
-        return self._browser
+    async def _playwright(self) -> Playwright:
+        if self._pw is None:
+            self._pw = await async_playwright().start()
+        return self._pw
+
+    async def agent_browser(self) -> Browser:
+        """The browser agents drive: with a CDP port, every request through `agent_guard`."""
+        if self._agent_browser is None or not self._agent_browser.is_connected():
+            pw = await self._playwright()
+            if not self.agent_guard.port:
+                await self.agent_guard.start()
+            self._agent_browser = await launch_chromium(
+                pw, self.chromium, cdp_port=0, guard=self.agent_guard
+            )
+        return self._agent_browser
+
+    async def harness_browser(self) -> Browser:
+        """The browser of baselines and replays: no CDP port, through `harness_guard`."""
+        if self._harness_browser is None or not self._harness_browser.is_connected():
+            pw = await self._playwright()
+            if not self.harness_guard.port:
+                await self.harness_guard.start()
+            self._harness_browser = await launch_chromium(
+                pw, self.chromium, guard=self.harness_guard
+            )
+        return self._harness_browser
 
     async def servers(self, app: App) -> list[AppServer]:
         """This worker's servers for `app`: the first hosts the agent, all host replays."""
@@ -118,27 +149,34 @@ class Worker:
         for servers in self._servers.values():
             await asyncio.gather(*(s.stop() for s in servers))
         self._servers.clear()
-        if self._browser is not None:
-            await self._browser.close()
+        for browser in (self._agent_browser, self._harness_browser):
+            if browser is not None and browser.is_connected():
+                await browser.close()
+        await self.agent_guard.stop()
+        await self.harness_guard.stop()
         if self._pw is not None:
             await self._pw.stop()
-        self._browser, self._pw = None, None
+        self._agent_browser, self._harness_browser, self._pw = None, None, None
 
     async def run(self, spec: EpisodeSpec) -> EpisodeResult:
-        """Run one episode; raises InfraError when the browser or app fails."""
+        """Run one episode; raises InfraError when the harness's browser or the app fails."""
         try:
             return await self._run(spec)
         except (AppError, BrowserError) as exc:
             raise InfraError(str(exc)) from exc
         except Exception as exc:
-            if self._browser is not None and not self._browser.is_connected():
-                raise InfraError(f"browser crashed: {exc}") from exc
+            harness = self._harness_browser
+            if harness is not None and not harness.is_connected():
+                raise InfraError(f"the harness's browser crashed: {exc}") from exc
             raise
 
     async def _run_agent(
         self, agent: Agent, ctx: AgentContext, spec: EpisodeSpec, browser: Browser
     ) -> tuple[EpisodeStatus, str | None]:
-        """Run the agent within its wall-clock budget; its failures are its own status."""
+        """Run the agent within its wall-clock budget; its failures are its own status, and so
+        is the agent browser closing or crashing meanwhile: only the agent drives it, so the
+        harness cannot tell an agent that closed it from one that crashed it, and an episode
+        left out of the score would let an agent drop the episodes it does badly on."""
         try:
             await asyncio.wait_for(agent.run(ctx), timeout=spec.task.budget.wall_seconds)
         except TimeoutError:
@@ -148,20 +186,23 @@ class Worker:
             )
         except BudgetExceeded as exc:
             return EpisodeStatus.BUDGET, str(exc)
-        except (AppError, BrowserError):
+        except AppError:
             raise
         except Exception as exc:
+            message = "".join(traceback.format_exception_only(exc)).strip()
             if not browser.is_connected():
-                raise InfraError(f"browser crashed during the agent's run: {exc}") from exc
-            return (
-                EpisodeStatus.AGENT_ERROR,
-                "".join(traceback.format_exception_only(exc)).strip()[:2000],
-            )
+                return EpisodeStatus.AGENT_ERROR, f"{BROWSER_CLOSED}: {message}"[:2000]
+            if isinstance(exc, BrowserError):
+                raise
+            return EpisodeStatus.AGENT_ERROR, message[:2000]
+        if not browser.is_connected():
+            return EpisodeStatus.AGENT_ERROR, BROWSER_CLOSED
         return EpisodeStatus.OK, None
 
     async def _run(self, spec: EpisodeSpec) -> EpisodeResult:
         app = get_app(spec.app)
-        browser = await self.browser()
+        browser = await self.agent_browser()
+        harness = await self.harness_browser()
         servers = await self.servers(app)
         server = servers[0]
         await server.set_variant(spec.bugs)
@@ -206,7 +247,7 @@ class Worker:
                     answer=spec_answerer(app.spec_text),
                     ground_truth=truth,
                     baseline=(
-                        _baselines(browser, app, servers[1], state) if len(servers) > 1 else None
+                        _baselines(harness, app, servers[1], state) if len(servers) > 1 else None
                     ),
                     model=model_client,
                     cdp_url=cdp_endpoint(browser),
@@ -232,10 +273,19 @@ class Worker:
                 error = f"model gateway: {failure.message}"
             if status is EpisodeStatus.INFRA_ERROR:
                 raise InfraError(error or "model gateway failure")
-        findings = await Validator(browser, servers, replays=self.replays).judge_all(
+        findings = await Validator(harness, servers, replays=self.replays).judge_all(
             ctx.findings, spec.bugs, state
         )
-        artifacts = {"trace": "trace.zip"}
+        if not harness.is_connected():
+            # a replay that lost its browser reads as a claim that did not hold
+            raise InfraError("the harness's browser crashed while validating the findings")
+        artifacts: dict[str, str] = {}
+        if (folder / "trace.zip").is_file():
+            artifacts["trace"] = "trace.zip"
+        if ctx.cdp_refusals:
+            # what the CDP relay refused the agent: kept with the episode, for its author
+            (folder / "cdp-refusals.txt").write_text("\n".join(ctx.cdp_refusals) + "\n")
+            artifacts["cdp_refusals"] = "cdp-refusals.txt"
         if shot is not None:
             artifacts["screenshot"] = "final.png"
         return EpisodeResult(
@@ -264,5 +314,5 @@ class Worker:
             finished_at=time.time(),
             suite_version=suite_version_of(spec.app),
             frontendx_version=frontendx.__version__,
-            chromium_version=browser.version,
+            chromium_version=harness.version,
         )

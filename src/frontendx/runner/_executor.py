@@ -1,4 +1,5 @@
-"""Executing a matrix: a local process pool, one browser per worker process.
+"""Executing a matrix: a local process pool, two browsers per worker process (the agent's
+and the harness's, see `Worker`).
 
 Each finished episode is stored (atomically) by the parent as soon as it arrives, so a killed
 run loses at most the episodes in flight, and `resume` runs exactly the cells not yet stored.
@@ -36,7 +37,7 @@ class Sink(Protocol):
     def done(self, result: EpisodeResult) -> None: ...
 
 
-# Per-process state of a pool worker: its own event loop, browser and app servers.
+# Per-process state of a pool worker: its own event loop, browsers and app servers.
 _loop: asyncio.AbstractEventLoop | None = None
 _worker: Worker | None = None
 
