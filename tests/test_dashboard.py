@@ -137,6 +137,19 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     with zipfile.ZipFile(folder / "trace.zip", "w") as z:
         z.writestr("trace.trace", "{}")
     run = store.create_run({"handmade": True}, 1, "0.1.0")
+    # a confined agent config, next to the plug-ins (trusted code), whose one episode was lost
+    # to infrastructure
+    agent = AgentSpec(name="handmade-confined", version="0.0.1")
+    confined = evil.model_copy(
+        update={
+            "spec": evil.spec.model_copy(update={"agent": agent}),
+            "trust": "sandboxed",
+            "status": EpisodeStatus.INFRA_ERROR,
+            "error": "app server died",
+            "findings": [],
+        }
+    )
+    assert store.add_episode(run, confined)
     assert store.add_episode(run, evil)
     evil_id = max(e.id for e in store.index())
     store.close()
@@ -243,16 +256,29 @@ async def check_leaderboard(page: Page, site: Site) -> None:
     assert re.search(r"\d+\.\d%\s*\[\d+\.\d%, \d+\.\d%\]", first), first  # recall [CI]
     assert re.search(r"\$\d+\.\d+\s*\[\$\d", first), first  # cost [CI]
     n_cells = await page.locator(
-        "table.leaderboard tbody tr[data-agent] td:nth-child(8)"
+        "table.leaderboard tbody tr[data-agent] td:nth-child(9)"
     ).all_inner_texts()
     assert sorted(int(t.split()[0]) for t in n_cells) == sorted(r["n_episodes"] for r in expected)
+    # every row shows its infra and agent-error counts and its agents' trust level
+    shown = await page.locator("table.leaderboard tbody tr[data-agent]").evaluate_all(
+        """rows => rows.map(r => [r.dataset.agent, r.dataset.task,
+            r.querySelector('[data-testid=row-infra-errors]').textContent,
+            r.querySelector('[data-testid=row-agent-errors]').textContent,
+            r.querySelector('[data-testid=row-trust]').textContent])"""
+    )
+    assert sorted(shown) == sorted(
+        [r["agent"], r["task"], str(r["n_infra_errors"]), str(r["n_agent_errors"]), r["trust"]]
+        for r in expected
+    )
+    assert any(r["n_infra_errors"] for r in expected) and any(r["n_agent_errors"] for r in expected)
+    assert {r["trust"] for r in expected} == {"trusted", "sandboxed"}
     # stale results show a badge with their reasons, and every row its age
     stale = [r for r in expected if r["stale"]]
     assert stale, "the synthetic data has stale results"
     assert await page.locator(".badge.warn", has_text="stale").count() == len(stale)
     assert stale[0]["stale_reasons"][0] in await page.locator(".stale-reasons").first.inner_text()
     ages = await page.locator(
-        "table.leaderboard tbody tr[data-agent] td:nth-child(9)"
+        "table.leaderboard tbody tr[data-agent] td:nth-child(12)"
     ).all_inner_texts()
     assert all(re.fullmatch(r"\d+ (min|h|d)", a) for a in ages), ages
 
@@ -382,6 +408,7 @@ async def test_episode_page_shows_payload_as_text(page: Page, live: Site) -> Non
     await check_episode(page, live)
     spec = await page.locator(".kv").first.inner_text()
     assert "shop" in spec and "handmade-xss" in spec and "explore" in spec
+    assert re.search(r"Trust\s+trusted\s+In-process \(entry-point\) code", spec), spec
 
 
 async def test_episode_list_links_to_episodes(page: Page, live: Site) -> None:
@@ -390,6 +417,10 @@ async def test_episode_list_links_to_episodes(page: Page, live: Site) -> None:
     await ready(page, "agent")
     links = page.locator('[data-testid="episode-link"]')
     assert await links.count() > 0
+    key = urllib.parse.unquote(page.url.split("#/agent/")[1].split("?")[0])
+    listed = leaderboard_json(live, f"episodes/latest/{key}/0.json")["episodes"]
+    trust = await page.locator('[data-testid="episode-trust"]').all_inner_texts()
+    assert trust == [e["trust"] for e in listed] and set(trust) <= {"trusted", "sandboxed"}
     await links.first.click()
     await ready(page, "episode")
     assert re.search(r"Episode #\d+", await page.locator("h1").inner_text())

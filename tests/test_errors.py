@@ -32,14 +32,9 @@ def _public_exceptions_outside_errors() -> list[str]:
 
 
 def test_every_public_exception_is_defined_in_errors_py() -> None:
-    # The runner's own InfraError is pinned by the next test.
-    strays = _public_exceptions_outside_errors()
-    assert [s for s in strays if s != "frontendx.runner._episode.InfraError"] == []
+    assert _public_exceptions_outside_errors() == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="runner/_episode.py still defines its own InfraError; drop this mark"
-)
 def test_the_runner_retries_the_infra_branch_of_the_tree() -> None:
     from frontendx.runner import InfraError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -265,6 +266,59 @@ def test_agent_errors_and_timeouts_are_scored_against_the_agent() -> None:
     assert row.n_episodes == 3
     assert row.recall == pytest.approx(1 / 3)
     assert row.statuses == {"agent_error": 1, "ok": 1, "timeout": 1}
+
+
+def test_each_row_counts_its_infra_and_agent_errors() -> None:
+    eps = [
+        episode(bugs=["b1"], findings=[found(1, V, "b1")]),
+        episode(bugs=["b1"], status=EpisodeStatus.AGENT_ERROR, repeat=1),
+        episode(bugs=["b1"], status=EpisodeStatus.AGENT_ERROR, repeat=2),
+        episode(bugs=["b1"], status=EpisodeStatus.INFRA_ERROR, repeat=3),
+        episode(bugs=["b1"], agent="other", status=EpisodeStatus.INFRA_ERROR),
+        episode(bugs=["b1"], agent="other", status=EpisodeStatus.INFRA_ERROR, repeat=1),
+        episode(bugs=["b1"], agent="other", status=EpisodeStatus.AGENT_ERROR, repeat=2),
+    ]
+    rows = compute_rows(eps, constants=CONSTANTS)
+    counts = {r.agent: (r.n_episodes, r.n_infra_errors, r.n_agent_errors) for r in rows}
+    # agent errors are scored (in n_episodes); infra errors are not
+    assert counts == {"agent": (3, 1, 2), "other": (1, 2, 1)}
+    # bug-level slices count each episode once per slice it is scored in
+    [by_category] = compute_rows(eps[:4], by=["category"], constants=CONSTANTS)
+    assert (by_category.n_infra_errors, by_category.n_agent_errors) == (1, 2)
+
+
+def test_each_row_shows_the_trust_level_of_its_episodes() -> None:
+    builtin = episode(agent="crawler")
+    external = episode(agent="external")
+    plugin = episode(agent="acme-agent")
+    unconfined = episode(agent="external", config={"command": ["x"]}).model_copy(
+        update={"trust": "unconfined"}
+    )
+    rows = compute_rows([builtin, external, plugin, unconfined], constants=CONSTANTS)
+    assert {r.agent: r.trust for r in rows} == {
+        "crawler": "builtin",
+        "external": "sandboxed",
+        "acme-agent": "trusted",
+        unconfined.spec.agent.label: "unconfined",
+    }
+
+
+def test_a_result_stored_without_a_trust_level_gets_one_from_its_agent_name() -> None:
+    for name, trust in [
+        ("oracle", "builtin"),
+        ("null", "builtin"),
+        ("crawler", "builtin"),
+        ("llm", "builtin"),
+        ("external", "sandboxed"),
+        ("acme-agent", "trusted"),
+    ]:
+        stored = episode(agent=name).model_dump(mode="json")
+        del stored["trust"]
+        assert EpisodeResult.model_validate(stored).trust == trust
+        assert EpisodeResult.model_validate_json(json.dumps(stored)).trust == trust
+    # A recorded level is kept as recorded.
+    kept = episode(agent="external").model_copy(update={"trust": "unconfined"})
+    assert EpisodeResult.model_validate_json(kept.model_dump_json()).trust == "unconfined"
 
 
 # --- reproduce ------------------------------------------------------------------------------

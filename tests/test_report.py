@@ -21,8 +21,10 @@ def row(**overrides: Any) -> MetricsRow:
         "agent_version": "1.0",
         "task": "explore",
         "slice": {},
+        "trust": "builtin",
         "n_episodes": 12,
         "n_infra_errors": 0,
+        "n_agent_errors": 0,
         "statuses": {"ok": 12},
         "n_findings": 30,
         "n_false_positives": 3,
@@ -63,12 +65,43 @@ def render(rows: list[MetricsRow]) -> str:
 
 
 def test_table_shows_figures_with_intervals_and_constants_version() -> None:
-    text = render([row(n_infra_errors=1)])
+    text = render([row()])
     assert "80% [70%, 90%]" in text
     assert "10% [0%, 20%]" in text
     assert "42s [30s, ∞]" in text  # open upper bound: median not reached in the upper tail
-    assert "12 (+1 infra)" in text
     assert "2026.11-1" in text
+
+
+def _cells(text: str, agent: str) -> list[str]:
+    line = next(ln for ln in text.splitlines() if agent in ln)
+    return [c.strip() for c in line.strip("│┃ ").split("│")]
+
+
+def test_table_shows_infra_and_agent_error_counts_and_trust_per_row() -> None:
+    text = render(
+        [
+            row(agent="alpha", n_infra_errors=3, n_agent_errors=5, trust="trusted"),
+            row(agent="beta", n_episodes=7, n_infra_errors=0, n_agent_errors=2),
+        ]
+    )
+    header = next(ln for ln in text.splitlines() if "agent err" in ln)
+    columns = [c.strip() for c in header.strip("┃ ").split("┃")]
+    alpha, beta = _cells(text, "alpha 1.0"), _cells(text, "beta 1.0")
+    pick = [columns.index(c) for c in ("trust", "n", "infra err", "agent err")]
+    assert [alpha[i] for i in pick] == ["trusted", "12", "3", "5"]
+    assert [beta[i] for i in pick] == ["builtin", "7", "0", "2"]
+
+
+def test_json_and_csv_carry_infra_and_agent_error_counts_and_trust() -> None:
+    rows = [row(n_infra_errors=3, n_agent_errors=5, trust="sandboxed")]
+    [out] = json.loads(to_json(rows, meta={}))["rows"]
+    assert (out["n_infra_errors"], out["n_agent_errors"], out["trust"]) == (3, 5, "sandboxed")
+    [line] = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert (line["n_infra_errors"], line["n_agent_errors"], line["trust"]) == (
+        "3",
+        "5",
+        "sandboxed",
+    )
 
 
 def test_table_prints_odd_agent_names_literally() -> None:

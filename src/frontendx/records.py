@@ -8,7 +8,7 @@ import json
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from frontendx.repro import Finding
 from frontendx.suite import BrowserState
@@ -169,6 +169,25 @@ class Usage(BaseModel):
     model_cost_usd: float = Field(default=0.0, description="metered by the gateway only")
 
 
+TrustLevel = Literal["builtin", "sandboxed", "unconfined", "trusted"]
+"""How far an episode's agent was confined. `builtin`: FrontendX's own agents. `sandboxed`: an
+external program confined by the harness (docs/security.md). `unconfined`: an external program
+run without that confinement. `trusted`: in-process (entry-point) code, which gets the live
+Playwright context and browser and can reach every harness object: its results are only as
+honest as its author."""
+
+BUILTIN_AGENTS: frozenset[str] = frozenset({"oracle", "null", "scripted", "crawler", "llm"})
+
+
+def default_trust(agent_name: str) -> TrustLevel:
+    """The trust level of a result stored before results recorded one, from its agent name."""
+    if agent_name in BUILTIN_AGENTS:
+        return "builtin"
+    if agent_name == "external":
+        return "sandboxed"
+    return "trusted"
+
+
 class EpisodeResult(BaseModel):
     """Everything one episode produced. The store keeps exactly this."""
 
@@ -176,6 +195,11 @@ class EpisodeResult(BaseModel):
 
     record_version: int = RECORD_VERSION
     spec: EpisodeSpec
+    trust: TrustLevel = Field(
+        default="trusted",
+        description="how far the agent was confined (`TrustLevel`); when not given, derived "
+        "from the agent name (`default_trust`)",
+    )
     status: EpisodeStatus
     error: str | None = None
     findings: list[ReportedFinding] = Field(default_factory=list)
@@ -197,6 +221,19 @@ class EpisodeResult(BaseModel):
     suite_version: str = ""
     frontendx_version: str = ""
     chromium_version: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_trust(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "trust" in data:
+            return data
+        spec = data.get("spec")
+        if isinstance(spec, EpisodeSpec):
+            name: Any = spec.agent.name
+        else:
+            agent = spec.get("agent") if isinstance(spec, dict) else None
+            name = agent.get("name") if isinstance(agent, dict) else None
+        return {**data, "trust": default_trust(name)} if isinstance(name, str) else data
 
     @property
     def validated_bugs(self) -> dict[str, float]:

@@ -12,6 +12,7 @@ from frontendx.agents._protocol import (
 from frontendx.agents._registry import (
     ENTRY_POINT_GROUP,
     AgentInfo,
+    agent_trust,
     available_agents,
     is_calibration,
     make_agent,
@@ -28,6 +29,7 @@ __all__ = [
     "OracleAgent",
     "ScriptedAgent",
     "TaskView",
+    "agent_trust",
     "available_agents",
     "is_calibration",
     "make_agent",

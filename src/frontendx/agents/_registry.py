@@ -14,6 +14,7 @@ from frontendx.agents._external import ExternalAgent
 from frontendx.agents._llm import LlmAgent
 from frontendx.agents._protocol import Agent
 from frontendx.errors import ConfigError
+from frontendx.records import TrustLevel
 
 ENTRY_POINT_GROUP = "frontendx.agents"
 
@@ -64,6 +65,23 @@ def make_agent(name: str, config: dict[str, Any] | None = None) -> Agent:
     if not isinstance(agent, Agent):
         raise ConfigError(f"agent {name!r} does not implement name/version/config/run(ctx)")
     return agent
+
+
+def agent_trust(agent: Agent) -> TrustLevel:
+    """How far the harness confines `agent`, stored with each of its episodes.
+
+    FrontendX's own agents are `builtin`. An external program is `sandboxed`, or `unconfined`
+    when the agent says it ran without the sandbox (its `trust` attribute, set by the agent
+    itself). Everything else runs in the harness's process with the live Playwright context
+    and browser, and can reach every harness object (through `gc`, for one): it is `trusted`
+    code, whatever it claims, so only an external agent's own `trust` attribute is read.
+    """
+    if type(agent) is ExternalAgent:  # a subclass is in-process code like any plug-in
+        # Anything but an explicit "sandboxed" is shown as the weaker claim.
+        return "sandboxed" if getattr(agent, "trust", "sandboxed") == "sandboxed" else "unconfined"
+    if type(agent) in _BUILTIN.values():
+        return "builtin"
+    return "trusted"
 
 
 def is_calibration(agent: Agent) -> bool:

@@ -39,7 +39,7 @@ from frontendx.store import SqliteStore
 SLICE_DIMS: tuple[str, ...] = ("app", "state", "category", "difficulty")
 """Slices the leaderboard can be cut by (task is a column of every row)."""
 
-VIEWS_FORMAT = 4
+VIEWS_FORMAT = 5
 """Bumped whenever a view's shape or computation changes, so views cached in a store by an
 older FrontendX are recomputed rather than served."""
 
@@ -555,6 +555,7 @@ def _summary(e: _Episode) -> dict[str, Any]:
         "state": r.spec.state.name,
         "variant": r.spec.variant_label,
         "status": r.status.value,
+        "trust": r.trust,
         "findings": len(r.findings),
         "validated": sum(k is VerdictKind.VALIDATED for k in kinds),
         "false_positives": sum(

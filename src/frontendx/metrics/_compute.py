@@ -113,8 +113,15 @@ class MetricsRow(BaseModel):
     task: str
     slice: dict[str, str] = Field(default_factory=dict)
 
+    trust: str = Field(
+        description="trust levels of the row's episodes (records.TrustLevel), comma-separated: "
+        "one unless an agent config ran under several"
+    )
     n_episodes: int = Field(description="scored episodes (infra errors excluded)")
-    n_infra_errors: int
+    n_infra_errors: int = Field(description="episodes lost to infrastructure: not scored")
+    n_agent_errors: int = Field(
+        description="scored episodes that ended as agent_error (included in n_episodes)"
+    )
     statuses: dict[str, int] = Field(description="episode status -> count, infra errors too")
 
     n_findings: int
@@ -183,6 +190,7 @@ class _Group:
     tallies: list[_Tally] = field(default_factory=list)
     infra: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
+    trust: set[str] = field(default_factory=set)
 
 
 def _is_false_positive(finding: ReportedFinding) -> bool:
@@ -334,8 +342,10 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         agent_version=group.agent_version,
         task=group.task,
         slice=dict(group.slice),
+        trust=",".join(sorted(group.trust)),
         n_episodes=n,
         n_infra_errors=group.infra,
+        n_agent_errors=group.statuses[EpisodeStatus.AGENT_ERROR.value],
         statuses=dict(sorted(group.statuses.items())),
         n_findings=sum(findings),
         n_false_positives=sum(fps),
@@ -399,7 +409,8 @@ def compute_rows(
     """One `MetricsRow` per (agent config, task) and per value of each slice in `by`
     (any of `SLICES`), sorted by task, then recall descending, then agent.
 
-    Episodes with status ``infra_error`` are counted (``n_infra_errors``) but never scored.
+    Episodes with status ``infra_error`` are counted (``n_infra_errors``) but never scored;
+    ``agent_error`` episodes are scored and also counted apart (``n_agent_errors``).
     Intervals are deterministic for the same episodes and `seed`.
     """
     constants = constants if constants is not None else load_constants()
@@ -428,6 +439,7 @@ def compute_rows(
                 slice=ordered,
                 bug_level=bug_level,
             )
+        group.trust.add(ep.trust)
         return group
 
     for ep in episodes:

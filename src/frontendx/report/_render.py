@@ -58,8 +58,9 @@ def _slice_text(row: MetricsRow) -> str:
 
 
 def render_table(rows: Sequence[MetricsRow], *, title: str | None = "FrontendX metrics") -> Table:
-    """A rich table of the rows: agent, task, slice, n, recall [CI], FP rate [CI], TTR median
-    [CI], cost per validated bug [CI] and human minutes saved [CI]."""
+    """A rich table of the rows: agent, trust level, task, slice, n (scored episodes), infra
+    errors (not scored), agent errors (scored), recall [CI], FP rate [CI], TTR median [CI],
+    cost per validated bug [CI] and human minutes saved [CI]."""
     versions = sorted({r.constants_version for r in rows})
     levels = sorted({r.confidence for r in rows})
     caption = []
@@ -71,23 +72,26 @@ def render_table(rows: Sequence[MetricsRow], *, title: str | None = "FrontendX m
         caption.append("constants " + ", ".join(versions))
     table = Table(title=title, caption="; ".join(caption) or None)
     table.add_column("agent")
+    table.add_column("trust")
     table.add_column("task")
     table.add_column("slice")
     table.add_column("n", justify="right")
+    table.add_column("infra err", justify="right")
+    table.add_column("agent err", justify="right")
     table.add_column("recall [CI]", justify="right")
     table.add_column("FP rate [CI]", justify="right")
     table.add_column("TTR median [CI]", justify="right")
     table.add_column("cost / validated bug [CI]", justify="right")
     table.add_column("human min saved [CI]", justify="right")
     for r in rows:
-        n = f"{r.n_episodes}"
-        if r.n_infra_errors:
-            n += f" (+{r.n_infra_errors} infra)"
         table.add_row(
             Text(f"{r.agent} {r.agent_version}"),
+            Text(r.trust),
             Text(r.task),
             Text(_slice_text(r)),
-            Text(n),
+            Text(f"{r.n_episodes}"),
+            Text(f"{r.n_infra_errors}"),
+            Text(f"{r.n_agent_errors}"),
             Text(_with_ci(r.recall, r.recall_ci_low, r.recall_ci_high)),
             Text(_with_ci(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high)),
             Text(_ttr(r)),

@@ -37,6 +37,13 @@
       sub: "Fewer false positives and higher recall are better." },
   ];
   const DIM_LABELS = { app: "App", state: "Browser state", category: "Bug category", difficulty: "Difficulty" };
+  // How far each kind of agent is confined (README, "Writing an agent"; docs/security.md).
+  const TRUST = {
+    builtin: { kind: "info", text: "FrontendX's own agent" },
+    sandboxed: { kind: "good", text: "An external program, confined by the harness: it sees only the app and its own files" },
+    unconfined: { kind: "warn", text: "An external program run without confinement: it could read the harness's files and processes" },
+    trusted: { kind: "warn", text: "In-process (entry-point) code: it gets the live browser and can reach every harness object, so its results are only as honest as its author" },
+  };
 
   // --- DOM helpers (text only) ---------------------------------------------------------------
 
@@ -83,6 +90,15 @@
 
   function badge(text, kind, title) {
     return h("span", { class: "badge" + (kind ? " " + kind : ""), title: title || null, text: text });
+  }
+
+  function trustOf(level) {
+    return Object.prototype.hasOwnProperty.call(TRUST, level) ? TRUST[level] : { kind: "warn", text: "Unknown trust level" };
+  }
+
+  // A row's trust is one level, or several joined by commas when a config ran under more.
+  function trustBadges(trust) {
+    return String(trust || "").split(",").filter(Boolean).map((t) => badge(t, trustOf(t).kind + " trust", trustOf(t).text));
   }
 
   // --- formatting ------------------------------------------------------------------------------
@@ -303,12 +319,15 @@
       table.appendChild(h("thead", null, h("tr", null,
         h("th", { class: "rank", text: "#" }),
         h("th", { text: "Agent config" }),
+        h("th", { text: "Trust", title: "How far the agent was confined: builtin, sandboxed, unconfined or trusted (in-process code)" }),
         h("th", { class: "num", text: "Recall [CI]" }),
         h("th", { class: "num", text: "FP rate [CI]" }),
         h("th", { class: "num", text: "Median TTR [CI]" }),
         h("th", { class: "num", text: "Cost / validated bug [CI]" }),
         h("th", { class: "num", text: "Human min saved [CI]" }),
         h("th", { class: "num", text: "n episodes" }),
+        h("th", { class: "num", text: "Infra errors", title: "Episodes lost to infrastructure: retried, then left out of every figure" }),
+        h("th", { class: "num", text: "Agent errors", title: "Episodes that ended as agent_error: scored, and included in n" }),
         h("th", { class: "num", text: "Age" }),
         h("th", { text: "Status" }),
       )));
@@ -330,6 +349,7 @@
           h("td", { class: "rank", text: String(i + 1) }),
           h("td", { class: "agent-cell", title: fronts.length ? "On the Pareto front of " + fronts.join(", ") + " vs recall" : null },
             name, h("div", { class: "agent-version", text: "version " + r.agent_version })),
+          h("td", { "data-testid": "row-trust" }, trustBadges(r.trust)),
           h("td", { class: "num" }, withCI(r.recall, r.recall_ci_low, r.recall_ci_high, pct)),
           h("td", { class: "num" }, withCI(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high, pct)),
           h("td", { class: "num" }, !isNum(r.ttr_median_s) && isNum(r.found_within_budget)
@@ -338,14 +358,14 @@
             : withCI(r.ttr_median_s, r.ttr_ci_low, r.ttr_ci_high, secs, true)),
           h("td", { class: "num" }, withCI(r.cost_per_validated_bug, r.cost_per_validated_bug_ci_low, r.cost_per_validated_bug_ci_high, usd)),
           h("td", { class: "num" }, withCI(r.human_minutes_saved, r.human_minutes_saved_ci_low, r.human_minutes_saved_ci_high, mins)),
-          h("td", { class: "num", title: r.n_infra_errors ? r.n_infra_errors + " infra errors excluded" : null },
-            h("span", { class: "value", text: num(r.n_episodes) }),
-            r.n_infra_errors ? h("span", { class: "ci", text: "+" + r.n_infra_errors + " infra" }) : null),
+          h("td", { class: "num", text: num(r.n_episodes) }),
+          h("td", { class: "num", "data-testid": "row-infra-errors", text: num(r.n_infra_errors) }),
+          h("td", { class: "num", "data-testid": "row-agent-errors", text: num(r.n_agent_errors) }),
           h("td", { class: "num nowrap", title: "newest result: " + date(r.newest_at), text: age(r.newest_at) }),
           h("td", null, status),
         ));
       });
-      if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: "10", class: "empty", text: "No results for this task in this view." })));
+      if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: "13", class: "empty", text: "No results for this task in this view." })));
       table.appendChild(body);
       wrap.appendChild(table);
       out.push(wrap);
@@ -713,7 +733,7 @@
     const rows = data.episodes.filter((e) => st.task === "all" || e.task === st.task);
     const table = h("table", { "data-testid": "episodes-table" },
       h("thead", null, h("tr", null,
-        ["Episode", "Finished", "App", "State", "Task", "Variant", "Status"].map((t) => h("th", { text: t })),
+        ["Episode", "Finished", "App", "State", "Task", "Variant", "Status", "Trust"].map((t) => h("th", { text: t })),
         ["Findings", "Validated", "False pos.", "Wall time"].map((t) => h("th", { class: "num", text: t })),
         h("th", { text: "Bugs found" }))),
       h("tbody", null, rows.map((e) => h("tr", null,
@@ -722,12 +742,13 @@
         h("td", { text: e.app }), h("td", { text: e.state }), h("td", { text: e.task }),
         h("td", { class: "mono", text: e.variant }),
         h("td", null, statusBadge(e.status)),
+        h("td", { "data-testid": "episode-trust" }, trustBadges(e.trust)),
         h("td", { class: "num", text: num(e.findings) }),
         h("td", { class: "num", text: num(e.validated) }),
         h("td", { class: "num", text: num(e.false_positives) }),
         h("td", { class: "num", text: secs(e.wall_seconds) }),
         h("td", { class: "mono", text: e.found.join(", ") || "—" })))));
-    if (!rows.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "12", class: "empty", text: "No episodes on this page for this task." })));
+    if (!rows.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "13", class: "empty", text: "No episodes on this page for this task." })));
     const prev = h("button", { type: "button", "data-testid": "prev-page", on: { click: () => upd({ page: page - 1, task: st.task }) } }, "← Newer");
     const next = h("button", { type: "button", "data-testid": "next-page", on: { click: () => upd({ page: page + 1, task: st.task }) } }, "Older →");
     prev.disabled = page <= 0;
@@ -836,6 +857,7 @@
       ["Task", s.task.kind + (s.task.target_bug ? " (target " + s.task.target_bug + ")" : "") + " · budget " + secs(s.task.budget.wall_seconds) + ", " + s.task.budget.steps + " steps"],
       ["Agent", [key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: ep.agent }) : ep.agent, " ", h("span", { class: "muted", text: "v" + s.agent.version })]],
       ["Agent config", Object.keys(s.agent.config || {}).length ? h("code", { text: JSON.stringify(s.agent.config) }) : null],
+      ["Trust", [trustBadges(ep.trust), " ", h("span", { class: "muted", text: trustOf(ep.trust).text })]],
       ["Repeat", String(s.repeat)],
       ["Status", [statusBadge(ep.status), ep.error ? [" ", h("span", { class: "untrusted", text: ep.error })] : null]],
       ["Run", h("code", { text: ep.run_id })],
