@@ -45,11 +45,34 @@ def _try(fn: Any) -> Any:
         return {"error": str(exc).splitlines()[0]}
 
 
+def raw_devtools_ports() -> list[int]:
+    """Loopback ports (from /proc/net/tcp, as any process can read it) that answer as
+    Chromium's DevTools, other than the relay FrontendX gave: the relay's way around."""
+    relay = int(ENV["FRONTENDX_CDP_URL"].rsplit(":", 1)[1].strip("/"))
+    ports = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port = local.split(":")
+            if state == "0A" and address == "0100007F":  # LISTEN on 127.0.0.1
+                ports.add(int(port, 16))
+    found = []
+    for port in sorted(ports - {relay}):
+        try:
+            url = f"http://127.0.0.1:{port}/json/version"
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if "webSocketDebuggerUrl" in json.loads(answer.read()):
+                    found.append(port)
+        except Exception:
+            continue
+    return found
+
+
 def escape() -> None:
     from playwright.sync_api import sync_playwright
 
     canary, secret = ENV["CANARY_URL"], ENV["SECRET_FILE"]
-    seen: dict[str, Any] = {}
+    seen: dict[str, Any] = {"raw_devtools_ports": raw_devtools_ports()}
     with sync_playwright() as pw:
         browser = pw.chromium.connect_over_cdp(ENV["FRONTENDX_CDP_URL"])
         page = browser.contexts[0].pages[0]

@@ -69,7 +69,7 @@ async def cdp_browser() -> AsyncIterator[Browser]:
         # as the Worker launches the agent browser: every request through a network guard
         guard = NetworkGuard("agent")
         await guard.start()
-        browser = await launch_chromium(pw, cdp_port=0, guard=guard)
+        browser = await launch_chromium(pw, cdp_port=0, guard=guard, isolate_network=True)
         yield browser
         await browser.close()
         await guard.stop()

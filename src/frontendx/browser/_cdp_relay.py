@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 REFUSED_CODE = -32000
@@ -130,7 +128,8 @@ class CdpPolicy:
 
 class CdpRelay:
     """An HTTP + WebSocket server on 127.0.0.1 that relays an agent's DevTools connections to
-    the browser at `upstream` (``http://127.0.0.1:PORT``), refusing what `policy` refuses."""
+    the browser at `upstream` (``http://127.0.0.1:PORT``, or ``unix:/PATH`` for a browser in
+    its own network namespace), refusing what `policy` refuses."""
 
     def __init__(self, upstream: str, policy: CdpPolicy | None = None) -> None:
         self.upstream = upstream.rstrip("/")
@@ -150,8 +149,11 @@ class CdpRelay:
         return self.policy.refusals
 
     async def start(self) -> None:
-        async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
-            answer = await client.get(self.upstream + "/json/version")
+        from frontendx.browser._launch import cdp_client
+
+        client, base = cdp_client(self.upstream)
+        async with client:
+            answer = await client.get(base + "/json/version")
             answer.raise_for_status()
             self._version = answer.json()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -220,7 +222,9 @@ class CdpRelay:
     async def _relay(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, key: str
     ) -> None:
-        up_reader, up_writer = await _ws_connect(self._version["webSocketDebuggerUrl"])
+        up_reader, up_writer = await _ws_connect(
+            self.upstream, self._version["webSocketDebuggerUrl"]
+        )
         accept = base64.b64encode(hashlib.sha1(key.encode() + _WS_GUID).digest()).decode()
         writer.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -357,13 +361,19 @@ async def _ws_messages(reader: asyncio.StreamReader) -> Any:
             parts = []
 
 
-async def _ws_connect(url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def _ws_connect(upstream: str, url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    reader, writer = await asyncio.open_connection(host, port, limit=64 * 1024)
+    if upstream.startswith("unix:"):
+        path = upstream.removeprefix("unix:")
+        reader, writer = await asyncio.open_unix_connection(path, limit=64 * 1024)
+        host = "localhost"
+    else:
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        reader, writer = await asyncio.open_connection(host, port, limit=64 * 1024)
+        host = f"{host}:{port}"
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
-        f"GET {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"GET {parts.path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
         "Sec-WebSocket-Version: 13\r\n\r\n".encode()
     )

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import socket
+import tempfile
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlsplit
 
 BLOCKED_HEADER = "x-frontendx-blocked"
@@ -69,6 +72,8 @@ class NetworkGuard:
         self._allowed: Counter[str] = Counter()
         self._delays: dict[str, float] = {}
         self._server: asyncio.Server | None = None
+        self._unix: asyncio.Server | None = None
+        self._unix_dir: Path | None = None
         self._conns: set[asyncio.Task[None]] = set()
 
     @property
@@ -123,7 +128,22 @@ class NetworkGuard:
         self.port = sock.getsockname()[1]
         self._server = await asyncio.start_server(self._serve, sock=sock, limit=MAX_HEAD_BYTES)
 
+    async def unix_socket(self) -> Path:
+        """The guard on a Unix socket too (in a folder only this user can enter), for a
+        browser in its own network namespace (see `_netns.py`)."""
+        if self._unix_dir is None:
+            self._unix_dir = Path(tempfile.mkdtemp(prefix="fx-guard-"))
+            self._unix = await asyncio.start_unix_server(
+                self._serve, path=str(self._unix_dir / "guard.sock"), limit=MAX_HEAD_BYTES
+            )
+        return self._unix_dir / "guard.sock"
+
     async def stop(self) -> None:
+        if self._unix is not None:
+            self._unix.close()
+        if self._unix_dir is not None:
+            shutil.rmtree(self._unix_dir, ignore_errors=True)
+        self._unix, self._unix_dir = None, None
         if self._server is not None:
             self._server.close()
         for task in list(self._conns):

@@ -6,12 +6,14 @@ import asyncio
 import os
 import shutil
 import socket
+import tempfile
 import weakref
 from pathlib import Path
 
 import httpx
 from playwright.async_api import Browser, Error, Playwright
 
+from frontendx.browser import _netns
 from frontendx.browser._guard import NetworkGuard
 from frontendx.errors import BrowserError
 
@@ -56,8 +58,9 @@ CDP_PORT_TRIES = 3
 
 
 def cdp_endpoint(browser: Browser) -> str | None:
-    """The CDP URL (``http://127.0.0.1:PORT``) of a browser launched with `cdp_port`, else
-    None. External agents connect to it (e.g. Playwright's ``connectOverCDP``)."""
+    """The CDP endpoint of a browser launched with `cdp_port`, else None: ``http://127.0.0.1:PORT``,
+    or ``unix:/PATH`` for a browser in its own network namespace. External agents reach it only
+    through a `CdpRelay`, which understands both."""
     return _CDP_URLS.get(browser)
 
 
@@ -73,15 +76,25 @@ def _free_port() -> int:
         return port
 
 
+def cdp_client(url: str, timeout: float = 10.0) -> tuple[httpx.AsyncClient, str]:
+    """An HTTP client for a CDP endpoint (TCP or ``unix:``), and the base URL to ask it."""
+    if url.startswith("unix:"):
+        transport = httpx.AsyncHTTPTransport(uds=url.removeprefix("unix:"))
+        # Chromium answers only a Host that is an IP address or localhost
+        return httpx.AsyncClient(transport=transport, timeout=timeout), "http://localhost"
+    return httpx.AsyncClient(timeout=timeout, trust_env=False), url
+
+
 async def _cdp_answers(url: str, version: str, timeout_s: float = 5.0) -> bool:
     """True when `url` is this browser's DevTools endpoint (not some other process that took
     the port between choosing it and Chromium binding it)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
+    client, base = cdp_client(url, timeout=2.0)
+    async with client:
         while loop.time() < deadline:
             try:
-                data = (await client.get(url + "/json/version")).json()
+                data = (await client.get(base + "/json/version")).json()
                 return isinstance(data, dict) and version in str(data.get("Browser", ""))
             except (httpx.HTTPError, ValueError):
                 await asyncio.sleep(0.1)
@@ -94,6 +107,7 @@ async def launch_chromium(
     *,
     cdp_port: int | None = None,
     guard: NetworkGuard | None = None,
+    isolate_network: bool = False,
 ) -> Browser:
     """Launch headless Chromium, with a clear error when none is installed.
 
@@ -103,8 +117,16 @@ async def launch_chromium(
 
     With `guard` (started), every request the browser makes goes through that proxy, which
     lets through only the origins on its allowlist (see `_guard.py`); `Sandbox` then allows
-    its app's origin for as long as it is open."""
+    its app's origin for as long as it is open.
+
+    With `isolate_network` too (and a `cdp_port` and a `guard`), Chromium runs in its own
+    network namespace where the guard is its only way out and its DevTools port is a Unix
+    socket of the harness's (see `_netns.py`), when this machine allows that
+    (`_netns.isolation_problem()`); otherwise as without."""
     path = chromium_executable(executable)
+    isolated = isolate_network and guard is not None and cdp_port is not None
+    if isolated and guard is not None and _netns.isolation_problem() is None:
+        return await _launch_isolated(pw, path or pw.chromium.executable_path, guard)
     tries = CDP_PORT_TRIES if cdp_port == 0 else 1
     for _ in range(tries):
         args = list(CHROMIUM_ARGS)
@@ -153,3 +175,36 @@ def preflight(executable: str | None = None) -> str:
             return version
 
     return asyncio.run(check())
+
+
+async def _launch_isolated(pw: Playwright, chromium: str, guard: NetworkGuard) -> Browser:
+    folder = Path(tempfile.mkdtemp(prefix="fx-netns-"))  # mode 0700: the harness's alone
+    cdp_socket = folder / "cdp.sock"
+    executable = _netns.wrapper(folder, chromium, await guard.unix_socket(), cdp_socket)
+    args = [
+        *CHROMIUM_ARGS,
+        f"--proxy-server=http://127.0.0.1:{_netns.PROXY_PORT}",
+        "--proxy-bypass-list=<-loopback>",
+        f"--remote-debugging-port={_netns.CDP_PORT}",
+    ]
+    try:
+        browser = await pw.chromium.launch(
+            executable_path=str(executable), headless=True, args=args
+        )
+    except Error as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise BrowserError(
+            f"cannot start Chromium ({chromium}) in its own network namespace: "
+            f"{str(exc).splitlines()[0]}"
+        ) from None
+    browser.on("disconnected", lambda _: shutil.rmtree(folder, ignore_errors=True))
+    url = f"unix:{cdp_socket}"
+    if not await _cdp_answers(url, browser.version):
+        await browser.close()
+        raise BrowserError(
+            "Chromium started in its own network namespace, but its DevTools endpoint did "
+            f"not answer on {cdp_socket}"
+        )
+    _GUARDS[browser] = guard
+    _CDP_URLS[browser] = url
+    return browser

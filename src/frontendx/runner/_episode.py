@@ -120,7 +120,7 @@ class Worker:
             if not self.agent_guard.port:
                 await self.agent_guard.start()
             self._agent_browser = await launch_chromium(
-                pw, self.chromium, cdp_port=0, guard=self.agent_guard
+                pw, self.chromium, cdp_port=0, guard=self.agent_guard, isolate_network=True
             )
         return self._agent_browser
 
