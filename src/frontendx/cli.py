@@ -702,33 +702,13 @@ def suites_validate(paths: tuple[Path, ...], fmt: str) -> None:
 @_guard
 def agents(fmt: str) -> None:
     """List the agents FrontendX can run (built-in and entry-point)."""
-    import inspect
-
-    from pydantic import create_model
-
-    from frontendx.agents import available_agents
+    from frontendx.agents import available_agents, config_listing
 
     rows = []
     for name, info in sorted(available_agents().items()):
         factory = info.factory.load() if info.kind == "entry-point" else info.factory
-        signature = inspect.signature(factory)
-        params = {
-            p.name: (None if p.default is inspect.Parameter.empty else p.default)
-            for p in signature.parameters.values()
-        }
-        # The config's JSON schema, from the factory's annotated parameters.
-        fields: dict[str, Any] = {
-            p.name: (
-                Any if p.annotation is inspect.Parameter.empty else p.annotation,
-                ... if p.default is inspect.Parameter.empty else p.default,
-            )
-            for p in signature.parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        }
-        try:
-            schema = create_model(f"{name}_config", **fields).model_json_schema()
-        except Exception:  # a third-party factory with annotations pydantic cannot read
-            schema = {"type": "object"}
+        # The config's defaults and JSON schema, from the agent's config model.
+        params, schema = config_listing(factory)
         rows.append(
             {
                 "name": name,

@@ -1,6 +1,8 @@
 """Agents under test: the protocol, the context, the built-ins and the registry."""
 
 from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._config import AgentConfig
+from frontendx.agents._model import ModelEndpoint
 from frontendx.agents._protocol import (
     MAX_FINDINGS,
     Agent,
@@ -14,6 +16,7 @@ from frontendx.agents._registry import (
     AgentInfo,
     agent_trust,
     available_agents,
+    config_listing,
     is_calibration,
     make_agent,
 )
@@ -22,15 +25,18 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "MAX_FINDINGS",
     "Agent",
+    "AgentConfig",
     "AgentContext",
     "AgentInfo",
     "GroundTruth",
+    "ModelEndpoint",
     "NullAgent",
     "OracleAgent",
     "ScriptedAgent",
     "TaskView",
     "agent_trust",
     "available_agents",
+    "config_listing",
     "is_calibration",
     "make_agent",
     "spec_answerer",

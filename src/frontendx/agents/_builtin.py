@@ -6,8 +6,14 @@ import asyncio
 import random
 from typing import Any
 
+from pydantic import Field
+
+from frontendx.agents._config import AgentConfig, parse_config
 from frontendx.agents._protocol import AgentContext
-from frontendx.errors import ConfigError
+
+
+class OracleConfig(AgentConfig):
+    """The oracle takes no options."""
 
 
 class OracleAgent:
@@ -16,9 +22,10 @@ class OracleAgent:
     name = "oracle"
     version = "1"
     calibration = True
+    config_model = OracleConfig
 
-    def __init__(self) -> None:
-        self.config: dict[str, Any] = {}
+    def __init__(self, **options: Any) -> None:
+        self.config: dict[str, Any] = parse_config(OracleConfig, "oracle", options).stored()
 
     async def run(self, ctx: AgentContext) -> None:
         assert ctx.ground_truth is not None, "the harness gives calibration agents ground truth"
@@ -69,16 +76,22 @@ _FAKES: list[dict[str, Any]] = [
 ]
 
 
+class NullConfig(AgentConfig):
+    """The null agent's options."""
+
+    findings: int = Field(default=2, ge=1, le=len(_FAKES), description="fake findings reported")
+    seed: int = Field(default=0, description="picks which fakes")
+
+
 class NullAgent:
     """Reports plausible but fake findings: recall must be 0 and FP rate 1.0."""
 
     name = "null"
     version = "1"
+    config_model = NullConfig
 
-    def __init__(self, findings: int = 2, seed: int = 0) -> None:
-        if not 1 <= findings <= len(_FAKES):
-            raise ConfigError(f"null agent: `findings` must be 1..{len(_FAKES)}, got {findings}")
-        self.config: dict[str, Any] = {"findings": findings, "seed": seed}
+    def __init__(self, **options: Any) -> None:
+        self.config: dict[str, Any] = parse_config(NullConfig, "null", options).stored()
 
     async def run(self, ctx: AgentContext) -> None:
         picks = random.Random(self.config["seed"]).sample(_FAKES, self.config["findings"])

@@ -36,10 +36,11 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import ConsoleMessage, Error, Page, Request, Response
 from playwright.async_api import TimeoutError as PwTimeout
+from pydantic import Field
 
+from frontendx.agents._config import AgentConfig, Number, parse_config
 from frontendx.agents._page import control_locator, page_controls
 from frontendx.agents._protocol import AgentContext
-from frontendx.errors import ConfigError
 from frontendx.repro import Finding, Locator, parse_steps
 
 # Values for text inputs: empty, boundaries, wrong types, too long, markup.
@@ -107,34 +108,32 @@ class _Candidate:
     signature: str | None = None  # what makes two reports of this kind the same symptom
 
 
+class CrawlerConfig(AgentConfig):
+    """The crawler's options."""
+
+    seed: int = Field(default=0, description="seeds the order of pages and actions")
+    max_pages: int = Field(default=12, ge=1, description="pages visited in the first pass")
+    max_actions_per_page: int = Field(default=10, ge=0)
+    visual_threshold: Number = Field(
+        default=0.001, ge=0, lt=1, description="share of pixels a visual difference must exceed"
+    )
+    accessibility: bool = True
+    visual: bool = True
+
+
 class CrawlerAgent:
     """Model-free exploration with generic oracles; see the module docstring."""
 
     name = "crawler"
     version = "1"
 
-    def __init__(
-        self,
-        seed: int = 0,
-        max_pages: int = 12,
-        max_actions_per_page: int = 10,
-        visual_threshold: float = 0.001,
-        accessibility: bool = True,
-        visual: bool = True,
-    ) -> None:
-        if max_pages < 1 or max_actions_per_page < 0:
-            raise ConfigError("crawler: max_pages must be >= 1, max_actions_per_page >= 0")
-        if not 0 <= visual_threshold < 1:
-            raise ConfigError("crawler: visual_threshold is a fraction of pixels in [0, 1)")
-        self.config: dict[str, Any] = {
-            "seed": seed,
-            "max_pages": max_pages,
-            "max_actions_per_page": max_actions_per_page,
-            "visual_threshold": visual_threshold,
-            "accessibility": accessibility,
-            "visual": visual,
-        }
-        self._rng = random.Random(seed)
+    config_model = CrawlerConfig
+
+    def __init__(self, **options: Any) -> None:
+        settings = parse_config(CrawlerConfig, "crawler", options)
+        self.settings = settings
+        self.config: dict[str, Any] = settings.stored()
+        self._rng = random.Random(settings.seed)
         self._reported: set[str] = set()
         self._load_findings: list[tuple[str, str]] = []  # (kind, page) seen as loaded
 
@@ -197,7 +196,7 @@ class _Crawl:
             symptoms,
             origin,
         )
-        self.cfg = agent.config
+        self.cfg = agent.settings
         budget = ctx.task.budget
         self.deadline_s = budget.wall_seconds * 0.85
         self.entries: dict[str, list[dict[str, Any]]] = {}
@@ -228,7 +227,7 @@ class _Crawl:
             actions = self.actions(
                 [c for c in await self.controls() if (c["kind"], c["name"]) in first]
             )
-            for action in actions[: self.cfg["max_actions_per_page"]]:
+            for action in actions[: self.cfg.max_actions_per_page]:
                 if self.out_of_budget(PASS_2_SHARE):
                     break
                 if not await self.open(path) or not await self.perform(action):
@@ -254,7 +253,7 @@ class _Crawl:
         queue, seen = ["/"], ["/"]
         via: dict[str, tuple[str, dict[str, Any]]] = {}  # page -> (parent, link click)
         visited = 0
-        while queue and visited < self.cfg["max_pages"] and not self.out_of_budget():
+        while queue and visited < self.cfg.max_pages and not self.out_of_budget():
             path = queue.pop(0)
             visited += 1
             if not await self.open(path):
@@ -500,11 +499,11 @@ class _Crawl:
         pass, in the app's initial state) the visual baseline. `setup` is the state-changing
         actions performed before: findings in that state carry them as their first steps."""
         before = tuple(setup)
-        if self.cfg["accessibility"]:
+        if self.cfg.accessibility:
             await self.check_axe(path, before)
         await self.check_overlap(path, before)
         explained = any(p == path for _, p in self.agent._load_findings)
-        if self.cfg["visual"] and self.ctx.baseline is not None and not before and not explained:
+        if self.cfg.visual and self.ctx.baseline is not None and not before and not explained:
             await self.check_visual(path, self.ctx.baseline)
 
     async def check_axe(self, path: str, setup: tuple[tuple[str, dict[str, Any]], ...]) -> None:
@@ -580,7 +579,7 @@ class _Crawl:
         if actual == expected:
             return
         ratio = _pixel_difference(actual, expected)
-        if ratio <= self.cfg["visual_threshold"]:
+        if ratio <= self.cfg.visual_threshold:
             return
         claim = {
             "action": "expect",

@@ -19,34 +19,34 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error, Page
 from playwright.async_api import TimeoutError as PwTimeout
+from pydantic import Field, field_validator
 
-from frontendx.agents._model import Message, ModelClient, Reply, Tool, ToolCall
+from frontendx.agents._config import Number, parse_config
+from frontendx.agents._model import Message, ModelClient, ModelEndpoint, Reply, Tool, ToolCall
 from frontendx.agents._page import control_locator, page_controls
 from frontendx.agents._protocol import AgentContext
 from frontendx.errors import ConfigError, ReproError
 from frontendx.repro import Locator, parse_steps
+from frontendx.repro._steps import step_schema, steps_help
 
-OBSERVATIONS = ("aria", "dom", "screenshot")
 KEEP_OBSERVATIONS = 2
 """Older observations are elided from the conversation to bound its size."""
 
-_STEP_HELP = """Findings use the repro language: a JSON list of steps, ending with the assertion
-that fails because of the bug (the claim). Steps: {"action":"goto","url":"/path"},
-{"action":"click","target":L}, {"action":"fill","target":L,"value":"..."},
-{"action":"press","target":L,"key":"Enter"}, {"action":"select","target":L,"value":"..."},
-{"action":"check","target":L}. Assertions: {"action":"expect","condition":"visible|hidden|text|
-value|count|url","target":L,"text":"...","value":"...","count":N,"url":"...","exact":bool,
-"negate":bool}, {"action":"expect_no_console_error"}, {"action":"expect_no_page_error"},
-{"action":"expect_no_http_error"}, {"action":"expect_no_a11y_violation","rule":"axe-rule-id"},
-{"action":"expect_no_layout_overlap","a":L,"b":L}. A locator L is one of
-{"role":"button","name":"Apply"}, {"label":"Email"}, {"placeholder":"..."}, {"text":"..."},
-{"test_id":"..."}. The controls list gives each control's locator. Assert what SHOULD be true
-on a correct app: the claim must fail on the buggy app and hold on a correct one."""
+_STEP_HELP = (
+    "Findings use the repro language: a JSON list of steps, ending with the assertion that "
+    "fails because of the bug (the claim). Each step is an object with an `action` and its "
+    "fields (? marks optional ones):\n"
+    + steps_help()
+    + "\nA locator (target, a, b, source) is an object with exactly one of role (with name), "
+    'label, placeholder, text, test_id, css, xpath; e.g. {"role":"button","name":"Apply"}. '
+    "The controls list gives each control's locator. Assert what SHOULD be true on a correct "
+    "app: the claim must fail on the buggy app and hold on a correct one."
+)
 
 _PRUNE_JS = """
 () => {
@@ -89,6 +89,23 @@ _MARKS_JS = """
 """
 
 
+class LlmConfig(ModelEndpoint):
+    """The llm agent's options: its model endpoint plus how it sees and acts on pages."""
+
+    observation: list[Literal["aria", "dom", "screenshot"]] = Field(
+        default=["aria"], min_length=1, description="what the model sees each turn"
+    )
+    coordinates: bool = Field(default=False, description="offer click_at(x, y)")
+    max_turns: int = Field(default=30, ge=1)
+    max_output_tokens: int = Field(default=1024, ge=1)
+    temperature: Number = 0.0
+
+    @field_validator("observation", mode="before")
+    @classmethod
+    def _one_view(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 class LlmAgent:
     """A model-driven tester; see the module docstring. Its endpoint is configured by
     `api`, `base_url`, `model` and `api_key_env`; the harness puts the metered gateway in
@@ -97,67 +114,26 @@ class LlmAgent:
     name = "llm"
     version = "1"
 
-    def __init__(
-        self,
-        base_url: str,
-        model: str,
-        api: str = "openai",
-        api_key_env: str | None = None,
-        observation: list[str] | str = "aria",
-        coordinates: bool = False,
-        max_turns: int = 30,
-        max_output_tokens: int = 1024,
-        temperature: float = 0.0,
-        cassette: str | None = None,
-        cassette_mode: str = "off",
-        price_file: str | None = None,
-    ) -> None:
-        views = [observation] if isinstance(observation, str) else list(observation)
-        bad = [v for v in views if v not in OBSERVATIONS]
-        if not views or bad:
-            raise ConfigError(
-                f"llm: observation {bad or views!r} unknown; use any of {', '.join(OBSERVATIONS)}"
-            )
-        if api not in ("openai", "anthropic"):
-            raise ConfigError(f"llm: api {api!r} unknown; use openai or anthropic")
-        if cassette_mode not in ("off", "record", "replay"):
-            raise ConfigError("llm: cassette_mode must be off, record or replay")
-        if max_turns < 1:
-            raise ConfigError("llm: max_turns must be at least 1")
-        # Check the endpoint settings now (price known, key variable set, cassette present),
-        # so a bad config fails the run spec, not every episode.
-        from frontendx.gateway import Gateway, UpstreamConfig
+    config_model = LlmConfig
 
-        Gateway(
-            UpstreamConfig(api=api, base_url=base_url, model=model, api_key_env=api_key_env),  # type: ignore[arg-type]
-            price_file=price_file,
-            cassette=cassette,
-            cassette_mode=cassette_mode,  # type: ignore[arg-type]
-        )
-        self.config: dict[str, Any] = {
-            "api": api,
-            "base_url": base_url,
-            "model": model,
-            "api_key_env": api_key_env,
-            "observation": views,
-            "coordinates": coordinates,
-            "max_turns": max_turns,
-            "max_output_tokens": max_output_tokens,
-            "temperature": temperature,
-            "cassette": cassette,
-            "cassette_mode": cassette_mode,
-            "price_file": price_file,
-        }
+    def __init__(self, **options: Any) -> None:
+        # Options are keyword arguments (as `make_agent` and plug-ins pass them) validated by
+        # `LlmConfig`; the endpoint is checked now (price known, key variable set, cassette
+        # present), so a bad config fails the run spec, not every episode.
+        settings = parse_config(LlmConfig, "llm", options)
+        settings.check()
+        self.settings = settings
+        self.config: dict[str, Any] = settings.stored()
 
     async def run(self, ctx: AgentContext) -> None:
         if ctx.model is None:
             raise ConfigError("llm: the harness gave no model client (is base_url set?)")
-        session = _Session(self.config, ctx, ctx.model)
+        session = _Session(self.settings, ctx, ctx.model)
         await session.run()
 
 
 class _Session:
-    def __init__(self, config: dict[str, Any], ctx: AgentContext, model: ModelClient) -> None:
+    def __init__(self, config: LlmConfig, ctx: AgentContext, model: ModelClient) -> None:
         self.cfg, self.ctx, self.model = config, ctx, model
         self.page: Page = ctx.page
         self.refs: dict[str, dict[str, Any]] = {}
@@ -189,13 +165,7 @@ class _Session:
             Tool(
                 "report_finding",
                 "Report a bug, with steps in the repro language ending in the claim.",
-                _obj(
-                    title={"type": "string"},
-                    steps={"type": "array", "items": {"type": "object"}},
-                    description={"type": "string"},
-                    expected={"type": "string"},
-                    actual={"type": "string"},
-                ),
+                _finding_schema(),
             ),
             Tool(
                 "ask",
@@ -204,7 +174,7 @@ class _Session:
             ),
             Tool("done", "Stop testing.", _obj()),
         ]
-        if self.cfg["coordinates"]:
+        if self.cfg.coordinates:
             tools.append(
                 Tool(
                     "click_at",
@@ -238,7 +208,7 @@ class _Session:
             await self.observe("Start. You are on the home page."),
         ]
         tools = self.tools()
-        for _ in range(self.cfg["max_turns"]):
+        for _ in range(self.cfg.max_turns):
             reply: Reply = await self.model.chat(messages, tools)
             messages.append(Message("assistant", reply.text, tool_calls=reply.tool_calls))
             if not reply.tool_calls:
@@ -258,7 +228,7 @@ class _Session:
         self.refs = {f"e{i + 1}": c for i, c in enumerate(controls)}
         path = _path(self.page.url)
         parts = [lead, f"URL: {path}"]
-        views = self.cfg["observation"]
+        views = self.cfg.observation
         if "aria" in views:
             try:
                 snapshot = await self.page.locator("body").aria_snapshot(timeout=3_000)
@@ -305,7 +275,7 @@ class _Session:
                     return await self.goto(str(args.get("path", "/")))
                 case "click" | "fill" | "press" | "select":
                     return await self.act(call.name, args)
-                case "click_at" if self.cfg["coordinates"]:
+                case "click_at" if self.cfg.coordinates:
                     self.ctx.step()
                     await self.page.mouse.click(float(args["x"]), float(args["y"]))
                     await self.settle()
@@ -384,6 +354,23 @@ class _Session:
         await self.ctx.report(finding)
         self.reported += 1
         return "reported"
+
+
+def _finding_schema() -> dict[str, Any]:
+    """report_finding's arguments: `steps` typed by the step models' own JSON schema, so the
+    model is told exactly the language the validator replays."""
+    step = step_schema()
+    defs = step.pop("$defs", {})
+    schema = _obj(
+        title={"type": "string"},
+        steps={"type": "array", "minItems": 1, "items": step},
+        description={"type": "string"},
+        expected={"type": "string"},
+        actual={"type": "string"},
+    )
+    schema["required"] = ["title", "steps"]
+    schema["$defs"] = defs
+    return schema
 
 
 def _obj(**properties: dict[str, Any]) -> dict[str, Any]:

@@ -14,11 +14,46 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
+from pydantic import Field
 
+from frontendx.agents._config import AgentConfig
 from frontendx.errors import BudgetExceeded
 from frontendx.errors import ModelError as ModelError  # re-exported: moved to errors.py
 
 Role = Literal["system", "user", "assistant", "tool"]
+
+
+class ModelEndpoint(AgentConfig):
+    """The model an agent talks to, behind the harness's metered gateway: the settings every
+    model-driven agent shares (the llm agent's config extends it; an external agent that
+    asks for a model takes the same fields)."""
+
+    base_url: str = Field(description="API root with its version prefix, e.g. .../v1")
+    model: str = Field(description="model name, sent upstream and priced from the table")
+    api: Literal["openai", "anthropic"] = Field(default="openai", description="wire format")
+    api_key_env: str | None = Field(
+        default=None, description="NAME of the env var holding the key; none for local servers"
+    )
+    cassette: str | None = Field(default=None, description="file of recorded model calls")
+    cassette_mode: Literal["off", "record", "replay"] = "off"
+    price_file: str | None = Field(default=None, description="per-token prices (YAML/JSON)")
+
+    def check(self) -> None:
+        """Fail now, not in every episode, when the endpoint cannot work: unknown price,
+        key variable unset, cassette missing (raises the gateway's `ConfigError`)."""
+        from frontendx.gateway import Gateway, UpstreamConfig
+
+        Gateway(
+            UpstreamConfig(
+                api=self.api,
+                base_url=self.base_url,
+                model=self.model,
+                api_key_env=self.api_key_env,
+            ),
+            price_file=self.price_file,
+            cassette=self.cassette,
+            cassette_mode=self.cassette_mode,
+        )
 
 
 @dataclass

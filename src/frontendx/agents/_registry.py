@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Literal
 
+from pydantic import create_model
+
 from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._config import AgentConfig, config_schema
 from frontendx.agents._crawler import CrawlerAgent
 from frontendx.agents._external import ExternalAgent
 from frontendx.agents._llm import LlmAgent
@@ -58,13 +61,44 @@ def make_agent(name: str, config: dict[str, Any] | None = None) -> Agent:
     try:
         agent = factory(**config)
     except TypeError as exc:
-        params = ", ".join(inspect.signature(factory).parameters) or "none"
+        params = ", ".join(config_listing(factory)[0]) or "none"
         raise ConfigError(
             f"agent {name!r}: bad config {config!r} ({exc}); accepted options: {params}"
         ) from None
     if not isinstance(agent, Agent):
         raise ConfigError(f"agent {name!r} does not implement name/version/config/run(ctx)")
     return agent
+
+
+def config_listing(factory: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An agent's options with their defaults (None where required) and the JSON schema of its
+    config: from its `config_model` (an `AgentConfig`) when it has one, else read off the
+    factory's annotated parameters, as a plug-in without a model declares them."""
+    model = getattr(factory, "config_model", None)
+    if isinstance(model, type) and issubclass(model, AgentConfig):
+        defaults = {
+            name: None if field.is_required() else field.get_default(call_default_factory=True)
+            for name, field in model.model_fields.items()
+        }
+        return defaults, config_schema(model)
+    signature = inspect.signature(factory)
+    params = {
+        p.name: (None if p.default is inspect.Parameter.empty else p.default)
+        for p in signature.parameters.values()
+    }
+    fields: dict[str, Any] = {
+        p.name: (
+            Any if p.annotation is inspect.Parameter.empty else p.annotation,
+            ... if p.default is inspect.Parameter.empty else p.default,
+        )
+        for p in signature.parameters.values()
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
+    try:
+        schema = create_model("config", **fields).model_json_schema()
+    except Exception:  # a third-party factory with annotations pydantic cannot read
+        schema = {"type": "object"}
+    return params, schema
 
 
 def agent_trust(agent: Agent) -> TrustLevel:

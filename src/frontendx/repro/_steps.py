@@ -6,7 +6,7 @@ CSS and XPath exist as a last resort. Every step is a pydantic model discriminat
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -285,27 +285,6 @@ Step = Annotated[
     Field(discriminator="action"),
 ]
 
-ACTIONS: tuple[str, ...] = (
-    "goto",
-    "click",
-    "dblclick",
-    "hover",
-    "fill",
-    "press",
-    "select",
-    "check",
-    "uncheck",
-    "drag",
-    "upload",
-    "wait_for",
-    "set_viewport",
-    "expect",
-    "expect_no_console_error",
-    "expect_no_page_error",
-    "expect_no_http_error",
-    "expect_no_a11y_violation",
-    "expect_no_layout_overlap",
-)
 
 _STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
 
@@ -349,3 +328,48 @@ def _describe(exc: ValidationError, index: int, raw: Any) -> str:
             msg = f"unknown or missing action; expected one of: {', '.join(ACTIONS)}"
         problems.append(f"field `{field}`: {msg}")
     return f"{where}: " + "; ".join(problems)
+
+
+def step_models() -> tuple[type[BaseModel], ...]:
+    """Every step model, in the order of `Step`'s union (one per action)."""
+    union = get_args(Step)[0]
+    return tuple(get_args(union))
+
+
+def step_schema() -> dict[str, Any]:
+    """The JSON schema of one step, generated from the step models, trimmed for model APIs:
+    no titles, no discriminator mapping (tool schemas do not accept it), shared definitions
+    under ``$defs`` for the caller to place at its schema's root."""
+    schema: dict[str, Any] = _trim(_STEP_ADAPTER.json_schema(ref_template="#/$defs/{model}"))
+    return schema
+
+
+def _trim(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: _trim(v)
+            for k, v in node.items()
+            if k not in ("title", "discriminator") or (isinstance(v, dict) and "type" in v)
+        }
+    if isinstance(node, list):
+        return [_trim(v) for v in node]
+    return node
+
+
+def steps_help() -> str:
+    """One line per action, generated from the step models: its fields (required first) and
+    what it does, for prompts that explain the language."""
+    lines = []
+    for model in step_models():
+        fields = model.model_fields
+        action = fields["action"].default
+        required = [n for n, f in fields.items() if n != "action" and f.is_required()]
+        optional = [n for n, f in fields.items() if n != "action" and not f.is_required()]
+        doc = " ".join((model.__doc__ or "").split())
+        parts = ", ".join(required + [f"{n}?" for n in optional])
+        lines.append(f"- {action}({parts})" + (f": {doc}" if doc else ""))
+    return "\n".join(lines)
+
+
+ACTIONS: tuple[str, ...] = tuple(m.model_fields["action"].default for m in step_models())
+"""Every action name, from the step models."""
