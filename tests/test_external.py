@@ -6,6 +6,7 @@ their budget; and a probe checks what an external agent can see and reach."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -41,6 +42,20 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _running_with(entry: str) -> set[int]:
+    """The pids (as this process sees them) of running processes whose environment holds
+    `entry`: a confined agent lives in its own PID namespace, so the pids it reports are not
+    these."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if proc.name.isdigit() and entry.encode() in (proc / "environ").read_bytes().split(
+                b"\0"
+            ):
+                found.add(int(proc.name))
+    return {pid for pid in found if _alive(pid)}
 
 
 @pytest.fixture(scope="session")
@@ -192,11 +207,23 @@ async def test_agent_over_its_wall_budget_is_killed_with_its_children(
     task = TaskView(kind="explore", app_url=server.url, spec=mini_app.spec_text, budget=budget)
     async with Sandbox(cdp_browser, mini_app, server.url, BrowserState(name="desktop")) as box:
         ctx = sandboxed_context(box, mini_app, cdp_browser, task)
+
+        async def running() -> set[int]:
+            while not pids.exists():
+                await asyncio.sleep(0.05)
+            return _running_with(f"PIDS_FILE={pids}")
+
+        seen = asyncio.ensure_future(running())
         # exactly as the Worker runs an agent: cancelled at the budget (status `timeout`)
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(agent.run(ctx), timeout=budget.wall_seconds)
-    agent_pid, child_pid = json.loads(pids.read_text())
-    assert not _alive(agent_pid) and not _alive(child_pid)  # the whole process group died
+    assert len(json.loads(pids.read_text())) == 2
+    assert len(await seen) >= 2  # the agent and its child (and, confined, their wrappers)
+    for _ in range(40):  # SIGKILL takes a moment to land
+        if not any(_alive(pid) for pid in await seen):
+            break
+        await asyncio.sleep(0.05)
+    assert not any(_alive(pid) for pid in await seen)  # the whole process group died
 
 
 async def test_agent_with_a_model_is_pointed_at_the_gateway(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -218,6 +219,13 @@ class ExternalAgent:
             _VERSIONS[key] = cached = (time.monotonic(), first[:200])
         return cached[1]
 
+    @property
+    def trust(self) -> str:
+        """`sandboxed` when this machine confines the agent's process (user, PID and mount
+        namespaces: see `SANDBOX`), `unconfined` when it cannot (`sandbox_problem()` says
+        why): the process then runs as the harness's user and could read its secrets."""
+        return "sandboxed" if sandbox_problem() is None else "unconfined"
+
     # --- one episode ----------------------------------------------------------------------
 
     async def run(self, ctx: AgentContext) -> None:
@@ -297,11 +305,13 @@ class ExternalAgent:
         self, ctx: AgentContext, env: dict[str, str], endpoint: _Endpoint, workdir: Path
     ) -> None:
         out_path, err_path = workdir / "stdout.log", workdir / "stderr.log"
+        sandboxed = sandbox_problem() is None
+        command = [*confine_command(hidden_paths()), *self.command] if sandboxed else self.command
         with out_path.open("w+b") as out, err_path.open("w+b") as err:
             started = time.monotonic()
             try:
                 proc = await asyncio.create_subprocess_exec(
-                    *self.command,
+                    *command,
                     cwd=self.cwd,
                     env=env,
                     stdin=subprocess.DEVNULL,
@@ -317,6 +327,8 @@ class ExternalAgent:
                 _kill_group(proc.pid)
                 with contextlib.suppress(ProcessLookupError):
                     await proc.wait()
+            if sandboxed and 128 < code < 128 + 65:
+                code = 128 - code  # its PID 1 shell reports a death by signal N as 128+N
             if code != 0:
                 seconds = time.monotonic() - started
                 how = (
@@ -365,6 +377,132 @@ def _signal_name(number: int) -> str:
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+SANDBOX = (
+    "unshare",
+    "--user",
+    "--map-root-user",
+    "--pid",
+    "--fork",
+    "--mount",
+    "--mount-proc",
+    "--kill-child",
+)
+"""How an external agent is confined (docs/external-agents.md, "Confinement"): its own user,
+PID and mount namespaces, which an unprivileged user may create on Debian. In its PID namespace
+/proc shows only its own processes, so no other process's environment or command line; in its
+mount namespace the suite's files are covered by empty mounts. The network is the harness's:
+the agent reaches CDP, its endpoint, the app and the gateway on loopback."""
+
+_CONFINE = r"""
+uid=$1 gid=$2
+shift 2
+while [ "$1" != -- ]; do
+  if [ -d "$1" ]; then
+    mount -t tmpfs -o ro,nosuid,nodev,size=4k,mode=0555 frontendx-hidden "$1" ||
+      { echo "frontendx: cannot hide $1 from the agent" >&2; exit 125; }
+  elif [ -e "$1" ]; then
+    mount --bind /dev/null "$1" ||
+      { echo "frontendx: cannot hide $1 from the agent" >&2; exit 125; }
+  fi
+  shift
+done
+shift
+cd "$(pwd -P)" 2>/dev/null || cd /
+unset PWD OLDPWD
+unshare --user --mount --map-user="$uid" --map-group="$gid" -- "$@"
+"""
+# Runs as PID 1 of the agent's namespaces and as root of its user namespace, so it can mount;
+# then runs the agent in a nested user and mount namespace as the harness's own uid. Mounts
+# made in a more privileged namespace are locked there: the agent cannot unmount them, and has
+# no capability left to mount a /proc of its own. The shell stays PID 1 and waits, because PID
+# 1 ignores every signal it has no handler for, and the agent should not be that process.
+# `cd` by name again: a working directory inside a hidden folder would still show its files.
+# (`cd` sets PWD and OLDPWD: the agent gets exactly the environment the harness gives it.)
+
+
+def confine_command(hidden: list[Path]) -> list[str]:
+    """The command prefix that runs a program confined, with `hidden` folders and files
+    covered by empty ones."""
+    ids = [str(os.getuid()), str(os.getgid())]
+    script = ["sh", "-c", _CONFINE, "frontendx-confine", *ids, *map(str, hidden), "--"]
+    return [*SANDBOX, "--", *script]
+
+
+@functools.cache
+def sandbox_problem() -> str | None:
+    """None when external agents can be confined here; otherwise why not, with the fix.
+    Tried once per process, by confining a probe that must not see a file it hides."""
+    if shutil.which("unshare") is None:
+        return "`unshare` is not installed (Debian: apt-get install util-linux)"
+    with tempfile.TemporaryDirectory(prefix="frontendx-probe-") as tmp:
+        hidden = Path(tmp) / "hidden"
+        hidden.mkdir()
+        (hidden / "file").write_text("visible")
+        probe = 'test ! -e "$1" && test "$(ls /proc | grep -c "^[0-9]")" -lt 10'
+        try:
+            done = subprocess.run(
+                [*confine_command([hidden]), "sh", "-c", probe, "probe", str(hidden / "file")],
+                env=_clean_env({}),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"`unshare` could not run: {exc}"
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip()[-300:] or f"exit {done.returncode}"
+        return (
+            f"user namespaces are not available to this user ({why}); allow them "
+            "(sysctl kernel.unprivileged_userns_clone=1 on Debian, "
+            "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu, or a container "
+            "seccomp profile that permits unshare)"
+        )
+    return None
+
+
+def hidden_paths() -> list[Path]:
+    """What a confined agent must not read: the built-in apps and every app an app server in
+    this process hosts (`app.yaml` holds the repros, `dist/builds.json` maps builds to bugs),
+    the app servers' patched builds, and the results store with its artifacts."""
+    import frontendx.apps
+    from frontendx.suite._server import APP_ROOTS, scratch_root
+
+    paths = {Path(frontendx.apps.__file__).resolve().parent, scratch_root()}
+    paths.update(root.resolve() for root in APP_ROOTS)
+    for db in _open_databases():
+        paths.update(db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal"))
+        paths.add(db.with_name(db.stem + "-artifacts"))  # runner's artifacts_dir_for
+    return sorted(p for p in paths if p.exists())
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _open_databases() -> set[Path]:
+    """The SQLite files this process and its ancestors hold open: a run's driver holds the
+    results store, and its pool workers (where agents run) are its children."""
+    found: set[Path] = set()
+    pid = os.getpid()
+    for _ in range(4):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = Path(os.readlink(fd))
+                    if target.is_absolute() and target.is_file():
+                        with target.open("rb") as head:
+                            if head.read(16) == _SQLITE_MAGIC:
+                                found.add(target)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            pid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        if pid <= 1:
+            break
+    return found
 
 
 class _QuietServer(uvicorn.Server):

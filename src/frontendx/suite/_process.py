@@ -4,6 +4,11 @@ The host starts the command with the environment of the current variant, waits u
 answers, and forwards every request on the app port to it unchanged, so the browser keeps one
 origin while variants come and go. A variant switch restarts the process; a reset restarts it
 too, unless the manifest names a `reset_path` the app restores its seed state on.
+
+The command's environment is `plain_env()` (no harness secrets such as model API keys), `PORT`,
+`serve.env` and the switches of the active bugs. The switches are there by design: they are how
+the app turns its bugs on. Agents cannot read them, as they cannot read any other process's
+`/proc` entries (docs/external-agents.md, "Confinement").
 """
 
 from __future__ import annotations
@@ -23,6 +28,31 @@ import httpx
 
 from frontendx.errors import AppError
 from frontendx.suite._manifest import App, Serve
+
+PLAIN_ENV = (
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "TZ",
+    "TMPDIR",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "NODE_PATH",
+)
+"""The harness's variables that the processes it starts for apps inherit, with `LC_*`: what
+finding programs and libraries needs, and nothing secret. An app that needs more names it in
+`serve.env`."""
+
+
+def plain_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in PLAIN_ENV or k.startswith("LC_")}
+    env.setdefault("PATH", os.defpath)
+    return env
+
 
 _HOP_BY_HOP = {
     b"connection",
@@ -61,7 +91,7 @@ class AppProcess:
         """(Re)start the command with `active` bugs switched on and wait until it answers."""
         await self.stop()
         port = self.serve.port or _free_port()
-        env = {**os.environ, "PORT": str(port)}
+        env = {**plain_env(), "PORT": str(port)}
         env.update(
             {k: v.replace("{port}", str(port)) for k, v in self.app.command_env(active).items()}
         )

@@ -8,16 +8,27 @@ process's memory. A static file is served only from the current variant's folder
 is followed only into the app's shared store (`dist/shared/`), never to the manifest or to
 another variant.
 
-Run as ``python -m frontendx.suite._server APP_DIR``; it prints one JSON line with both ports.
+Nothing an agent can reach tells the variant (docs/external-agents.md, "Confinement"): the
+control token comes in on stdin, never by environment or command line; control answers carry
+an opaque digest of the variant, never bug ids; and a build's content-hashed asset names (which
+the repository's `builds.json` maps to bugs) are served under names derived from a secret
+per-process salt and the file's role, so every variant of one server serves the same URLs.
+
+Run as ``python -m frontendx.suite._server APP_DIR`` with the control token as the first line
+of stdin; it prints one JSON line with both ports.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import hashlib
+import hmac
 import json
 import mimetypes
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -34,10 +45,35 @@ import httpx
 
 from frontendx.errors import AppError, ManifestError
 from frontendx.suite._manifest import App, load_app
-from frontendx.suite._process import AppProcess
+from frontendx.suite._process import AppProcess, plain_env
 
-_TOKEN_ENV = "FRONTENDX_CONTROL_TOKEN"
-"""Passes the control token to the server process (and is removed from its environment)."""
+_HASHED_NAME = re.compile(r"^(?P<stem>.+)-[A-Za-z0-9_-]{8}(?P<ext>(?:\.[A-Za-z0-9]+)+)$")
+"""A bundler's content-hashed file name (`index-oymEFk24.js`): the hash names the build."""
+
+_REWRITTEN_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".map", ".svg", ".webmanifest"}
+"""Text files that may name other assets, so their references are rewritten too."""
+
+_BAD_PATH = re.compile(r"[\x00-\x1f\x7f]")
+"""Bytes no file path holds; the OS refuses some of them (a NUL) with an error."""
+
+
+APP_ROOTS: set[Path] = set()
+"""The folders of the apps this process hosts (or hosted): confined agents get them hidden."""
+
+
+def scratch_root() -> Path:
+    """The folder app servers keep patched builds in, one sub-folder per server: confined
+    agents get it hidden (a patched build's folder name is derived from its bugs)."""
+    root = Path(tempfile.gettempdir()) / f"frontendx-apps-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return root
+
+
+def variant_digest(token: bytes, bugs: Iterable[str]) -> str:
+    """What the control port answers for the variant: the harness, which holds the token, can
+    compare it with the variant it asked for; nobody else can tell variants apart by it."""
+    return hmac.new(token, "\n".join(sorted(bugs)).encode(), hashlib.sha256).hexdigest()[:32]
+
 
 _NO_STORE = [(b"cache-control", b"no-store")]
 
@@ -52,6 +88,60 @@ class _Switches:
         return bug_id in self.active
 
 
+class _BuildView:
+    """One build folder as served: its content-hashed files under names derived from a secret
+    salt and their role (stem and extension), and references to them rewritten to match.
+    A build's own names (as in the repository's `dist/`) are not served at all."""
+
+    def __init__(self, root: Path, salt: bytes) -> None:
+        self.root = root
+        originals: dict[str, str] = {}  # served relative path -> the build's own
+        renames: dict[str, str] = {}  # original file name -> served file name
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            match = _HASHED_NAME.match(path.name)
+            if match is None or not path.is_file():
+                continue
+            role = match["stem"] + match["ext"]
+            digest = hmac.new(salt, role.encode(), hashlib.sha256).hexdigest()[:10]
+            served = f"{match['stem']}-{digest}{match['ext']}"
+            rel = path.relative_to(root)
+            served_rel = rel.with_name(served).as_posix()
+            if served_rel in originals:  # two files of one role: tell them apart by name
+                digest = hmac.new(salt, path.name.encode(), hashlib.sha256).hexdigest()[:10]
+                served = f"{match['stem']}-{digest}{match['ext']}"
+                served_rel = rel.with_name(served).as_posix()
+            originals[served_rel] = rel.as_posix()
+            renames[path.name] = served
+        self.originals = originals
+        # by where they lead, so no spelling of an original name (`a//b`, `./a`) serves it
+        self.hidden = {(root / rel).resolve() for rel in originals.values()}
+        # longest first, so `x-hash.js.map` is not rewritten as `x-hash.js` plus `.map`
+        names = sorted(renames, key=len, reverse=True)
+        self._renames = {k.encode(): v.encode() for k, v in renames.items()}
+        self._pattern = (
+            re.compile(b"|".join(re.escape(n.encode()) for n in names)) if names else None
+        )
+
+    def locate(self, served: str) -> tuple[str, bool]:
+        """The build's own relative path for a served one, and whether it was renamed."""
+        rel = self.originals.get(served)
+        return (served, False) if rel is None else (rel, True)
+
+    def content(self, target: Path) -> bytes:
+        return _rewritten(target, target.stat().st_mtime_ns, self)
+
+    def rewrite(self, data: bytes) -> bytes:
+        if self._pattern is None:
+            return data
+        return self._pattern.sub(lambda m: self._renames[m.group(0)], data)
+
+
+@functools.lru_cache(maxsize=64)
+def _rewritten(target: Path, mtime_ns: int, view: _BuildView) -> bytes:
+    data = target.read_bytes()
+    return view.rewrite(data) if target.suffix in _REWRITTEN_SUFFIXES else data
+
+
 class _Host:
     """The ASGI apps for both ports, sharing one backend (or app process) and the variant."""
 
@@ -63,7 +153,9 @@ class _Host:
         self.backend = app.create_backend(self.switches)
         serve = app.manifest.serve
         self.process = AppProcess(app) if serve is not None and serve.command else None
+        self.salt = secrets.token_bytes(32)
         self.build = app.static_root((), scratch) if self.process is None else scratch
+        self.view = _BuildView(self.build, self.salt)
         self.active: frozenset[str] = frozenset()
 
     async def start(self) -> None:
@@ -82,7 +174,10 @@ class _Host:
         if self.process is not None:
             await self.process.start(wanted)
         else:
-            self.build = self.app.static_root(wanted, self.scratch)
+            build = self.app.static_root(wanted, self.scratch)
+            if build != self.build:
+                self.view = _BuildView(build, self.salt)
+            self.build = build
         self.switches.active = wanted
         self.active = wanted
         if self.backend is not None:
@@ -104,32 +199,43 @@ class _Host:
             await self.process.forward(scope, receive, send)
             return
         path: str = scope["path"]
+        if _BAD_PATH.search(path):
+            # before anything opens a file by it: a NUL makes the OS call raise (a 500)
+            await _respond(send, 400, b"bad request: control byte in the path", "text/plain")
+            return
         if self.backend is not None and (path.startswith("/api/") or path == "/api"):
             await self.backend(scope, receive, send)
             return
         await self._static(path, send)
 
     async def _static(self, path: str, send: Any) -> None:
-        root = self.build
-        rel = path.lstrip("/") or "index.html"
-        target = self._servable(root, rel)
-        if target is not None and target.is_dir() and (target / "index.html").is_file():
-            target = target / "index.html"
-        if target is None or not target.is_file():
+        root, view = self.build, self.view
+        served = path.lstrip("/") or "index.html"
+        rel, renamed = view.locate(served)
+        try:
+            target = self._servable(root, rel)
+            if target is not None and target.is_dir() and (target / "index.html").is_file():
+                target = target / "index.html"
+            found = target is not None and target.is_file()
+        except OSError:  # a name the OS refuses (too long, ...): no such file
+            target, found = None, False
+        if found and not renamed and target in view.hidden:
+            found = False  # the build's own name for a renamed file: it would tell the build
+        if target is None or not found:
             spa = self.app.manifest.serve is None or self.app.manifest.serve.spa
-            if "." in rel.rsplit("/", 1)[-1] or not spa:
+            if "." in served.rsplit("/", 1)[-1] or not spa:
                 await _respond(send, 404, b"not found", "text/plain")
                 return
             target = root / "index.html"  # SPA fallback: the router handles the path
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype == "application/javascript":
             ctype += "; charset=utf-8"
-        await _respond(send, 200, target.read_bytes(), ctype)
+        await _respond(send, 200, view.content(target), ctype)
 
     def _servable(self, root: Path, rel: str) -> Path | None:
         """`rel` in the variant's folder, or None if it leads out. A link may lead out only into
         the app's shared store (each build links its files there: see `App.shared_dir`)."""
-        if ".." in PurePosixPath(rel).parts:
+        if ".." in PurePosixPath(rel).parts or _BAD_PATH.search(rel):
             return None
         target = (root / rel).resolve()
         inside = (root.resolve(), self.app.shared_dir.resolve())
@@ -155,15 +261,16 @@ class _Host:
             await _respond(send, 403, b'{"error":"control token required"}', "application/json")
             return
         try:
+            # no bug ids in any answer: the digest lets the harness confirm the variant
             if path == "/health":
-                payload: dict[str, Any] = {"ok": True, "bugs": sorted(self.active)}
+                payload: dict[str, Any] = {"ok": True, "variant": self._digest()}
             elif path == "/reset" and method == "POST":
                 started = time.perf_counter()
                 await self.reset()
                 payload = {"ok": True, "seconds": time.perf_counter() - started}
             elif path == "/variant" and method == "POST":
                 await self.set_variant(json.loads(body or b"{}").get("bugs", []))
-                payload = {"ok": True, "bugs": sorted(self.active)}
+                payload = {"ok": True, "variant": self._digest()}
             else:
                 await _respond(
                     send, 404, b'{"error":"no such control endpoint"}', "application/json"
@@ -173,6 +280,9 @@ class _Host:
             await _respond(send, 409, json.dumps({"error": str(exc)}).encode(), "application/json")
             return
         await _respond(send, 200, json.dumps(payload).encode(), "application/json")
+
+    def _digest(self) -> str:
+        return variant_digest(self.token, self.active)
 
 
 async def _lifespan(receive: Any, send: Any) -> None:
@@ -204,10 +314,11 @@ def _bind() -> socket.socket:
 
 
 async def _serve(app_dir: Path) -> None:
-    token = os.environ.pop(_TOKEN_ENV, "")
+    # by pipe: an environment variable stays readable in /proc/<pid>/environ, popped or not
+    token = sys.stdin.readline().strip()
     if not token:
-        raise SystemExit(f"{_TOKEN_ENV} is not set: start apps through AppServer")
-    scratch = Path(tempfile.mkdtemp(prefix="frontendx-app-"))
+        raise SystemExit("no control token on stdin: start apps through AppServer")
+    scratch = Path(tempfile.mkdtemp(prefix="app-", dir=scratch_root()))
     host = _Host(load_app(app_dir), token.encode(), scratch)
     try:
         await host.start()
@@ -280,17 +391,22 @@ class AppServer:
         self._token = secrets.token_hex(16)
 
     async def start(self, timeout: float = 60.0) -> None:
+        APP_ROOTS.add(self.app.root)
         cmd = [sys.executable, "-m", "frontendx.suite._server", str(self.app.root)]
         # stderr goes to a file, not a pipe nobody drains, so a chatty app cannot block
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the app
         self._proc = proc = subprocess.Popen(
             cmd,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", _TOKEN_ENV: self._token},
+            env={**plain_env(), "PYTHONUNBUFFERED": "1"},
         )
-        assert proc.stdout is not None
+        assert proc.stdin is not None and proc.stdout is not None
+        with contextlib.suppress(BrokenPipeError):  # it died at once: reported below
+            proc.stdin.write(self._token + "\n")
+            proc.stdin.close()
         try:
             line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), timeout)
         except TimeoutError:
@@ -329,7 +445,9 @@ class AppServer:
         # unknown until the server says so: a switch that fails or is cancelled midway must
         # not leave `active` naming a variant the server may no longer be in
         self.active = None
-        await self._post("/variant", {"bugs": sorted(wanted)})
+        answer = await self._post("/variant", {"bugs": sorted(wanted)})
+        if answer.get("variant") != variant_digest(self._token.encode(), wanted):
+            raise AppError(f"app {self.app.name!r}: the server did not confirm the variant")
         self.active = wanted
 
     async def reset(self) -> None:
