@@ -155,7 +155,8 @@ class _Host:
         self.process = AppProcess(app) if serve is not None and serve.command else None
         self.salt = secrets.token_bytes(32)
         self.build = app.static_root((), scratch) if self.process is None else scratch
-        self.view = _BuildView(self.build, self.salt)
+        self._views: dict[Path, _BuildView] = {}
+        self.view = self._view_of(self.build)
         self.active: frozenset[str] = frozenset()
 
     async def start(self) -> None:
@@ -174,14 +175,17 @@ class _Host:
         if self.process is not None:
             await self.process.start(wanted)
         else:
-            build = self.app.static_root(wanted, self.scratch)
-            if build != self.build:
-                self.view = _BuildView(build, self.salt)
-            self.build = build
+            self.build = self.app.static_root(wanted, self.scratch)
+            self.view = self._view_of(self.build)
         self.switches.active = wanted
         self.active = wanted
         if self.backend is not None:
             self.backend.reset()
+
+    def _view_of(self, build: Path) -> _BuildView:
+        if build not in self._views:
+            self._views[build] = _BuildView(build, self.salt)
+        return self._views[build]
 
     async def reset(self) -> None:
         if self.process is not None:
