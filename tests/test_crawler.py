@@ -11,6 +11,8 @@ from typing import Any
 
 from conftest import MINI, frontendx_cli
 
+from frontendx.agents._crawler import _Symptoms
+
 
 def episodes(db: Path) -> list[dict[str, Any]]:
     with sqlite3.connect(db) as conn:
@@ -68,3 +70,66 @@ def test_crawler_finds_what_generic_oracles_can_see(tmp_path: Path) -> None:
     assert rows[("desktop", "uncaught-error")]["recall"] == 1.0
     assert rows[("desktop", "http-5xx")]["recall"] == 1.0
     assert rows[("mobile", "responsive")]["recall"] == 1.0
+
+
+class _Budget:
+    wall_seconds = 60.0
+    steps = 100
+
+
+class _Ctx:
+    """Just what `_Crawl` reads of an agent context (no browser is needed to plan actions)."""
+
+    class task:  # mirrors AgentContext.task
+        budget = _Budget()
+
+    app_url = "http://127.0.0.1:1"
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def step(self, n: int = 1) -> None:
+        self.steps += n
+
+    def elapsed(self) -> float:
+        return 0.0
+
+
+class _RecordingRunner:
+    def __init__(self) -> None:
+        self.ran: list[Any] = []
+
+    async def step(self, step: Any) -> None:
+        self.ran.append(step)
+
+
+async def test_crawler_actions_are_repro_steps_performed_by_the_step_runner() -> None:
+    from frontendx.agents._crawler import CrawlerAgent, _Crawl
+    from frontendx.repro import Click, Fill, Press, Step
+    from frontendx.repro._steps import step_models
+
+    crawl = _Crawl(CrawlerAgent(), _Ctx(), None, _Symptoms(), "http://127.0.0.1:1")  # type: ignore[arg-type]
+    controls = [
+        {"kind": "input", "role": "textbox", "name": "Search", "box": [0, 0, 9, 9]},
+        {"kind": "button", "role": "button", "name": "Go", "box": [0, 0, 9, 9]},
+    ]
+    actions = crawl.actions(controls)
+    models = step_models()
+    for action in actions:
+        assert action.steps and all(isinstance(s, models) for s in action.steps)
+    # the form is its fills then the click; a typed probe is submitted with Enter
+    form = next(a for a in actions if a.kind == "form")
+    assert [type(s) for s in form.steps] == [Fill, Click]
+    typed = next(a for a in actions if a.kind == "fill")
+    assert [type(s) for s in typed.steps] == [Fill, Press]
+    # performing an action runs exactly its steps through the runner, one budget step each
+    runner = _RecordingRunner()
+    crawl.runner = runner  # type: ignore[assignment]
+    crawl.settle = _no_settle  # type: ignore[method-assign]
+    assert await crawl.perform(form)
+    ran: list[Step] = runner.ran
+    assert ran == list(form.steps) and crawl.ctx.steps == len(form.steps)
+
+
+async def _no_settle() -> None:
+    return None

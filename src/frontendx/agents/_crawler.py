@@ -31,7 +31,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import ConsoleMessage, Error, Page, Request, Response
@@ -41,7 +41,21 @@ from pydantic import Field
 from frontendx.agents._config import AgentConfig, Number, parse_config
 from frontendx.agents._page import control_locator, page_controls
 from frontendx.agents._protocol import AgentContext
-from frontendx.repro import Finding, Locator, parse_steps
+from frontendx.repro import (
+    Click,
+    Expect,
+    ExpectNoA11yViolation,
+    ExpectNoConsoleError,
+    ExpectNoHttpError,
+    ExpectNoLayoutOverlap,
+    ExpectNoPageError,
+    Fill,
+    Finding,
+    Goto,
+    Locator,
+    Press,
+    Step,
+)
 
 # Values for text inputs: empty, boundaries, wrong types, too long, markup.
 PROBE_VALUES: tuple[str, ...] = (
@@ -99,12 +113,24 @@ class _Symptoms:
 
 
 @dataclass(frozen=True)
+class _Action:
+    """One thing the crawler tries on a page: the steps it performs (and reports), with the
+    bookkeeping it keeps beside them (what kind of try it is, for ordering, shrinking and
+    titles)."""
+
+    steps: tuple[Step, ...]
+    kind: Literal["click", "link", "fill", "form"]
+    value: str | None = None  # the probe value typed, for fills and forms
+    what: str = "control"  # the name of the control it is about, for titles
+
+
+@dataclass(frozen=True)
 class _Candidate:
     title: str
-    actions: tuple[dict[str, Any], ...]  # after the goto of the page
-    claim: dict[str, Any]
+    actions: tuple[_Action, ...]  # after the goto of the page
+    claim: Step
     kind: str
-    setup: tuple[tuple[str, dict[str, Any]], ...] = ()  # (page, action) run before that goto
+    setup: tuple[tuple[str, _Action], ...] = ()  # (page, action) run before that goto
     signature: str | None = None  # what makes two reports of this kind the same symptom
 
 
@@ -197,9 +223,16 @@ class _Crawl:
             origin,
         )
         self.cfg = agent.settings
+        from frontendx.browser import PageEvents
+        from frontendx.validate import Replayer
+
+        # the crawler's own oracles watch the page; the runner's event record goes unused
+        self.runner = Replayer(
+            page, PageEvents(), origin, action_timeout_ms=3_000, goto_timeout_ms=10_000
+        )
         budget = ctx.task.budget
         self.deadline_s = budget.wall_seconds * 0.85
-        self.entries: dict[str, list[dict[str, Any]]] = {}
+        self.entries: dict[str, list[Step]] = {}
         # Controls each page has in the app's initial state: only those are acted on, since a
         # finding must replay from a fresh browser (state-dependent pages get the revisit).
         self.initial: dict[str, set[tuple[str, str]]] = {}
@@ -217,7 +250,7 @@ class _Crawl:
         then the actions of each page, then every page again in the state those actions
         left behind (a cart with an item, a submitted form)."""
         pages = await self.discover()
-        history: list[tuple[str, dict[str, Any]]] = []
+        history: list[tuple[str, _Action]] = []
         for path in list(pages):
             if self.out_of_budget(PASS_2_SHARE):
                 break
@@ -233,7 +266,7 @@ class _Crawl:
                 if not await self.open(path) or not await self.perform(action):
                     continue
                 await self.check(path, (action,))
-                if action.get("_link"):
+                if action.kind == "link":
                     await self.check_not_found(path, (action,))
                 elif self.symptoms.writes:
                     history.append((path, action))
@@ -251,7 +284,7 @@ class _Crawl:
         page that does not load from its URL (a "not found" on a deep link) is reached the
         way a user reaches it, through the link on its parent page, from then on."""
         queue, seen = ["/"], ["/"]
-        via: dict[str, tuple[str, dict[str, Any]]] = {}  # page -> (parent, link click)
+        via: dict[str, tuple[str, _Action]] = {}  # page -> (parent, link click)
         visited = 0
         while queue and visited < self.cfg.max_pages and not self.out_of_budget():
             path = queue.pop(0)
@@ -261,7 +294,7 @@ class _Crawl:
             await self.check(path, ())
             if path != "/" and await self.check_not_found(path, ()) and path in via:
                 parent, link = via[path]
-                self.entries[path] = [*self.entry(parent), *_expand(link)]
+                self.entries[path] = [*self.entry(parent), *link.steps]
                 if not await self.open(path):
                     continue
             await self.page_checks(path, [])
@@ -277,41 +310,35 @@ class _Crawl:
                         continue
                     seen.append(target)
                     queue.append(target)
-                    via[target] = (path, {"action": "click", "target": control_locator(c)})
+                    via[target] = (path, _click(c, "link"))
         return seen[: max(visited, 1)]
 
-    def entry(self, path: str) -> list[dict[str, Any]]:
+    def entry(self, path: str) -> list[Step]:
         """The steps that open a page: its URL, or the clicks that lead to it."""
-        return self.entries.get(path) or [{"action": "goto", "url": path}]
+        return self.entries.get(path) or [Goto(url=path)]
 
     async def open(self, path: str) -> bool:
         """Open a page by its entry steps, from a fresh navigation."""
-        steps = self.entry(path)
-        if not await self.goto(steps[0]["url"]):
+        first, *rest = self.entry(path)
+        assert isinstance(first, Goto), "a page's entry starts with its navigation"
+        if not await self.goto(first.url):
             return False
-        for step in steps[1:]:
-            if not await self.perform(step):
-                return False
-        return True
+        return await self.perform(_Action(tuple(rest), "click")) if rest else True
 
-    def actions(self, controls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def actions(self, controls: list[dict[str, Any]]) -> list[_Action]:
+        out: list[_Action] = []
         for c in controls:
             if c["kind"] in ("button", "check"):
-                out.append({"action": "click", "target": control_locator(c)})
+                out.append(_click(c, "click"))
             elif c["kind"] == "link" and self.same_origin_path(c.get("href")) is not None:
-                out.append({"action": "click", "target": control_locator(c), "_link": 1})
+                out.append(_click(c, "link"))
             elif c["kind"] == "input":
                 others = self.agent.shuffled([v for v in PROBE_VALUES if v != "it's"])
                 for value in ["it's", *others[:2]]:
-                    out.append(
-                        {
-                            "action": "fill",
-                            "target": control_locator(c),
-                            "value": value,
-                            "_then_enter": 1,
-                        }
-                    )
+                    # typed, then submitted with Enter: the way a search field is used
+                    target = control_locator(c)
+                    steps = (Fill(target=target, value=value), Press(target=target, key="Enter"))
+                    out.append(_Action(steps, "fill", value, c["name"]))
         # Forms: every field filled with one probe value, then a button: the way most
         # searches and submissions run. Shrinking drops the fills the symptom does not need.
         forms = []
@@ -323,28 +350,24 @@ class _Crawl:
             buttons = self.agent.shuffled([c for c in controls if c["kind"] == "button"])
             for value in ("it's", None):
                 for n, c in enumerate(buttons):
-                    forms.append(
-                        {
-                            "action": "form",
-                            "fills": [control_locator(f) for f in fields],
-                            "value": value if value is not None else others[n % len(others)],
-                            "target": control_locator(c),
-                        }
-                    )
+                    typed = value if value is not None else others[n % len(others)]
+                    form: list[Step] = [
+                        Fill(target=control_locator(f), value=typed) for f in fields
+                    ]
+                    form.append(Click(target=control_locator(c)))
+                    forms.append(_Action(tuple(form), "form", typed, c["name"]))
         # Round-robin over forms (quote probe), buttons and links, so that every kind gets
         # its turn within the per-page limit; other probe values and single fields last.
-        fills = [a for a in out if a["action"] == "fill"]
-        quoted = [a for a in forms + fills if a["value"] == "it's"]
-        rest = [a for a in forms if a["value"] != "it's"]
-        buttons = self.agent.shuffled(
-            [a for a in out if a["action"] == "click" and not a.get("_link")]
-        )
-        links = self.agent.shuffled([a for a in out if a.get("_link")])
-        fills = self.agent.shuffled([a for a in fills if a["value"] != "it's"])
-        ordered: list[dict[str, Any]] = []
+        typed = [a for a in out if a.kind == "fill"]
+        quoted = [a for a in forms + typed if a.value == "it's"]
+        rest = [a for a in forms if a.value != "it's"]
+        buttons = self.agent.shuffled([a for a in out if a.kind == "click"])
+        links = self.agent.shuffled([a for a in out if a.kind == "link"])
+        typed = self.agent.shuffled([a for a in typed if a.value != "it's"])
+        ordered: list[_Action] = []
         for group in itertools.zip_longest(quoted, buttons, links):
             ordered += [a for a in group if a is not None]
-        return ordered + rest + fills
+        return ordered + rest + typed
 
     # --- browser primitives -----------------------------------------------------------------
 
@@ -359,12 +382,21 @@ class _Crawl:
 
     async def goto(self, path: str) -> bool:
         self.symptoms.clear()
-        self.ctx.step()
-        try:
-            await self.page.goto(self.origin + path, wait_until="load", timeout=10_000)
-        except (PwTimeout, Error):
+        if not await self.run_step(Goto(url=path)):
             return False
         await self.settle()
+        return True
+
+    async def run_step(self, step: Step) -> bool:
+        """Perform one step through the shared step runner; False if it does not go through
+        (a control that does not respond is skipped, not waited for)."""
+        from frontendx.validate._replay import StepError
+
+        self.ctx.step()
+        try:
+            await self.runner.step(step)
+        except (StepError, Error):
+            return False
         return True
 
     async def settle(self, quiet_s: float = 0.4, timeout_s: float = 4.0) -> None:
@@ -385,31 +417,14 @@ class _Crawl:
     async def controls(self) -> list[dict[str, Any]]:
         return await page_controls(self.page)
 
-    async def perform(self, action: dict[str, Any]) -> bool:
-        from frontendx.validate import resolve
-
-        self.ctx.step()
-        loc = resolve(self.page, Locator.model_validate(action["target"]))
-        try:
-            if action["action"] == "form":
-                for target in action["fills"]:
-                    self.ctx.step()
-                    field_loc = resolve(self.page, Locator.model_validate(target))
-                    await field_loc.fill(action["value"], timeout=3_000)
-                await loc.click(timeout=3_000)
-            elif action["action"] == "click":
-                await loc.click(timeout=3_000)
-            else:
-                await loc.fill(action["value"], timeout=3_000)
-                if action.get("_then_enter"):
-                    self.ctx.step()
-                    await loc.press("Enter", timeout=3_000)
-        except (PwTimeout, Error):
-            return False
+    async def perform(self, action: _Action) -> bool:
+        for step in action.steps:
+            if not await self.run_step(step):
+                return False
         await self.settle()
         return True
 
-    async def replay_actions(self, path: str, actions: tuple[dict[str, Any], ...]) -> bool:
+    async def replay_actions(self, path: str, actions: tuple[_Action, ...]) -> bool:
         if not await self.open(path):
             return False
         for action in actions:
@@ -419,7 +434,7 @@ class _Crawl:
 
     # --- oracles ----------------------------------------------------------------------------
 
-    async def check(self, path: str, actions: tuple[dict[str, Any], ...]) -> None:
+    async def check(self, path: str, actions: tuple[_Action, ...]) -> None:
         s = self.symptoms
         found: list[_Candidate] = []
         if s.page_errors:
@@ -428,7 +443,7 @@ class _Crawl:
                 _Candidate(
                     f"Uncaught error after {_AFTER} on {path}: {msg}",
                     actions,
-                    {"action": "expect_no_page_error"},
+                    ExpectNoPageError(),
                     "page_error",
                     signature=msg,
                 )
@@ -439,7 +454,7 @@ class _Crawl:
                 _Candidate(
                     f"Server error (HTTP 5xx) from {url} after {_AFTER} on {path}",
                     actions,
-                    {"action": "expect_no_http_error", "url": url},
+                    ExpectNoHttpError(url=url),
                     "http_5xx",
                     signature=url,
                 )
@@ -450,7 +465,7 @@ class _Crawl:
                 _Candidate(
                     f"Console error after {_AFTER} on {path}: {msg}",
                     actions,
-                    {"action": "expect_no_console_error", "pattern": re.escape(msg)},
+                    ExpectNoConsoleError(pattern=re.escape(msg)),
                     "console_error",
                     signature=msg,
                 )
@@ -458,7 +473,7 @@ class _Crawl:
         for candidate in found:
             await self.shrink_and_report(path, candidate)
 
-    async def check_not_found(self, path: str, actions: tuple[dict[str, Any], ...]) -> bool:
+    async def check_not_found(self, path: str, actions: tuple[_Action, ...]) -> bool:
         """Report a page that says "not found"; True if it does."""
         try:
             text = await self.page.locator("body").inner_text(timeout=2_000)
@@ -478,13 +493,7 @@ class _Crawl:
             if NOT_FOUND.search(text) is None:
                 return False
         phrase = match.group(0)
-        claim = {
-            "action": "expect",
-            "condition": "text",
-            "target": {"css": "body"},
-            "text": phrase,
-            "negate": True,
-        }
+        claim = Expect(condition="text", target=Locator(css="body"), text=phrase, negate=True)
         if actions:
             title = (
                 f"{_describe(actions[0]).capitalize()} on {path} leads to a page saying {phrase!r}"
@@ -494,7 +503,7 @@ class _Crawl:
         await self.report(_Candidate(title, actions, claim, "not_found"), path)
         return True
 
-    async def page_checks(self, path: str, setup: list[tuple[str, dict[str, Any]]]) -> None:
+    async def page_checks(self, path: str, setup: list[tuple[str, _Action]]) -> None:
         """Oracles that look at a settled page: accessibility, overlap, and (on the first
         pass, in the app's initial state) the visual baseline. `setup` is the state-changing
         actions performed before: findings in that state carry them as their first steps."""
@@ -506,7 +515,7 @@ class _Crawl:
         if self.cfg.visual and self.ctx.baseline is not None and not before and not explained:
             await self.check_visual(path, self.ctx.baseline)
 
-    async def check_axe(self, path: str, setup: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    async def check_axe(self, path: str, setup: tuple[tuple[str, _Action], ...]) -> None:
         from frontendx.validate import axe_source
 
         try:
@@ -524,14 +533,14 @@ class _Crawl:
                     _Candidate(
                         f"Accessibility: {v['help']} ({v['id']}) on {path}",
                         (),
-                        {"action": "expect_no_a11y_violation", "rule": v["id"]},
+                        ExpectNoA11yViolation(rule=v["id"]),
                         "a11y",
                         setup,
                     ),
                     path,
                 )
 
-    async def check_overlap(self, path: str, setup: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    async def check_overlap(self, path: str, setup: tuple[tuple[str, _Action], ...]) -> None:
         """Two controls, or a control and a short text, whose boxes overlap."""
         controls = [c for c in await self.controls() if c["kind"] in ("button", "input")]
         try:
@@ -553,11 +562,7 @@ class _Crawl:
                         _Candidate(
                             f"{a['name']!r} and {b['name']!r} overlap on {path}",
                             (),
-                            {
-                                "action": "expect_no_layout_overlap",
-                                "a": control_locator(a),
-                                "b": control_locator(b),
-                            },
+                            ExpectNoLayoutOverlap(a=control_locator(a), b=control_locator(b)),
                             "overlap",
                             setup,
                         ),
@@ -581,12 +586,11 @@ class _Crawl:
         ratio = _pixel_difference(actual, expected)
         if ratio <= self.cfg.visual_threshold:
             return
-        claim = {
-            "action": "expect",
-            "condition": "screenshot_region",
-            "target": {"css": "body"},
-            "screenshot_sha256": hashlib.sha256(expected).hexdigest(),
-        }
+        claim = Expect(
+            condition="screenshot_region",
+            target=Locator(css="body"),
+            screenshot_sha256=hashlib.sha256(expected).hexdigest(),
+        )
         await self.report(
             _Candidate(
                 f"{path} looks different from the approved baseline ({100 * ratio:.1f}% of pixels)",
@@ -606,8 +610,8 @@ class _Crawl:
             return  # already reported from another action: no need to shrink it again
         actions = list(candidate.actions)
         for j, action in enumerate(actions):
-            if action["action"] == "form" and not self.out_of_budget():
-                bare = {"action": "click", "target": action["target"]}
+            if action.kind == "form" and not self.out_of_budget():
+                bare = _Action(action.steps[-1:], "click", what=action.what)
                 trial = (*actions[:j], bare, *actions[j + 1 :])
                 if await self.replay_actions(path, trial) and self.shows(candidate.kind):
                     actions[j] = bare
@@ -654,18 +658,15 @@ class _Crawl:
         if key in self.agent._reported or same in self.agent._reported:
             return
         self.agent._reported.update((key, same))
-        raw_steps: list[dict[str, Any]] = []
+        steps: list[Step] = []
         for page, action in candidate.setup:
-            raw_steps += self.entry(page)
-            raw_steps += _expand(action)
+            steps += self.entry(page)
+            steps += action.steps
         # a "not found" on a deep link is reported from the URL itself: that is the bug
-        raw_steps += (
-            [{"action": "goto", "url": path}] if candidate.kind == "not_found" else self.entry(path)
-        )
+        steps += [Goto(url=path)] if candidate.kind == "not_found" else self.entry(path)
         for action in candidate.actions:
-            raw_steps += _expand(action)
-        raw_steps.append(candidate.claim)
-        steps = parse_steps(raw_steps)
+            steps += action.steps
+        steps.append(candidate.claim)
         await self.ctx.report(
             Finding(title=candidate.title[:200], steps=steps, actual=candidate.kind)
         )
@@ -684,26 +685,16 @@ def _route(path: str) -> str:
     return re.sub(r"/(\d+|[0-9a-f]{8,}|[0-9a-f-]{36})(?=/|$|\?)", "/#", path.split("?")[0])
 
 
-def _expand(action: dict[str, Any]) -> list[dict[str, Any]]:
-    """A crawler action as repro steps (a fill that submits is followed by Enter; a form is
-    its fills, then the click)."""
-    if action["action"] == "form":
-        fills = [{"action": "fill", "target": t, "value": action["value"]} for t in action["fills"]]
-        return [*fills, {"action": "click", "target": action["target"]}]
-    steps = [{k: v for k, v in action.items() if not k.startswith("_")}]
-    if action.get("_then_enter"):
-        steps.append({"action": "press", "target": action["target"], "key": "Enter"})
-    return steps
+def _click(control: dict[str, Any], kind: Literal["click", "link"]) -> _Action:
+    return _Action((Click(target=control_locator(control)),), kind, what=control["name"])
 
 
-def _describe(action: dict[str, Any]) -> str:
-    target = action["target"]
-    what = target.get("name") or target.get("label") or target.get("placeholder") or "control"
-    if action["action"] == "fill":
-        return f"entering {action['value'][:20]!r} in {what!r}"
-    if action["action"] == "form":
-        return f"filling the form with {action['value'][:20]!r} and clicking {what!r}"
-    return f"clicking {what!r}"
+def _describe(action: _Action) -> str:
+    if action.kind == "fill":
+        return f"entering {(action.value or '')[:20]!r} in {action.what!r}"
+    if action.kind == "form":
+        return f"filling the form with {(action.value or '')[:20]!r} and clicking {action.what!r}"
+    return f"clicking {action.what!r}"
 
 
 def _overlap(a: list[float], b: list[float]) -> float:

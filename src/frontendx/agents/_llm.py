@@ -28,10 +28,10 @@ from pydantic import Field, field_validator
 
 from frontendx.agents._config import Number, parse_config
 from frontendx.agents._model import Message, ModelClient, ModelEndpoint, Reply, Tool, ToolCall
-from frontendx.agents._page import control_locator, page_controls
+from frontendx.agents._page import control_locator, locator_json, page_controls
 from frontendx.agents._protocol import AgentContext
 from frontendx.errors import ConfigError, ReproError
-from frontendx.repro import Locator, parse_steps
+from frontendx.repro import Click, Fill, Goto, Press, Select, Step, parse_steps
 from frontendx.repro._steps import step_schema, steps_help
 
 KEEP_OBSERVATIONS = 2
@@ -136,6 +136,13 @@ class _Session:
     def __init__(self, config: LlmConfig, ctx: AgentContext, model: ModelClient) -> None:
         self.cfg, self.ctx, self.model = config, ctx, model
         self.page: Page = ctx.page
+        from frontendx.browser import PageEvents
+        from frontendx.validate import Replayer
+
+        self.runner = Replayer(
+            self.page, PageEvents(), ctx.app_url, action_timeout_ms=5_000, goto_timeout_ms=10_000
+        )
+        self.performed: list[Step] = []
         self.refs: dict[str, dict[str, Any]] = {}
         self.visited: list[str] = []
         self.actions_done = 0
@@ -244,9 +251,15 @@ class _Session:
         lines = []
         for ref, c in self.refs.items():
             extra = f' value="{c["value"]}"' if c.get("value") else ""
-            locator = json.dumps(control_locator(c))
+            locator = json.dumps(locator_json(control_locator(c)))
             lines.append(f'{ref}: {c["role"]} "{c["name"]}"{extra} locator={locator}')
         parts.append("Controls:\n" + ("\n".join(lines) or "(none)"))
+        if self.performed:
+            done = [
+                json.dumps({"action": s.action, **s.model_dump(mode="json", exclude_defaults=True)})
+                for s in self.performed
+            ]
+            parts.append("Steps since the last goto:\n" + "\n".join(done[-12:]))
         parts.append(
             f"Covered: pages {', '.join(self.visited) or '-'}; {self.actions_done} actions; "
             f"{self.reported} findings reported; steps left "
@@ -292,39 +305,47 @@ class _Session:
             return f"error: bad arguments for {call.name}: {exc}"
         return f"error: unknown tool {call.name!r}"
 
-    async def goto(self, path: str) -> str:
+    async def perform(self, step: Step) -> str | None:
+        """Run one step through the shared step runner, remembering it for the model (the
+        steps since the last navigation are a repro prefix it can copy); an error message
+        if it did not go through."""
+        from frontendx.validate._replay import StepError
+
         self.ctx.step()
-        url = self.ctx.app_url.rstrip("/") + "/" + path.lstrip("/")
         try:
-            await self.page.goto(url, wait_until="load", timeout=10_000)
-        except (PwTimeout, Error) as exc:
-            return f"error: {str(exc).splitlines()[0]}"
+            await self.runner.step(step)
+        except (StepError, Error) as exc:
+            return f"error: {(str(exc).strip() or type(exc).__name__).splitlines()[0]}"
+        self.performed = [step] if isinstance(step, Goto) else [*self.performed, step]
         await self.settle()
+        return None
+
+    async def goto(self, path: str) -> str:
+        failed = await self.perform(Goto(url="/" + path.lstrip("/")))
+        if failed:
+            return failed
         here = _path(self.page.url)
         if here not in self.visited:
             self.visited.append(here)
         return f"opened {here}"
 
     async def act(self, action: str, args: dict[str, Any]) -> str:
-        from frontendx.validate import resolve
-
         control = self.refs.get(str(args.get("ref")))
         if control is None:
             return f"error: no control {args.get('ref')!r}; use a ref from the controls list"
-        self.ctx.step()
-        loc = resolve(self.page, Locator.model_validate(control_locator(control)))
-        try:
-            if action == "click":
-                await loc.click(timeout=5_000)
-            elif action == "fill":
-                await loc.fill(str(args["value"]), timeout=5_000)
-            elif action == "press":
-                await loc.press(str(args["key"]), timeout=5_000)
-            else:
-                await loc.select_option(label=str(args["value"]), timeout=5_000)
-        except (PwTimeout, Error) as exc:
-            return f"error: {str(exc).splitlines()[0]}"
-        await self.settle()
+        target = control_locator(control)
+        step: Step
+        if action == "click":
+            step = Click(target=target)
+        elif action == "fill":
+            step = Fill(target=target, value=str(args["value"]))
+        elif action == "press":
+            step = Press(target=target, key=str(args["key"]))
+        else:
+            step = Select(target=target, values=[str(args["value"])])
+        failed = await self.perform(step)
+        if failed:
+            return failed
         self.actions_done += 1
         here = _path(self.page.url)
         if here not in self.visited:

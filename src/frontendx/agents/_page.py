@@ -7,6 +7,8 @@ from typing import Any
 
 from playwright.async_api import Error, Page
 
+from frontendx.repro import Locator
+
 CONTROLS_JS = """
 () => {
   const out = [];
@@ -70,14 +72,19 @@ async def page_controls(page: Page) -> list[dict[str, Any]]:
     return found
 
 
-def control_locator(control: dict[str, Any]) -> dict[str, Any]:
+def control_locator(control: dict[str, Any]) -> Locator:
     """The repro-language locator of a control from `page_controls` (or a text element)."""
     if control["kind"] == "text":
         if control.get("test_id"):
-            return {"test_id": control["test_id"]}
-        return {"text": control["name"], "exact": True}
+            return Locator(test_id=control["test_id"])
+        return Locator(text=control["name"], exact=True)
     if control["kind"] in ("input", "select", "check"):
         if control.get("placeholder"):
-            return {"placeholder": control["name"]}
-        return {"label": control["name"]}
-    return {"role": control["role"], "name": control["name"]}
+            return Locator(placeholder=control["name"])
+        return Locator(label=control["name"])
+    return Locator(role=control["role"], name=control["name"])
+
+
+def locator_json(locator: Locator) -> dict[str, Any]:
+    """A locator as the JSON an agent writes in a finding (only the fields it sets)."""
+    return locator.model_dump(mode="json", exclude_defaults=True)

@@ -39,11 +39,15 @@ class ReplayResult(BaseModel):
     seconds: float = 0.0
 
 
-class _AssertionFailed(Exception):
+class StepError(Exception):
+    """A step did not go through: an assertion failed or an action could not run."""
+
+
+class _AssertionFailed(StepError):
     pass
 
 
-class _Broken(Exception):
+class _Broken(StepError):
     pass
 
 
@@ -81,13 +85,26 @@ def path_and_query(url: str) -> str:
 
 
 class Replayer:
-    """Runs steps against one page whose events are captured in `events`."""
+    """The one step runner: runs steps against one page whose events are captured in
+    `events`. The validator's replays, baselines and agents that act on pages (the crawler,
+    the llm agent) all perform steps through it, so a step means the same wherever it runs.
+    Agents pass shorter timeouts: a control that does not respond is skipped, not waited for."""
 
-    def __init__(self, page: Page, events: PageEvents, base_url: str) -> None:
+    def __init__(
+        self,
+        page: Page,
+        events: PageEvents,
+        base_url: str,
+        *,
+        action_timeout_ms: int = ACTION_TIMEOUT_MS,
+        goto_timeout_ms: int = 2 * ACTION_TIMEOUT_MS,
+    ) -> None:
         self.page = page
         self.events = events
         self.base_url = base_url.rstrip("/")
         self.origin = origin_of(base_url)
+        self.action_timeout_ms = action_timeout_ms
+        self.goto_timeout_ms = goto_timeout_ms
 
     async def run(self, steps: list[s.Step]) -> ReplayResult:
         started = time.perf_counter()
@@ -112,14 +129,15 @@ class Replayer:
         return ReplayResult(outcome=Outcome.HOLDS, seconds=time.perf_counter() - started)
 
     async def step(self, step: s.Step) -> None:
-        """Perform one step; raises _AssertionFailed or _Broken (or a Playwright error)."""
-        page, t = self.page, ACTION_TIMEOUT_MS
+        """Perform one step; raises a `StepError` (or a Playwright error) when it does not go
+        through."""
+        page, t = self.page, self.action_timeout_ms
         match step:
             case s.Goto(url=url):
                 target = url if "://" in url else self.base_url + "/" + url.lstrip("/")
                 if origin_of(target) != self.origin:
                     raise _Broken(f"goto {url!r} leaves the app's origin {self.origin}")
-                await page.goto(target, wait_until="load", timeout=t * 2)
+                await page.goto(target, wait_until="load", timeout=self.goto_timeout_ms)
             case s.Click(target=loc):
                 await resolve(page, loc).click(timeout=t)
             case s.DblClick(target=loc):
