@@ -187,7 +187,7 @@ def test_agent_over_its_wall_clock_budget_times_out_with_its_findings_kept(tmp_p
     [
         (["--apps", "nosuchapp", "--agents", "oracle"], "unknown app 'nosuchapp'"),
         (["--apps", APP, "--agents", "wizard"], "unknown agent 'wizard'"),
-        (["--apps", APP, "--agents", "oracle", "--tasks", "dance"], "field `tasks.0`"),
+        (["--apps", APP, "--agents", "oracle", "--tasks", "dance"], "field `tasks[0]`"),
         (["--apps", APP, "--agents", "oracle", "--states", "underwater"], "unknown browser state"),
         (["--apps", APP, "--agents", "oracle", "--repeats", "0"], "field `repeats`"),
         (["--apps", APP], "no agents given"),

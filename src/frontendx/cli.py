@@ -24,10 +24,21 @@ from frontendx.errors import ConfigError, FrontendXError, InfraError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No markup by default: messages carry user text (paths, run ids, titles) that may contain
+# `[/]`; styled parts are built as `Text`.
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INFRA = 1, 2, 3
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuses inf and nan, which `type=float` lets through: budgets must be finite."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number; give e.g. 120")
+    return value
 
 
 def exit_code(exc: FrontendXError) -> int:
@@ -43,7 +54,7 @@ def exit_code(exc: FrontendXError) -> int:
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(code)
 
 
@@ -94,7 +105,12 @@ def main() -> None:
 @click.option("--repeats", type=int, help="Repeats per cell (default 1).")
 @click.option("--workers", type=int, help="Worker processes, one browser each (default: cores).")
 @click.option("--replays", type=int, help="Replays on the buggy variant per finding (default 3).")
-@click.option("--wall-seconds", type=float, help="Wall-clock budget per episode (default 120).")
+@click.option(
+    "--wall-seconds",
+    type=float,
+    callback=_finite,
+    help="Wall-clock budget per episode (default 120).",
+)
 @click.option("--steps", type=int, help="Step budget per episode (default 200).")
 @click.option("--chromium", help="Chromium executable (default: $FRONTENDX_CHROMIUM, system).")
 @click.option(
@@ -117,7 +133,7 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **f
 
     spec = _spec_from(spec_file, flags)
     versions = VersionResolver(chromium=preflight(chromium))
-    store = SqliteStore(db)
+    store = SqliteStore(db, read_only=False)
     summary = start_run(store, spec, versions=versions, chromium=chromium, force=force, console=err)
     _print_summary(summary, db)
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
@@ -163,10 +179,13 @@ def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
     from frontendx.runner import resume_run
     from frontendx.store import SqliteStore
 
-    store = SqliteStore(db, create=False)
+    store = SqliteStore(db, create=False, read_only=False)
     versions = VersionResolver(chromium=preflight(chromium))
     summary = resume_run(store, run_id, versions=versions, chromium=chromium, console=err)
-    err.print(f"run {summary.run_id}: {summary.skipped} already stored, {summary.ran} ran now")
+    err.print(
+        f"run {summary.run_id}: {summary.skipped} already stored, {summary.ran} ran now"
+        + (f", {summary.by_others} computed by another driver" if summary.by_others else "")
+    )
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
 
 
@@ -212,10 +231,13 @@ def report(
         )
     if run_id is not None and as_of is not None:
         raise ConfigError("give either --run-id or --as-of, not both")
-    store = SqliteStore(db, create=False)
+    store = SqliteStore(db, create=False, read_only=True)
+    chosen = out_dir is not None
     out_dir = out_dir or db.with_name(db.stem + "-report")
     when = None if as_of is None else _parse_when(as_of, "--as-of")
-    _print_report(store, run_id, by=slices, fmt=fmt, out_dir=out_dir, as_of=when)
+    _print_report(
+        store, run_id, by=slices, fmt=fmt, out_dir=out_dir, as_of=when, out_dir_chosen=chosen
+    )
 
 
 def _parse_when(text: str, option: str) -> float:
@@ -243,6 +265,7 @@ def _print_report(
     fmt: str,
     out_dir: Path | None,
     as_of: float | None = None,
+    out_dir_chosen: bool = True,
 ) -> None:
     from frontendx.metrics import compute_rows, load_constants
     from frontendx.report import render_table, to_csv, to_json
@@ -263,10 +286,21 @@ def _print_report(
         "frontendx_version": frontendx.__version__,
     }
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "report.json").write_text(to_json(rows, meta=meta), encoding="utf-8")
-        (out_dir / "report.csv").write_text(to_csv(rows), encoding="utf-8")
-        err.print(f"wrote {out_dir / 'report.json'} and {out_dir / 'report.csv'}")
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "report.json").write_text(to_json(rows, meta=meta), encoding="utf-8")
+            (out_dir / "report.csv").write_text(to_csv(rows), encoding="utf-8")
+            err.print(f"wrote {out_dir / 'report.json'} and {out_dir / 'report.csv'}")
+        except OSError as exc:
+            if out_dir_chosen:
+                raise ConfigError(
+                    f"--out-dir {out_dir}: cannot write the report files ({exc.strerror or exc})"
+                ) from None
+            # next to a store on read-only media: the report is still printed
+            err.print(
+                f"not writing report files: {out_dir} cannot be written "
+                f"({exc.strerror or exc}); give --out-dir to write them elsewhere"
+            )
     if fmt == "json":
         click.echo(to_json(rows, meta=meta))
     elif fmt == "csv":
@@ -274,8 +308,11 @@ def _print_report(
     else:
         out.print(render_table(rows))
         out.print(
-            f"[dim]{len(episodes)} episodes; human-minute constants {constants.version}; "
-            "95% bootstrap CIs in brackets[/]"
+            Text(
+                f"{len(episodes)} episodes; human-minute constants {constants.version}; "
+                "95% bootstrap CIs in brackets",
+                style="dim",
+            )
         )
 
 
@@ -349,11 +386,14 @@ def self_test_cmd(
                 f"{c.buggy_fails}/{c.replays}",
                 f"{c.clean_holds}/{c.replays}",
                 off,
-                "ok" if c.ok else "[red]FAILED[/]",
+                "ok" if c.ok else Text("FAILED", style="red"),
             )
         out.print(table)
     for c in failed:
-        err.print(f"[red]FAILED[/] {c.app}/{c.bug}: " + "; ".join(c.problems), soft_wrap=True)
+        err.print(
+            Text.assemble(("FAILED", "red"), f" {c.app}/{c.bug}: " + "; ".join(c.problems)),
+            soft_wrap=True,
+        )
     if failed:
         sys.exit(EXIT_FAILED)
 
@@ -406,7 +446,7 @@ def compare(
 
     if runs and agents:
         raise ConfigError("give either --runs or --agents, not both")
-    store = SqliteStore(db, create=False)
+    store = SqliteStore(db, create=False, read_only=True)
     if runs:
         old, new = _pair(runs, "--runs", "OLD_RUN,NEW_RUN")
         comparisons = compare_runs(store, old, new)
@@ -478,7 +518,7 @@ def watch(
 
     every_s = parse_every(every)
     spec = _spec_from(spec_file, flags)
-    store = SqliteStore(db)
+    store = SqliteStore(db, read_only=False)
 
     def report_check(result: Any) -> None:
         import datetime as dt
@@ -521,7 +561,7 @@ def changelog(db: Path, fmt: str) -> None:
 
     from frontendx.store import SqliteStore
 
-    entries = SqliteStore(db, create=False).changelog()
+    entries = SqliteStore(db, create=False, read_only=True).changelog()
     if fmt == "json":
         click.echo(json.dumps(entries, indent=2))
         return
@@ -598,7 +638,7 @@ def export_test(
     from frontendx.report import export_finding_test
     from frontendx.store import SqliteStore
 
-    result = SqliteStore(db, create=False).episode(episode_id)
+    result = SqliteStore(db, create=False, read_only=True).episode(episode_id)
     source = export_finding_test(
         result,
         finding_index,
@@ -686,11 +726,18 @@ def suites_validate(paths: tuple[Path, ...], fmt: str) -> None:
             if result["ok"]:
                 kinds = ", ".join(f"{n} {k}" for k, n in result["switches"].items())
                 out.print(
-                    f"[green]ok[/] {result['path']}: app {result['app']!r}, {result['mode']}, "
-                    f"{result['bugs']} bugs ({kinds})"
+                    Text.assemble(
+                        ("ok", "green"),
+                        f" {result['path']}: app {result['app']!r}, {result['mode']}, "
+                        f"{result['bugs']} bugs ({kinds})",
+                    )
                 )
             else:
-                out.print(f"[red]{len(result['problems'])} problem(s)[/] in {result['path']}:")
+                out.print(
+                    Text.assemble(
+                        (f"{len(result['problems'])} problem(s)", "red"), f" in {result['path']}:"
+                    )
+                )
                 for problem in result["problems"]:
                     out.print(f"  - {problem}", markup=False, highlight=False)
     if not all(r["ok"] for r in results):

@@ -22,12 +22,14 @@ TASK_KINDS: tuple[str, ...] = ("explore", "reproduce")
 
 
 class Budget(BaseModel):
-    model_config = _FROZEN
+    # Infinity and NaN are rejected: JSON has no spelling for them, so a result carrying one
+    # would be stored as null and could never be read back.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    wall_seconds: float = Field(default=120.0, gt=0)
+    wall_seconds: float = Field(default=120.0, gt=0, allow_inf_nan=False)
     steps: int = Field(default=200, gt=0)
     tokens: int | None = Field(default=None, gt=0)
-    dollars: float | None = Field(default=None, gt=0)
+    dollars: float | None = Field(default=None, gt=0, allow_inf_nan=False)
 
 
 class TaskSpec(BaseModel):

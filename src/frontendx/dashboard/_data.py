@@ -89,8 +89,10 @@ class _Snapshot:
     def __init__(self, store: SqliteStore) -> None:
         self.revision = store.revision()
         index = [e for e in store.index() if e.reused_from is None]
-        results = store.results(e.id for e in index)
-        self.episodes = [_Episode(e.id, e.run_id, e.cell, results[e.id]) for e in index]
+        results = store.results(e.id for e in index)  # rows that cannot be read are left out
+        self.episodes = [
+            _Episode(e.id, e.run_id, e.cell, results[e.id]) for e in index if e.id in results
+        ]
         self.by_id = {e.id: e for e in self.episodes}
         self.points = store.time_points()
         self.changelog = store.changelog()

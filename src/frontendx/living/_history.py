@@ -173,10 +173,10 @@ def latest_regressions(
         if len(refs) < 2:
             continue
         prev, last = refs[-2], refs[-1]
-        results = store.results(prev.episode_ids + last.episode_ids)
+        results = store.results(prev.episode_ids + last.episode_ids)  # unreadable rows left out
         out += compare_results(
-            [results[i] for i in prev.episode_ids],
-            [results[i] for i in last.episode_ids],
+            [results[i] for i in prev.episode_ids if i in results],
+            [results[i] for i in last.episode_ids if i in results],
             old_label=f"{agent} @ {prev.run_id}",
             new_label=f"{agent} @ {last.run_id}",
             constants=constants,

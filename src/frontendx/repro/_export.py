@@ -6,8 +6,10 @@ the finding was recorded against) and $FRONTENDX_CHROMIUM (default: the system's
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
+from frontendx.errors import ReproError
 from frontendx.repro import _steps as s
 from frontendx.repro._finding import Finding
 
@@ -139,11 +141,11 @@ def _step(step: s.Step) -> list[str]:
 
 
 _PRELUDE = '''\
-"""{title}
+"""A finding exported by FrontendX as a Playwright pytest test."""
 
-Exported by FrontendX from a finding. Run with: pytest {filename}
-Targets $FRONTENDX_APP_URL (recorded against {url}).
-"""
+# Finding: {title}
+# Run with: pytest {filename}
+# Targets $FRONTENDX_APP_URL (recorded against {url}).
 
 import hashlib
 import os
@@ -240,11 +242,13 @@ def export_pytest(
     name: str = "finding",
     filename: str = "test_finding.py",
 ) -> str:
-    """Python source of a pytest test that fails while the finding's claim fails."""
+    """Python source of a pytest test that fails while the finding's claim fails. Every text
+    the agent or user chose is either a `repr` literal or a comment without line breaks or
+    control characters, so any title compiles; the source is compiled before it is returned."""
     head = _PRELUDE.format(
-        title=finding.title.replace('"""', "'''"),
-        filename=filename,
-        url=app_url,
+        title=_comment(finding.title),
+        filename=_comment(filename),
+        url=_comment(app_url),
         context=context or {},
         sign_in=sign_in,
         name=name,
@@ -255,4 +259,22 @@ def export_pytest(
         if isinstance(step, s.ExpectNoConsoleError | s.ExpectNoPageError):
             body.append("    _settle(page)")
         body.extend(f"    {line}" for line in _step(step))
-    return head + "\n".join(body) + "\n"
+    source = head + "\n".join(body) + "\n"
+    try:
+        compile(source, filename, "exec")
+    except (SyntaxError, ValueError) as exc:
+        raise ReproError(
+            f"the exported test for {finding.title!r} does not compile ({exc}); nothing was "
+            "written. This is a FrontendX bug: please report it with the finding"
+        ) from None
+    return source
+
+
+def _comment(text: str) -> str:
+    """`text` safe inside a `#` comment: control, format, surrogate and line-separator
+    characters (a NUL, a line break) become `?`, so the comment cannot end early or break
+    the file's encoding."""
+    return "".join(
+        "?" if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") else c
+        for c in text
+    )

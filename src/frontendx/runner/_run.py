@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,13 @@ from frontendx.living import VersionResolver, explain, fingerprint
 from frontendx.records import EpisodeResult, EpisodeSpec
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._spec import RunSpec, expand, parse_run_spec
-from frontendx.store import SqliteStore
+from frontendx.store import SqliteStore, new_lease_owner
+
+LEASE_SECONDS = 60.0
+"""How long a claimed cell stays leased without renewal: the time after which the cells of a
+driver that died are taken over by another."""
+
+_WAIT_SECONDS = 2.0
 
 
 @dataclass
@@ -25,6 +33,8 @@ class RunSummary:
     skipped: int
     ran: int
     reused: int = 0
+    by_others: int = 0
+    """cells another driver on the same store computed while this one ran"""
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     """why the episodes that ran had to run (a changed version source, new, forced)"""
@@ -46,6 +56,7 @@ def start_run(
     """Record a new run and execute its matrix. Cells whose fingerprint matches a stored
     result are carried over instead of run again, unless `force`; the summary says why each
     other cell ran."""
+    started = time.time()
     episodes = expand(spec)
     run_id = store.create_run(spec.model_dump(mode="json"), len(episodes), frontendx.__version__)
     reused = 0
@@ -63,7 +74,15 @@ def start_run(
             before = previous.get(episode.cell)
             for reason in explain(before, versions.for_episode(episode)):
                 reasons[reason] += 1
-    summary = _execute(store, run_id, spec, versions=versions, chromium=chromium, console=console)
+    summary = _execute(
+        store,
+        run_id,
+        spec,
+        versions=versions,
+        chromium=chromium,
+        console=console,
+        since=started if force else None,
+    )
     summary.reused = reused
     summary.reasons = reasons
     return summary
@@ -78,9 +97,12 @@ def resume_run(
     console: Console | None = None,
 ) -> RunSummary:
     """Run the cells of a run that are not stored yet (none lost, none duplicated)."""
+    started = time.time()
     info = store.run(run_id)
     spec = parse_run_spec(info.spec, f"run {info.id}")
-    return _execute(store, info.id, spec, versions=versions, chromium=chromium, console=console)
+    return _execute(
+        store, info.id, spec, versions=versions, chromium=chromium, console=console, since=started
+    )
 
 
 def _execute(
@@ -91,7 +113,12 @@ def _execute(
     versions: VersionResolver,
     chromium: str | None,
     console: Console | None,
+    since: float | None,
 ) -> RunSummary:
+    """Compute the cells of a run that are not stored, in batches claimed by lease, so that
+    other drivers on the same store (a second `run` or `resume`) take the other cells. A cell
+    another driver computes meanwhile is carried over when it has a scored result computed
+    at or after `since` (None: at any time) with the cell's fingerprint."""
     chromium_executable(chromium)  # fail early with a clear message when the path is wrong
     episodes = expand(spec)
     done = store.done_keys(run_id)
@@ -99,17 +126,19 @@ def _execute(
     summary = RunSummary(run_id, len(episodes), len(episodes) - len(todo), 0)
     options = WorkerOptions(artifacts_dir_for(store.path), chromium, spec.replays)
     options.artifacts.mkdir(parents=True, exist_ok=True)
+    prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in todo}
+    owner = new_lease_owner()
     progress = Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
+        TextColumn("{task.fields[last]}", markup=False),
         console=console,
         transient=False,
     )
 
-    with progress:
+    with progress, store.leases_kept(owner, LEASE_SECONDS):
         bar = progress.add_task(
             f"run {run_id}", total=len(episodes), completed=summary.skipped, last=""
         )
@@ -121,7 +150,7 @@ def _execute(
             result = result.model_copy(
                 update={"versions": sources, "fingerprint": fingerprint(result.spec, sources)}
             )
-            store.add_episode(run_id, result)
+            store.add_episode(run_id, result, lease=(owner, prints[result.spec.key]))
             summary.ran += 1
             summary.statuses[result.status.value] += 1
             s = result.spec
@@ -143,12 +172,57 @@ def _execute(
                 highlight=False,
             )
 
-        execute(
-            todo,
-            options,
-            workers=spec.workers,
-            retries=spec.retries,
-            on_done=on_done,
-            on_retry=on_retry,
-        )
+        stalled = 0
+        while True:
+            done = store.done_keys(run_id)
+            todo = [e for e in todo if e.key not in done]
+            if not todo:
+                break
+            computed = store.reusable((prints[e.key] for e in todo), since=since)
+            for e in todo:
+                hit = computed.get(prints[e.key])
+                if hit is not None and store.add_episode(run_id, hit[1], reused_from=hit[0]):
+                    summary.by_others += 1
+                    progress.update(bar, advance=1, last=f"{e.agent.label}: computed elsewhere")
+            todo = [e for e in todo if prints[e.key] not in computed]
+            # Batches, not the whole matrix: a second driver finds cells left to claim, and
+            # each batch runs on one process pool (a pool per cell would relaunch Chromium)
+            limit = max(2 * spec.workers, math.ceil(len(todo) / 4))
+            claimed = set(
+                store.claim(
+                    owner,
+                    ((prints[e.key], run_id, e.key) for e in todo),
+                    limit=limit,
+                    ttl=LEASE_SECONDS,
+                    since=since,
+                )
+            )
+            if not claimed:
+                held = store.leased_by_others(owner, (prints[e.key] for e in todo))
+                if held:
+                    stalled = 0
+                    progress.update(
+                        bar, last=f"waiting: another driver is computing {len(held)} cells"
+                    )
+                    time.sleep(_WAIT_SECONDS)
+                    continue
+                # stored by another driver between the look-up above and the claim: the next
+                # pass carries them over; twice in a row means a stored row we cannot read
+                stalled += 1
+                if stalled > 1:
+                    break
+                continue
+            stalled = 0
+            batch = [e for e in todo if prints[e.key] in claimed]
+            try:
+                execute(
+                    batch,
+                    options,
+                    workers=spec.workers,
+                    retries=spec.retries,
+                    on_done=on_done,
+                    on_retry=on_retry,
+                )
+            finally:
+                store.release_leases(owner, claimed)
     return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -18,17 +19,51 @@ VariantChoice = Literal["auto", "all", "each", "clean"]
 
 
 class AgentEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     config: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_is_text(cls, value: Any) -> Any:
+        # YAML reads a bare `null` (the null agent's name) as nothing at all
+        if value is None:
+            raise ValueError('is YAML null (a bare `null` means "no value"); quote it: "null"')
+        return value
+
+    @field_validator("config", mode="after")
+    @classmethod
+    def _config_finite(cls, value: dict[str, Any]) -> dict[str, Any]:
+        where = _non_finite(value, "")
+        if where is not None:
+            raise ValueError(f"option `{where}` is not a finite number; give a finite value")
+        return value
+
+
+def _non_finite(value: Any, where: str) -> str | None:
+    """The path of the first infinite or NaN number inside `value`, if any. Stored JSON cannot
+    hold them, so an agent config with one could never be read back from the store."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 class RunSpec(BaseModel):
     """What to run. `variants: auto` means explore on the all-bugs variant and reproduce on
     one single-bug variant per bug that shows in the state."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     apps: list[str] = Field(default_factory=builtin_app_names, min_length=1)
     agents: list[AgentEntry] = Field(min_length=1)
@@ -45,7 +80,7 @@ class RunSpec(BaseModel):
     @classmethod
     def _agent_names(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [{"name": v} if isinstance(v, str) else v for v in value]
+            return [{"name": v} if isinstance(v, str) or v is None else v for v in value]
         return value
 
 
@@ -58,7 +93,7 @@ def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
         spec = RunSpec.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            f"  field `{'.'.join(str(p) for p in e['loc']) or '(top)'}`: {e['msg']}"
+            f"  field `{_where(e['loc'])}`: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise RunSpecError(f"{source}: invalid run spec:\n" + "\n".join(problems)) from None
@@ -75,6 +110,14 @@ def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
         if task not in TASK_KINDS:  # pragma: no cover - Literal already enforces it
             raise RunSpecError(f"{source}: unknown task {task!r}")
     return spec
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the user wrote it: `agents[1].name`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top)"
 
 
 def load_run_spec(path: Path) -> RunSpec:

@@ -1,5 +1,19 @@
 """The results store: the interface every report and dashboard reads."""
 
-from frontendx.store._sqlite import SCHEMA_VERSION, EpisodeIndex, RunInfo, SqliteStore
+from frontendx.store._sqlite import (
+    READ_ONLY_COMMANDS,
+    SCHEMA_VERSION,
+    EpisodeIndex,
+    RunInfo,
+    SqliteStore,
+    new_lease_owner,
+)
 
-__all__ = ["SCHEMA_VERSION", "EpisodeIndex", "RunInfo", "SqliteStore"]
+__all__ = [
+    "READ_ONLY_COMMANDS",
+    "SCHEMA_VERSION",
+    "EpisodeIndex",
+    "RunInfo",
+    "SqliteStore",
+    "new_lease_owner",
+]

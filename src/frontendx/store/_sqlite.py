@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
 import sqlite3
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from pydantic import ValidationError
 
 from frontendx.errors import StoreError
 from frontendx.records import EpisodeResult
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+READ_ONLY_COMMANDS = "report, compare, serve, export-site, changelog and export-test"
 
 # Added in schema 2: the cell (key without agent version) for history queries, the changelog
 # of `watch`, and a cache of computed dashboard views keyed by the store's revision.
@@ -33,6 +43,17 @@ CREATE TABLE IF NOT EXISTS views (
     key TEXT PRIMARY KEY,
     revision TEXT NOT NULL,
     payload TEXT NOT NULL
+);
+"""
+
+# Added in schema 3: a lease per cell being computed, so that concurrent drivers (two `run`s
+# or `resume`s on one store) split the work. `key` is the episode's fingerprint: a cell with
+# the same versions computed by another driver is reused, not computed again.
+_V3 = """
+CREATE TABLE IF NOT EXISTS leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at REAL NOT NULL
 );
 """
 
@@ -65,6 +86,7 @@ CREATE INDEX IF NOT EXISTS episodes_run ON episodes (run_id);
 CREATE INDEX IF NOT EXISTS episodes_fingerprint ON episodes (fingerprint);
 """
     + _V2
+    + _V3
 )
 
 
@@ -91,12 +113,23 @@ class RunInfo:
 
 
 class SqliteStore:
-    """A FrontendX results database. Refuses files that are not one."""
+    """A FrontendX results database. Refuses files that are not one.
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
+    `read_only=True` opens the file without writing anything to it (so a store on read-only
+    media, or one without write permission, can still be read); `read_only=False` insists on
+    write access and says so clearly when the store cannot be written; `None` (the default)
+    opens for writing and falls back to reading only when the store cannot be written.
+
+    A stored row that cannot be decoded (damaged, or written by a FrontendX that let
+    through a value its successors reject) is skipped by every reader, named once on stderr.
+    """
+
+    def __init__(self, path: Path, *, create: bool = True, read_only: bool | None = None) -> None:
         self.path = path
+        self.read_only = False
+        self._warned: set[tuple[str, object]] = set()
         if not path.exists():
-            if not create:
+            if not create or read_only:
                 raise StoreError(f"{path}: no such results database (run `frontendx run` first)")
             if not path.parent.is_dir():
                 raise StoreError(
@@ -104,13 +137,56 @@ class SqliteStore:
                 )
         elif path.is_dir():
             raise StoreError(f"{path} is a folder; give a database file path, e.g. {path}/runs.db")
+        elif not os.access(path, os.R_OK):
+            raise StoreError(f"{path}: no permission to read the results database")
+        writable = _writable(path)
+        if read_only is False and not writable:
+            raise StoreError(self._read_only_message())
+        if read_only or (read_only is None and not writable):
+            self._open_read_only()
+            return
         try:
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._check_or_init()
+        except sqlite3.OperationalError as exc:
+            if not _is_read_only_error(exc):
+                raise StoreError(f"{path}: not a FrontendX results database ({exc})") from None
+            if read_only is False:
+                raise StoreError(self._read_only_message()) from None
+            self._db.close()
+            self._open_read_only()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a FrontendX results database ({exc})") from None
+
+    def _read_only_message(self) -> str:
+        return (
+            f"{self.path}: the results database is read-only (read-only media, or no write "
+            f"permission on the file or its folder {self.path.parent}), and this command "
+            "writes to it. Copy it to a writable folder, or use a read-only command "
+            f"({READ_ONLY_COMMANDS})"
+        )
+
+    def _open_read_only(self) -> None:
+        """Open without writing: `mode=ro`, and `immutable=1` when SQLite cannot even keep its
+        shared-memory file next to the database (a read-only folder)."""
+        self.read_only = True
+        uri = "file:" + quote(str(self.path.resolve()), safe="/")
+        problem: sqlite3.DatabaseError | None = None
+        for options in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                self._db = sqlite3.connect(
+                    uri + options, uri=True, timeout=30, isolation_level=None
+                )
+                self._check_or_init()
+                return
+            except sqlite3.OperationalError as exc:
+                problem = exc
+                self._db.close()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: not a FrontendX results database ({exc})") from None
+        raise StoreError(f"{self.path}: cannot open the database read-only ({problem})")
 
     def _check_or_init(self) -> None:
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
@@ -118,14 +194,34 @@ class SqliteStore:
             raise StoreError(f"{self.path}: an SQLite file, but not a FrontendX results database")
         if "meta" in tables:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or int(row[0]) > SCHEMA_VERSION:
+            try:
+                version = int(row[0]) if row is not None else None
+            except (TypeError, ValueError):
                 raise StoreError(
-                    f"{self.path}: schema version {row[0] if row else '?'} is newer than this "
-                    f"FrontendX understands ({SCHEMA_VERSION}); upgrade FrontendX"
+                    f"{self.path}: table `meta`, key `schema_version`: {row[0]!r} is not an "
+                    "integer; the file is damaged or was not written by FrontendX (restore it "
+                    "from a backup, or start a new database with another --db)"
+                ) from None
+            if version is None or version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: schema version {version if version is not None else '?'} is "
+                    f"newer than this FrontendX understands ({SCHEMA_VERSION}); upgrade FrontendX"
                 )
-            if int(row[0]) < 2:
+            if version < SCHEMA_VERSION and self.read_only:
+                if version < 2:
+                    raise StoreError(
+                        f"{self.path}: schema version {version} must be upgraded before it "
+                        "can be read, and the database is read-only; run any command on a "
+                        "writable copy once"
+                    )
+                return  # schema 2 lacks only the leases, which readers do not need
+            if version < 2:
                 self._migrate_to_2()
+            if version < 3:
+                self._migrate_to_3()
             return
+        if self.read_only:
+            raise StoreError(f"{self.path}: an empty file, not a FrontendX results database")
         # one script, one transaction: a half-created store is never left behind
         self._db.executescript(
             f"BEGIN; {_SCHEMA} INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); "
@@ -139,12 +235,51 @@ class SqliteStore:
             self._db.execute("ALTER TABLE episodes ADD COLUMN cell TEXT NOT NULL DEFAULT ''")
             rows = self._db.execute("SELECT id, result_json FROM episodes").fetchall()
             for row_id, payload in rows:
-                cell = EpisodeResult.model_validate_json(payload).spec.cell
-                self._db.execute("UPDATE episodes SET cell=? WHERE id=?", (cell, row_id))
+                result = self._decode(row_id, payload)
+                if result is not None:  # an unreadable row keeps no cell: no reader uses it
+                    cell = result.spec.cell
+                    self._db.execute("UPDATE episodes SET cell=? WHERE id=?", (cell, row_id))
             for statement in _V2.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             self._db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+
+    def _migrate_to_3(self) -> None:
+        """Schema 2 -> 3: add the leases table. Nothing stored changes."""
+        with self._tx():
+            self._db.execute(_V3)
+            self._db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
+
+    def _warn(self, table: str, row_id: object, why: str) -> None:
+        if (table, row_id) in self._warned:
+            return
+        self._warned.add((table, row_id))
+        print(
+            f"warning: {self.path}: table `{table}`, row {row_id} cannot be read and is "
+            f"skipped ({why})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _decode(self, row_id: int, payload: str | bytes) -> EpisodeResult | None:
+        """A stored result, or None (named on stderr once) if the row cannot be decoded."""
+        try:
+            return EpisodeResult.model_validate_json(payload)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top)"
+            more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+            self._warn("episodes", row_id, f"field `{where}`: {first['msg']}{more}")
+        except ValueError as exc:
+            self._warn("episodes", row_id, str(exc)[:200])
+        return None
+
+    def _json(self, table: str, row_id: object, text: Any) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError) as exc:
+            self._warn(table, row_id, f"not JSON: {exc}")
+            return None
 
     def _tx(self) -> _Transaction:
         return _Transaction(self._db)
@@ -172,14 +307,25 @@ class SqliteStore:
         return run_id
 
     def add_episode(
-        self, run_id: str, result: EpisodeResult, *, reused_from: int | None = None
+        self,
+        run_id: str,
+        result: EpisodeResult,
+        *,
+        reused_from: int | None = None,
+        lease: tuple[str, str] | None = None,
     ) -> bool:
         """Store one episode atomically; False if that cell of the run is already stored.
-        `reused_from` names the stored episode whose still-valid result this one carries."""
-        return self.add_episodes(run_id, [result], reused_from=reused_from) == 1
+        `reused_from` names the stored episode whose still-valid result this one carries;
+        `lease` (owner, key) is released in the same transaction."""
+        return self.add_episodes(run_id, [result], reused_from=reused_from, lease=lease) == 1
 
     def add_episodes(
-        self, run_id: str, results: Iterable[EpisodeResult], *, reused_from: int | None = None
+        self,
+        run_id: str,
+        results: Iterable[EpisodeResult],
+        *,
+        reused_from: int | None = None,
+        lease: tuple[str, str] | None = None,
     ) -> int:
         """Store episodes in one transaction (all or none); returns how many were new."""
         rows = [
@@ -206,10 +352,115 @@ class SqliteStore:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            return self._db.total_changes - before
+            added = self._db.total_changes - before
+            if lease is not None:
+                self._db.execute("DELETE FROM leases WHERE owner=? AND key=?", lease)
+            return added
 
-    def reusable(self, fingerprints: Iterable[str]) -> dict[str, tuple[int, EpisodeResult]]:
-        """fingerprint -> (episode id, result) of the newest scored result with it."""
+    # Leases: a driver claims a cell (by fingerprint) before computing it and releases the
+    # lease in the transaction that stores the result, so concurrent `run`s and `resume`s on
+    # one store split the cells. A lease is renewed while its driver lives; the lease of a
+    # driver that died expires and is taken over.
+
+    def claim(
+        self,
+        owner: str,
+        wanted: Iterable[tuple[str, str, str]],
+        *,
+        limit: int,
+        ttl: float,
+        since: float | None,
+    ) -> list[str]:
+        """Lease up to `limit` of the `wanted` cells, each (fingerprint, run id, key), for
+        `owner`, in one transaction. Skipped: cells already stored in their run, cells whose
+        fingerprint has a scored result computed at or after `since` (None: at any time;
+        the caller reuses it), and cells leased by another driver whose lease has not
+        expired. Returns the fingerprints claimed."""
+        candidates = list(wanted)
+        claimed: list[str] = []
+        now = time.time()
+        with self._tx():
+            self._db.execute("DELETE FROM leases WHERE expires_at < ?", (now,))
+            others = self._db.execute(
+                "SELECT DISTINCT owner FROM leases WHERE owner != ?", (owner,)
+            )
+            for (other,) in others.fetchall():
+                if _died_here(other):  # killed on this machine: no need to wait for expiry
+                    self._db.execute("DELETE FROM leases WHERE owner=?", (other,))
+            for fp, run_id, key in candidates:
+                if len(claimed) >= limit:
+                    break
+                taken = self._db.execute(
+                    "SELECT 1 FROM leases WHERE key=? UNION ALL "
+                    "SELECT 1 FROM episodes WHERE run_id=? AND key=? UNION ALL "
+                    "SELECT 1 FROM episodes WHERE fingerprint=? AND status != 'infra_error' "
+                    "AND reused_from IS NULL AND finished_at >= ? LIMIT 1",
+                    (fp, run_id, key, fp, -1.0 if since is None else since),
+                ).fetchone()
+                if taken is None:
+                    self._db.execute(
+                        "INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?)",
+                        (fp, owner, now + ttl),
+                    )
+                    claimed.append(fp)
+        return claimed
+
+    def leased_by_others(self, owner: str, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` another driver holds a live lease on."""
+        wanted = list(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key FROM leases WHERE key IN ({marks}) AND owner != ? AND expires_at >= ?",
+                (*chunk, owner, time.time()),
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def release_leases(self, owner: str, keys: Iterable[str] | None = None) -> None:
+        """Give up `owner`'s leases (all of them when `keys` is None)."""
+        with self._tx():
+            if keys is None:
+                self._db.execute("DELETE FROM leases WHERE owner=?", (owner,))
+            else:
+                self._db.executemany(
+                    "DELETE FROM leases WHERE owner=? AND key=?", [(owner, k) for k in keys]
+                )
+
+    @contextlib.contextmanager
+    def leases_kept(self, owner: str, ttl: float) -> Iterator[None]:
+        """Renew `owner`'s leases every `ttl`/4 seconds (on a thread with its own connection)
+        while the block runs; release whatever is left when it ends, however it ends."""
+        stop = threading.Event()
+
+        def renew() -> None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                while not stop.wait(ttl / 4):
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute(
+                            "UPDATE leases SET expires_at=? WHERE owner=?",
+                            (time.time() + ttl, owner),
+                        )
+            finally:
+                db.close()
+
+        thread = threading.Thread(target=renew, name="frontendx-leases", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            self.release_leases(owner)
+
+    def reusable(
+        self, fingerprints: Iterable[str], *, since: float | None = None
+    ) -> dict[str, tuple[int, EpisodeResult]]:
+        """fingerprint -> (episode id, result) of the newest scored result with it (computed
+        at or after `since`, when given)."""
         wanted = list(set(fingerprints))
         found: dict[str, tuple[int, EpisodeResult]] = {}
         for start in range(0, len(wanted), 500):
@@ -217,11 +468,14 @@ class SqliteStore:
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT id, fingerprint, result_json FROM episodes WHERE fingerprint IN ({marks}) "
-                "AND status != 'infra_error' AND reused_from IS NULL ORDER BY finished_at",
-                chunk,
+                "AND status != 'infra_error' AND reused_from IS NULL AND finished_at >= ? "
+                "ORDER BY finished_at",
+                (*chunk, -1.0 if since is None else since),
             )
             for row_id, fp, payload in rows:
-                found[fp] = (row_id, EpisodeResult.model_validate_json(payload))
+                result = self._decode(row_id, payload)
+                if result is not None:
+                    found[fp] = (row_id, result)
         return found
 
     def runs(self) -> list[RunInfo]:
@@ -230,7 +484,14 @@ class SqliteStore:
             "(SELECT COUNT(*) FROM episodes e WHERE e.run_id = r.id) "
             "FROM runs r ORDER BY r.created_at"
         ).fetchall()
-        return [RunInfo(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
+        runs = []
+        for r in rows:
+            spec = self._json("runs", r[0], r[2])
+            if isinstance(spec, dict):
+                runs.append(RunInfo(r[0], r[1], spec, r[3], r[4]))
+            elif spec is not None:
+                self._warn("runs", r[0], "its spec is not a mapping")
+        return runs
 
     def run(self, run_id: str | None = None) -> RunInfo:
         """A run by id, or the newest run."""
@@ -262,22 +523,41 @@ class SqliteStore:
                 "SELECT id, result_json FROM episodes WHERE run_id=? ORDER BY id", (run_id,)
             )
         for row_id, payload in cursor:
-            yield row_id, EpisodeResult.model_validate_json(payload)
+            result = self._decode(row_id, payload)
+            if result is not None:
+                yield row_id, result
 
     def latest_rows(self, as_of: float | None = None) -> Iterator[tuple[int, EpisodeResult]]:
         """The newest result of every cell finished at or before `as_of` (None: now),
         preferring a scored result over a newer infra error. Carried-over copies are skipped:
         a result counts once, at the time it was computed."""
-        cursor = self._db.execute(
-            "SELECT id, result_json FROM ("
-            "  SELECT id, result_json, ROW_NUMBER() OVER ("
+        until = float("inf") if as_of is None else as_of
+        rows = self._db.execute(
+            "SELECT id, cell, result_json FROM ("
+            "  SELECT id, cell, result_json, ROW_NUMBER() OVER ("
             "    PARTITION BY cell ORDER BY status = 'infra_error', finished_at DESC, id DESC"
             "  ) AS rn FROM episodes WHERE reused_from IS NULL AND finished_at <= ?"
             ") WHERE rn = 1 ORDER BY id",
-            (float("inf") if as_of is None else as_of,),
-        )
-        for row_id, payload in cursor:
-            yield row_id, EpisodeResult.model_validate_json(payload)
+            (until,),
+        ).fetchall()
+        found: list[tuple[int, EpisodeResult]] = []
+        for row_id, cell, payload in rows:
+            result = self._decode(row_id, payload)
+            if result is None:  # the cell's next-newest result that can be read stands in
+                older = self._db.execute(
+                    "SELECT id, result_json FROM episodes WHERE cell=? AND id != ? "
+                    "AND reused_from IS NULL AND finished_at <= ? "
+                    "ORDER BY status = 'infra_error', finished_at DESC, id DESC",
+                    (cell, row_id, until),
+                )
+                for older_id, older_payload in older:
+                    result = self._decode(older_id, older_payload)
+                    if result is not None:
+                        row_id = older_id
+                        break
+            if result is not None:
+                found.append((row_id, result))
+        yield from sorted(found, key=lambda pair: pair[0])
 
     def index(self) -> list[EpisodeIndex]:
         """Every stored episode's identity and time, without parsing results."""
@@ -298,7 +578,9 @@ class SqliteStore:
                 f"SELECT id, result_json FROM episodes WHERE id IN ({marks})", chunk
             )
             for row_id, payload in rows:
-                found[row_id] = EpisodeResult.model_validate_json(payload)
+                result = self._decode(row_id, payload)
+                if result is not None:
+                    found[row_id] = result
         return found
 
     def cell_versions(self, cells: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -314,7 +596,8 @@ class SqliteStore:
                 chunk,
             )
             for cell, versions in rows:
-                found[cell] = json.loads(versions) if versions else {}
+                decoded = self._json("episodes", f"of cell {cell}", versions) if versions else {}
+                found[cell] = decoded if isinstance(decoded, dict) else {}
         return found
 
     def time_points(self) -> list[tuple[str, float]]:
@@ -364,18 +647,28 @@ class SqliteStore:
             "SELECT id, at, versions_json, changes_json, run_id, reused, ran FROM changelog "
             "ORDER BY id"
         )
-        return [
-            {
-                "id": r[0],
-                "at": r[1],
-                "versions": json.loads(r[2]),
-                "changes": json.loads(r[3]),
-                "run_id": r[4],
-                "reused": r[5],
-                "ran": r[6],
-            }
-            for r in rows
-        ]
+        entries = []
+        for r in rows:
+            versions, changes = (
+                self._json("changelog", r[0], r[2]),
+                self._json("changelog", r[0], r[3]),
+            )
+            if not isinstance(versions, dict) or not isinstance(changes, list):
+                if versions is not None and changes is not None:
+                    self._warn("changelog", r[0], "versions or changes of the wrong type")
+                continue
+            entries.append(
+                {
+                    "id": r[0],
+                    "at": r[1],
+                    "versions": versions,
+                    "changes": [str(c) for c in changes],
+                    "run_id": r[4],
+                    "reused": r[5],
+                    "ran": r[6],
+                }
+            )
+        return entries
 
     def cached_view(self, key: str, revision: str) -> str | None:
         row = self._db.execute(
@@ -385,6 +678,8 @@ class SqliteStore:
 
     def cache_view(self, key: str, revision: str, payload: str) -> None:
         """Keep a computed view; raises `StoreError` when the store cannot be written."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; views are kept in memory only")
         try:
             with self._tx():
                 self._db.execute(
@@ -406,7 +701,45 @@ class SqliteStore:
         ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no episode with id {episode_id}")
-        return EpisodeResult.model_validate_json(row[0])
+        result = self._decode(episode_id, row[0])
+        if result is None:
+            raise StoreError(
+                f"{self.path}: episode {episode_id} is stored but cannot be read (see the "
+                "warning above); choose another episode"
+            )
+        return result
+
+
+def new_lease_owner() -> str:
+    """A name for one driver process, unique across machines sharing a store."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _died_here(owner: str) -> bool:
+    """Whether the driver named `owner` ran on this machine and its process is gone."""
+    host, _, pid = owner.rpartition(":")[0].rpartition(":")  # host:pid:nonce
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by another user
+        return False
+    return False
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the store: the file, and its folder (for the write-ahead log
+    and shared-memory files it keeps next to it)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(path.parent, os.W_OK)
+
+
+def _is_read_only_error(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
 class _Transaction:

@@ -20,7 +20,14 @@ import yaml
 from pydantic import ValidationError
 
 from frontendx.errors import ManifestError
-from frontendx.suite._manifest import SHARED_DIR, App, AppManifest, Bug, validation_problems
+from frontendx.suite._manifest import (
+    SHARED_DIR,
+    App,
+    AppManifest,
+    Bug,
+    read_text,
+    validation_problems,
+)
 from frontendx.suite._patch import apply_patches
 from frontendx.suite._states import BUILTIN_STATES
 
@@ -34,7 +41,9 @@ def check_app(path: Path) -> tuple[App | None, list[str]]:
             f"{manifest_path}: no such app manifest (a folder with app.yaml, or the file)"
         ]
     try:
-        raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_text(manifest_path, "the app manifest"))
+    except ManifestError as exc:
+        return None, [str(exc)]
     except yaml.YAMLError as exc:
         return None, [f"{manifest_path}: not valid YAML: {exc}"]
     if not isinstance(raw, dict):
@@ -53,6 +62,11 @@ def _file_problems(app: App) -> list[str]:
     problems: list[str] = []
     if not (root / m.spec).is_file():
         problems.append(f"field `spec`: file {m.spec!r} not found next to app.yaml")
+    else:
+        try:
+            read_text(root / m.spec, "the spec")
+        except ManifestError as exc:
+            problems.append(f"field `spec`: {exc}")
     problems += _state_problems(app)
     if m.backend is not None:
         problems += _backend_problems(app)
@@ -139,7 +153,11 @@ def _link_problems(app: App, folder: Path, where: str) -> list[str]:
         if not path.is_symlink():
             continue
         link = f"{where}: {path.relative_to(folder).as_posix()} links to {os.readlink(path)!r}"
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing target, or a loop of links
+            problems.append(f"{link}, which does not exist: remove the link or restore its target")
+            continue
         if not target.exists():
             problems.append(f"{link}, which does not exist")
         elif not any(target.is_relative_to(a) for a in allowed):

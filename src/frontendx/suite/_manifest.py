@@ -27,7 +27,9 @@ from frontendx.repro import Step, parse_steps
 from frontendx.suite._patch import apply_patches
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+# no Infinity or NaN anywhere: stored results copy manifest numbers (manual_minutes), and
+# JSON cannot hold them
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Category(StrEnum):
@@ -309,7 +311,7 @@ class App:
 
     @property
     def spec_text(self) -> str:
-        return (self.root / self.manifest.spec).read_text(encoding="utf-8")
+        return read_text(self.root / self.manifest.spec, "field `spec`: the spec")
 
     @property
     def dist_dir(self) -> Path:
@@ -330,8 +332,14 @@ class App:
             raise ManifestError(
                 f"{path}: no frontend builds; run `make frontend` to build the app's bundles"
             )
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {frozenset(entry["bugs"]): entry["dir"] for entry in raw["builds"]}
+        try:
+            raw = json.loads(read_text(path, "the build list"))
+            return {frozenset(entry["bugs"]): entry["dir"] for entry in raw["builds"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ManifestError(
+                f"{path}: not a build list ({type(exc).__name__}: {exc}); expected "
+                '{"builds": [{"bugs": [...], "dir": "..."}]}: run `make frontend` to rebuild it'
+            ) from None
 
     def build_dir(self, active: Iterable[str]) -> Path:
         wanted = self.frontend_bugs(active)
@@ -451,13 +459,43 @@ def _app_files(root: Path) -> Iterable[Path]:
                 yield path
 
 
+def read_text(path: Path, what: str) -> str:
+    """A text file the app is made of, or a ManifestError that says where it is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"{path}: {what} cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ManifestError(
+            f"{path}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def broken_links(folder: Path) -> list[str]:
+    """Links under `folder` that lead nowhere (or in a circle): `name -> target` each."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            try:
+                target_exists = path.resolve(strict=True).exists()
+            except (OSError, RuntimeError):  # missing target, or a loop of links
+                target_exists = False
+            if not target_exists:
+                found.append(f"{path.relative_to(folder).as_posix()} -> {os.readlink(path)!r}")
+    return found
+
+
 def load_app(path: Path) -> App:
     """Load `app.yaml` (or a folder holding one), naming file and field on any problem."""
     manifest_path = path / "app.yaml" if path.is_dir() else path
     if not manifest_path.exists():
         raise ManifestError(f"{manifest_path}: no such app manifest")
     try:
-        raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_text(manifest_path, "the app manifest"))
     except yaml.YAMLError as exc:
         raise ManifestError(f"{manifest_path}: not valid YAML: {exc}") from None
     try:
@@ -465,8 +503,26 @@ def load_app(path: Path) -> App:
     except ValidationError as exc:
         raise ManifestError(_describe(manifest_path, raw, exc)) from None
     app = App(manifest, manifest_path.parent)
-    if not (app.root / manifest.spec).exists():
+    if not (app.root / manifest.spec).is_file():
         raise ManifestError(f"{manifest_path}: field `spec`: file {manifest.spec!r} not found")
+    read_text(app.root / manifest.spec, "field `spec`: the spec")
+    for i, bug in enumerate(manifest.bugs):
+        if bug.switch is not None and bug.switch.patch is not None:
+            where = f"field `bugs.{i}.switch.patch` (bug {bug.id!r})"
+            if not (app.root / bug.switch.patch).is_file():
+                raise ManifestError(
+                    f"{manifest_path}: {where}: file {bug.switch.patch!r} not found"
+                )
+            read_text(app.root / bug.switch.patch, f"{where}: the patch")
+    static = manifest.serve.static if manifest.serve is not None else None
+    if static is not None and (app.root / static).is_dir():
+        broken = broken_links(app.root / static)
+        if broken:
+            raise ManifestError(
+                f"{manifest_path}: field `serve.static`: links to nothing in {static!r}: "
+                f"{', '.join(broken)}; remove them or restore their targets "
+                "(`frontendx suites validate` lists every problem)"
+            )
     return app
 
 

@@ -112,6 +112,18 @@ def _apply_hunks(text: str, hunks: list[_Hunk], where: str) -> str:
     return result + "\n" if keep_final_newline and lines else result
 
 
+def _utf8(data: bytes, where: str, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ManifestError(
+            f"{where}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "patches apply to UTF-8 text files: save it as UTF-8, or give the bug a separate "
+            "`build`"
+        ) from None
+
+
 def apply_patches(source: Path, patches: list[Path], dest: Path) -> None:
     """Copy the build at `source` to `dest` and apply each patch file in order. Links are copied
     as the files they lead to; a broken link is left out (it would not be served either)."""
@@ -120,9 +132,10 @@ def apply_patches(source: Path, patches: list[Path], dest: Path) -> None:
     shutil.copytree(source, dest, ignore_dangling_symlinks=True)
     for patch_path in patches:
         try:
-            text = patch_path.read_text(encoding="utf-8")
+            data = patch_path.read_bytes()
         except OSError as exc:
             raise ManifestError(f"{patch_path}: cannot read the patch ({exc})") from None
+        text = _utf8(data, str(patch_path), "the patch")
         for file_patch in parse_patch(text, str(patch_path)):
             _apply_file(dest, file_patch, str(patch_path))
 
@@ -146,6 +159,6 @@ def _apply_file(root: Path, file_patch: _FilePatch, source: str) -> None:
     else:
         if not target.is_file():
             raise ManifestError(f"{where}: no such file in the build")
-        current = target.read_text(encoding="utf-8")
+        current = _utf8(target.read_bytes(), where, "the build's file")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_apply_hunks(current, file_patch.hunks, where), encoding="utf-8")
