@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from conftest import MINI, TESTS, TOTAL_OFF_STEPS
 from frontendx.agents import AgentContext, TaskView, make_agent, spec_answerer
 from frontendx.browser import Sandbox, cdp_endpoint, guard_of
 from frontendx.browser._cdp_relay import CdpPolicy
+from frontendx.browser._sandbox import SLOW_NETWORK_DELAY_S
 from frontendx.records import (
     AgentSpec,
     Budget,
@@ -221,6 +223,13 @@ async def test_the_guard_lets_the_app_through_only_while_its_sandbox_is_open(
         assert "Blocked by the FrontendX sandbox" in await box.page.inner_text("body")
         assert box.events.blocked and not box.events.http_errors
     assert guard.allowed() == []
+    # a slow network: the guard holds each request back (there is no route to do it)
+    slow = BrowserState(name="slow", network="slow")
+    async with Sandbox(browser, mini_app, server.url, slow) as box:
+        started = time.monotonic()
+        await box.page.goto(server.url + "/")
+        assert time.monotonic() - started >= SLOW_NETWORK_DELAY_S
+        assert guard.allowed() == [server.url.removeprefix("http://")]
     page = await browser.new_page()
     try:
         answer = await page.goto(server.url + "/")
