@@ -8,6 +8,7 @@ and Playwright, as a third-party agent would have.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -135,6 +136,17 @@ def escape() -> None:
             return context_id
 
         seen["direct_context"] = _try(direct_context)
+
+        def blank_to_file() -> Any:
+            # a page the agent opens on about:blank, sent to file: by script: Chromium's own
+            # rule (no file: from a non-file page) is what holds here, not the relay
+            blank = browser.contexts[0].new_page()
+            with contextlib.suppress(Exception):
+                blank.evaluate("url => { location.href = url; }", "file://" + secret)
+            time.sleep(0.5)
+            return {"url": blank.url, "text": _try(lambda: blank.inner_text("body"))}
+
+        seen["blank_to_file"] = _try(blank_to_file)
         seen["navigate_chrome"] = _try(
             lambda: page_cdp.send("Page.navigate", {"url": "chrome://version"})
         )

@@ -160,6 +160,12 @@ def test_cdp_create_target_reaches_neither_another_origin_nor_a_file(
     assert not any(SECRET in json.dumps(t) for t in escape["file_pages"]), escape["file_pages"]
 
 
+def test_a_script_cannot_send_a_page_to_a_file(escape: dict[str, Any]) -> None:
+    # Chromium's own rule (no file: from a page that is not one), which the relay relies on
+    assert SECRET not in json.dumps(escape["blank_to_file"]), escape["blank_to_file"]
+    assert escape["blank_to_file"]["ok"]["url"] == "about:blank"
+
+
 def test_cdp_load_network_resource_reaches_neither_another_origin_nor_a_file(
     escape: dict[str, Any], canary: Canary
 ) -> None:
