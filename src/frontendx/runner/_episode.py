@@ -273,15 +273,17 @@ class Worker:
                 error = f"model gateway: {failure.message}"
             if status is EpisodeStatus.INFRA_ERROR:
                 raise InfraError(error or "model gateway failure")
-        findings = await Validator(harness, servers, replays=self.replays).judge_all(
-            ctx.findings, spec.bugs, state
-        )
+        findings = await Validator(
+            harness, servers, replays=self.replays, trace_dir=folder
+        ).judge_all(ctx.findings, spec.bugs, state)
         if not harness.is_connected():
             # a replay that lost its browser reads as a claim that did not hold
             raise InfraError("the harness's browser crashed while validating the findings")
         artifacts: dict[str, str] = {}
         if (folder / "trace.zip").is_file():
             artifacts["trace"] = "trace.zip"
+        for trace in sorted(folder.glob("failing-replay-*.zip")):
+            artifacts[trace.stem] = trace.name  # a finding's failing buggy replay, traced
         if ctx.cdp_refusals:
             # what the CDP relay refused the agent: kept with the episode, for its author
             (folder / "cdp-refusals.txt").write_text("\n".join(ctx.cdp_refusals) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from playwright.async_api import Browser
 
@@ -16,6 +17,12 @@ from frontendx.suite import App, AppServer, BrowserState
 from frontendx.validate._replay import Outcome, Replayer, ReplayResult
 
 DEFAULT_REPLAYS = 3
+
+
+def failing_replay_trace(finding_index: int) -> str:
+    """File name of the Playwright trace of a finding's failing buggy replay (an artifact of
+    the episode, opened with `playwright show-trace`)."""
+    return f"failing-replay-{finding_index}.zip"
 
 
 class Validator:
@@ -31,13 +38,23 @@ class Validator:
     """
 
     def __init__(
-        self, browser: Browser, servers: Sequence[AppServer], *, replays: int = DEFAULT_REPLAYS
+        self,
+        browser: Browser,
+        servers: Sequence[AppServer],
+        *,
+        replays: int = DEFAULT_REPLAYS,
+        trace_dir: Path | None = None,
     ) -> None:
+        """`trace_dir`: where the first buggy replay of each finding records a Playwright
+        trace, kept (as `failing_replay_trace(index)`) when that replay fails. Only one replay
+        per finding is traced: tracing slows a replay, and one failing replay is what a
+        developer triaging the bug opens."""
         if not servers:
             raise ValueError("a validator needs at least one app server")
         self.browser = browser
         self.app: App = servers[0].app
         self.replays = replays
+        self.trace_dir = trace_dir
         self._free: asyncio.Queue[AppServer] = asyncio.Queue()
         for server in servers:
             self._free.put_nowait(server)
@@ -51,16 +68,24 @@ class Validator:
             self._free.put_nowait(server)
 
     async def replay(
-        self, steps: Sequence[Step], variant: Iterable[str], state: BrowserState
+        self,
+        steps: Sequence[Step],
+        variant: Iterable[str],
+        state: BrowserState,
+        *,
+        trace_path: Path | None = None,
     ) -> ReplayResult:
-        """One replay in a fresh context on a freshly reset app in `variant`."""
+        """One replay in a fresh context on a freshly reset app in `variant` (recording a
+        Playwright trace to `trace_path` when given)."""
         wanted = frozenset(variant)
         async with self._lane() as server:
             if server.active == wanted:
                 await server.reset()
             else:
                 await server.set_variant(wanted)
-            async with Sandbox(self.browser, self.app, server.url, state, instrument=True) as box:
+            async with Sandbox(
+                self.browser, self.app, server.url, state, instrument=True, trace_path=trace_path
+            ) as box:
                 return await Replayer(box.page, box.events, server.url).run(list(steps))
 
     async def judge(
@@ -76,15 +101,26 @@ class Validator:
         buggy = tuple(sorted(active))
         evidence: list[ReplayRecord] = []
 
-        async def run(variant: tuple[str, ...], purpose: str) -> ReplayResult:
-            result = await self.replay(steps, variant, state)
+        async def run(
+            variant: tuple[str, ...], purpose: str, trace: Path | None = None
+        ) -> ReplayResult:
+            result = await self.replay(steps, variant, state, trace_path=trace)
             evidence.append(_record(variant, purpose, result))
             return result
 
+        trace = None
+        if self.trace_dir is not None:
+            trace = self.trace_dir / f".replay-{reported.index}.zip"
         # the clean replay runs beside the buggy ones: it is needed whenever they all fail
         *results, clean = await gather_all(
-            *(run(buggy, "buggy") for _ in range(self.replays)), run((), "clean")
+            *(run(buggy, "buggy", trace if n == 0 else None) for n in range(self.replays)),
+            run((), "clean"),
         )
+        if trace is not None and trace.is_file():
+            if results[0].outcome is Outcome.FAILS:
+                trace.replace(trace.with_name(failing_replay_trace(reported.index)))
+            else:
+                trace.unlink()
         fails = sum(r.outcome is Outcome.FAILS for r in results)
         if all(r.outcome is Outcome.BROKEN for r in results):
             return Verdict(

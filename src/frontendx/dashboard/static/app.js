@@ -880,6 +880,7 @@
     const files = ep.files || [];
     const dl = h("div", { class: "downloads", "data-testid": "episode-downloads" },
       files.includes("trace.zip") ? h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/files/trace.zip", download: "frontendx-episode-" + ep.id + "-trace.zip", "data-testid": "download-trace", text: "⇩ Playwright trace" }) : h("span", { class: "muted", text: "No trace stored" }),
+      files.filter((f) => /^failing-replay-\d+\.zip$/.test(f)).map((f) => h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/files/" + f, download: "frontendx-episode-" + ep.id + "-" + f, "data-testid": "download-failing-replay", title: "Playwright trace of the validator's failing buggy replay: open with `playwright show-trace`", text: "⇩ Failing replay, finding #" + f.match(/\d+/)[0] })),
       ep.tests.map((t) => h("a", { class: "btn-link", href: "data/episode/" + ep.id + "/" + t, download: "frontendx-episode-" + ep.id + "-" + t, "data-testid": "download-test-all", text: "⇩ " + t })));
     const shot = files.includes("final.png")
       ? h("img", { class: "shot", src: "data/episode/" + ep.id + "/files/final.png", alt: "Final screenshot of episode " + ep.id, "data-testid": "screenshot" })
