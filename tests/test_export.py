@@ -5,31 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
+import re
 import sqlite3
-import subprocess
-import sys
+import zipfile
 from pathlib import Path
 
 from conftest import MINI, frontendx_cli
+from export_venv import export_python, run_exported
 
+from frontendx.runner import artifacts_dir_for
 from frontendx.suite import App, AppServer
 
-
-def run_pytest(test_file: Path, app_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=test_file.parent,
-        env={**os.environ, "FRONTENDX_APP_URL": app_url},
-    )
+__all__ = ["export_python"]  # the fixture, imported for pytest
 
 
-async def test_exported_tests_fail_on_buggy_and_pass_on_clean(
-    tmp_path: Path, mini_app: App
+async def test_exported_tests_run_in_a_fresh_venv_failing_on_buggy_passing_on_clean(
+    tmp_path: Path, mini_app: App, export_python: Path
 ) -> None:
+    """`export_python` is a venv made in this session with only pytest-playwright installed:
+    the exported files import nothing of FrontendX. Each also keeps the validator's trace of
+    its failing buggy replay, a Playwright trace zip."""
     db = tmp_path / "runs.db"
     await asyncio.to_thread(
         frontendx_cli,
@@ -56,6 +51,9 @@ async def test_exported_tests_fail_on_buggy_and_pass_on_clean(
         for episode_id, result in episodes:
             bug = result["spec"]["task"]["target_bug"]
             assert result["findings"][0]["verdict"]["kind"] == "validated"
+            trace = artifacts_dir_for(db) / result["artifacts"]["failing-replay-0"]
+            with zipfile.ZipFile(trace) as zipped:
+                assert {"trace.trace", "trace.network"} <= set(zipped.namelist()), bug
             out = tmp_path / f"test_{bug.replace('-', '_')}.py"
             await asyncio.to_thread(
                 frontendx_cli,
@@ -68,10 +66,12 @@ async def test_exported_tests_fail_on_buggy_and_pass_on_clean(
                 str(out),
                 check=True,
             )
+            source = out.read_text()
+            assert not re.search(r"^\s*(from|import) frontendx", source, re.MULTILINE)
             await server.set_variant([bug])
-            buggy = await asyncio.to_thread(run_pytest, out, server.url)
+            buggy, _ = await asyncio.to_thread(run_exported, export_python, out, server.url)
             await server.set_variant([])
-            clean = await asyncio.to_thread(run_pytest, out, server.url)
+            clean, _ = await asyncio.to_thread(run_exported, export_python, out, server.url)
             assert buggy.returncode == 1, (
                 f"{bug}: exported test passed on the buggy app\n{buggy.stdout}"
             )

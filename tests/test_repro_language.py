@@ -65,3 +65,56 @@ def test_finding_is_frozen_and_found_at_is_optional() -> None:
     assert isinstance(finding, Finding) and finding.found_at is None
     with pytest.raises(ValueError):
         finding.title = "y"  # type: ignore[misc]
+
+
+def test_every_step_kind_has_an_export_rendering() -> None:
+    from frontendx.repro import RENDER
+    from frontendx.repro._steps import step_models
+
+    missing = [m.__name__ for m in step_models() if m not in RENDER]
+    assert not missing, f"step kinds without an export rendering in repro._export.RENDER: {missing}"
+    assert set(RENDER) == set(step_models())
+
+
+def test_a_step_kind_without_a_rendering_is_a_clear_export_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from frontendx.repro import RENDER, ExpectNoPageError, export_pytest
+
+    monkeypatch.delitem(RENDER, ExpectNoPageError)
+    finding = parse_finding(
+        {
+            "title": "t",
+            "steps": [{"action": "goto", "url": "/"}, {"action": "expect_no_page_error"}],
+        }
+    )
+    with pytest.raises(ReproError, match="'expect_no_page_error' has no rendering"):
+        export_pytest(finding, app_url="http://127.0.0.1:1")
+
+
+def test_exported_a11y_claim_checks_only_its_target() -> None:
+    from frontendx.repro import render_step
+
+    scoped = parse_steps(
+        [{"action": "expect_no_a11y_violation", "rule": "label", "target": {"css": "form"}}]
+    )[0]
+    assert render_step(scoped)[-1] == (
+        "expect_no_a11y_violation(page, 'label', page.locator('form').first)"
+    )
+
+
+def test_exported_symptom_assertions_settle_like_the_replayer_not_networkidle() -> None:
+    from frontendx.repro import export_pytest
+
+    finding = parse_finding(
+        {
+            "title": "t",
+            "steps": [{"action": "goto", "url": "/"}, {"action": "expect_no_http_error"}],
+        }
+    )
+    source = export_pytest(finding, app_url="http://127.0.0.1:1")
+    assert "networkidle" not in source
+    body = source.split("def test_finding(page, events, base_url):")[1]
+    assert body.index("events.settle()") < body.index("events.expect_no_http_error(500, None)")
+    # the in-flight probe the validator's contexts carry is installed before the first goto
+    assert "page.add_init_script(INFLIGHT_PROBE)" in source

@@ -649,8 +649,10 @@ def export_test(
     if output is None:
         click.echo(source, nl=False)
     else:
-        output.write_text(source, encoding="utf-8")
-        err.print(f"wrote {output}")
+        from frontendx.repro import write_exported_test
+
+        for written in write_exported_test(output, source):
+            err.print(f"wrote {written}")
 
 
 @main.group(invoke_without_command=True)

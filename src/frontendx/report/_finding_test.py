@@ -1,6 +1,8 @@
-"""A stored finding as a runnable Playwright pytest file, in the episode's browser state."""
+"""A stored finding as a runnable pytest-playwright file, in the episode's browser state."""
 
 from __future__ import annotations
+
+import json
 
 from frontendx.errors import ConfigError
 from frontendx.records import EpisodeResult
@@ -32,6 +34,11 @@ def export_finding_test(
         )
     state = result.spec.state
     sign_in = None
+    cookies = []
+    if state.flags:
+        # feature flags reach the app as a cookie, as in the episode's sandbox
+        name = get_app(result.spec.app).manifest.flags_cookie
+        cookies.append({"name": name, "value": json.dumps(state.flags)})
     if state.role != "anonymous":
         app = get_app(result.spec.app)
         if state.role in app.manifest.accounts:
@@ -53,6 +60,7 @@ def export_finding_test(
             "color_scheme": state.color_scheme,
         },
         sign_in=sign_in,
+        cookies=cookies,
         name=f"episode_{episode_id}_finding_{finding_index}",
         filename=filename,
     )

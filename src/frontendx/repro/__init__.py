@@ -1,6 +1,12 @@
 """The repro language (steps and assertions), findings, the replayer and the test exporter."""
 
-from frontendx.repro._export import export_pytest
+from frontendx.repro._export import (
+    RENDER,
+    export_pytest,
+    export_suite,
+    render_step,
+    write_exported_test,
+)
 from frontendx.repro._finding import Finding, parse_finding
 from frontendx.repro._steps import (
     ACTIONS,
@@ -28,10 +34,14 @@ from frontendx.repro._steps import (
     WaitFor,
     parse_step,
     parse_steps,
+    step_models,
+    step_schema,
+    steps_help,
 )
 
 __all__ = [
     "ACTIONS",
+    "RENDER",
     "Check",
     "Click",
     "DblClick",
@@ -56,7 +66,13 @@ __all__ = [
     "UploadFile",
     "WaitFor",
     "export_pytest",
+    "export_suite",
     "parse_finding",
     "parse_step",
     "parse_steps",
+    "render_step",
+    "step_models",
+    "step_schema",
+    "steps_help",
+    "write_exported_test",
 ]

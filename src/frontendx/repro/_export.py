@@ -1,17 +1,32 @@
-"""Exporting a finding as a runnable Playwright (Python, sync API) pytest file.
+"""Exporting findings as idiomatic pytest-playwright tests.
 
-The test needs only Playwright and pytest. It targets $FRONTENDX_APP_URL (default: the URL
-the finding was recorded against) and $FRONTENDX_CHROMIUM (default: the system's Chromium).
+An exported file needs only `pytest-playwright` (and, for accessibility claims, axe-core's
+``axe.min.js`` next to it or at ``$FRONTENDX_AXE``), not FrontendX. It takes the plugin's
+``page`` fixture, so ``--browser``, ``--headed`` and ``--tracing`` work; ``base_url`` comes
+from ``--base-url``, else ``$FRONTENDX_APP_URL``, else the URL the finding was recorded
+against; the episode's browser state goes into ``browser_context_args``.
+
+Every step kind is rendered by the one table `RENDER` (step model -> code), and each rendered
+step does what the `Replayer` does for it: the same locators, timeouts and matching, and the
+symptom assertions first wait the way `PageEvents.settle` does (requests in flight counted from
+the start of the wait, plus the page's own in-flight fetch/XHR probe), never `networkidle`,
+which returns at once on a page that is idle before the failing request starts.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from frontendx.errors import ReproError
 from frontendx.repro import _steps as s
 from frontendx.repro._finding import Finding
+
+ACTION_TIMEOUT_MS = 10_000  # the replayer's: a step that cannot run fails after as long
+AXE_FILE = "axe.min.js"
+_AXE_SOURCE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / AXE_FILE
 
 
 def _loc(loc: s.Locator, *, every: bool = False) -> str:
@@ -45,16 +60,38 @@ def _loc(loc: s.Locator, *, every: bool = False) -> str:
     return base if every else base + ".first"
 
 
+def _goto(step: s.Goto) -> list[str]:
+    if "://" in step.url:
+        return [f"page.goto({step.url!r}, wait_until='load')"]
+    return [f"page.goto(base_url + {('/' + step.url.lstrip('/'))!r}, wait_until='load')"]
+
+
+def _press(step: s.Press) -> list[str]:
+    if step.target is None:
+        return [f"page.keyboard.press({step.key!r})"]
+    return [f"{_loc(step.target)}.press({step.key!r})"]
+
+
+def _upload(step: s.Upload) -> list[str]:
+    payload = [{"name": f.name, "mimeType": f.mime_type, "buffer": f.content} for f in step.files]
+    return [
+        f"{_loc(step.target)}.set_input_files("
+        f"[{{**f, 'buffer': f['buffer'].encode()}} for f in {payload!r}])"
+    ]
+
+
+def _wait_for(step: s.WaitFor) -> list[str]:
+    if step.target is not None:
+        return [f"{_loc(step.target)}.wait_for(state={step.state!r})"]
+    return [f"page.wait_for_timeout({step.ms})"]
+
+
 def _expect(e: s.Expect) -> list[str]:
     neg = "not_" if e.negate else ""
     t = f"timeout={e.timeout_ms}"
     if e.condition == "url":
-        op = "==" if e.exact else "in"
-        cond = f"{e.url!r} {op} _path(page.url)" if op == "in" else f"_path(page.url) == {e.url!r}"
-        if e.negate:
-            cond = f"not ({cond})"
-        return [f"_eventually(lambda: {cond}, {e.timeout_ms}, 'URL check: ' + {e.url!r})"]
-    assert e.target is not None
+        return [f"expect_url(page, {e.url!r}, exact={e.exact}, negate={e.negate}, {t})"]
+    assert e.target is not None  # the schema requires it for every other condition
     target = _loc(e.target)
     match e.condition:
         case "visible":
@@ -75,161 +112,270 @@ def _expect(e: s.Expect) -> list[str]:
                 f"expect({target}).{neg}to_have_attribute("
                 f"{e.attribute!r}, {e.attribute_value!r}, {t})"
             ]
-        case _:
-            op = "!=" if e.negate else "=="
+        case "screenshot_region":
             return [
-                f"_digest = hashlib.sha256({target}.screenshot(animations='disabled')).hexdigest()",
-                f"assert _digest {op} {e.screenshot_sha256!r}, 'region screenshot changed'",
+                "events.settle()",
+                f"expect_region(events, {target}, {e.screenshot_sha256!r}, negate={e.negate})",
             ]
+    raise AssertionError(f"unhandled condition {e.condition!r}")  # pragma: no cover
 
 
-def _step(step: s.Step) -> list[str]:
-    match step:
-        case s.Goto(url=url):
-            target = repr(url) if "://" in url else f"BASE_URL + {('/' + url.lstrip('/'))!r}"
-            return [f"page.goto({target})"]
-        case s.Click(target=loc):
-            return [f"{_loc(loc)}.click()"]
-        case s.DblClick(target=loc):
-            return [f"{_loc(loc)}.dblclick()"]
-        case s.Hover(target=loc):
-            return [f"{_loc(loc)}.hover()"]
-        case s.Fill(target=loc, value=value):
-            return [f"{_loc(loc)}.fill({value!r})"]
-        case s.Press(key=key, target=loc):
-            return [f"{_loc(loc)}.press({key!r})" if loc else f"page.keyboard.press({key!r})"]
-        case s.Select(target=loc, values=values):
-            return [f"{_loc(loc)}.select_option({values!r})"]
-        case s.Check(target=loc):
-            return [f"{_loc(loc)}.check()"]
-        case s.Uncheck(target=loc):
-            return [f"{_loc(loc)}.uncheck()"]
-        case s.Drag(source=src, target=dst):
-            return [f"{_loc(src)}.drag_to({_loc(dst)})"]
-        case s.Upload(target=loc, files=files):
-            payload = [
-                {"name": f.name, "mimeType": f.mime_type, "buffer": f.content} for f in files
-            ]
-            return [
-                f"{_loc(loc)}.set_input_files("
-                f"[{{**f, 'buffer': f['buffer'].encode()}} for f in {payload!r}])"
-            ]
-        case s.WaitFor(target=loc, state=state, ms=ms):
-            if loc is not None:
-                return [f"{_loc(loc)}.wait_for(state={state!r})"]
-            return [f"page.wait_for_timeout({ms})"]
-        case s.SetViewport(width=w, height=h):
-            return [f"page.set_viewport_size({{'width': {w}, 'height': {h}}})"]
-        case s.Expect():
-            return _expect(step)
-        case s.ExpectNoConsoleError(pattern=pattern):
-            return [f"_none('console error', events['console'], {pattern!r})"]
-        case s.ExpectNoPageError(pattern=pattern):
-            return [f"_none('uncaught page error', events['page'], {pattern!r})"]
-        case s.ExpectNoHttpError(min_status=status, url=url):
-            return [
-                "_settle(page)",
-                f"_bad = [f'HTTP {{c}} {{u}}' for c, u in events['http'] if c >= {status} "
-                f"and ({url!r} is None or {url!r} in u)]",
-                "assert not _bad, f'saw {_bad[0]}'",
-            ]
-        case s.ExpectNoA11yViolation(rule=rule):
-            return [f"_axe(page, {rule!r})"]
-        case s.ExpectNoLayoutOverlap(a=a, b=b, tolerance_px=tol):
-            return [f"_no_overlap({_loc(a)}, {_loc(b)}, {tol})"]
-    raise AssertionError(f"unhandled step {step!r}")  # pragma: no cover
+def _http(step: s.ExpectNoHttpError) -> list[str]:
+    return ["events.settle()", f"events.expect_no_http_error({step.min_status}, {step.url!r})"]
 
 
-_PRELUDE = '''\
-"""A finding exported by FrontendX as a Playwright pytest test."""
+def _axe(step: s.ExpectNoA11yViolation) -> list[str]:
+    under = _loc(step.target) if step.target is not None else "None"
+    return ["events.settle()", f"expect_no_a11y_violation(page, {step.rule!r}, {under})"]
 
-# Finding: {title}
-# Run with: pytest {filename}
-# Targets $FRONTENDX_APP_URL (recorded against {url}).
 
+RENDER: dict[type[Any], Callable[[Any], list[str]]] = {
+    s.Goto: _goto,
+    s.Click: lambda st: [f"{_loc(st.target)}.click()"],
+    s.DblClick: lambda st: [f"{_loc(st.target)}.dblclick()"],
+    s.Hover: lambda st: [f"{_loc(st.target)}.hover()"],
+    s.Fill: lambda st: [f"{_loc(st.target)}.fill({st.value!r})"],
+    s.Press: _press,
+    s.Select: lambda st: [f"{_loc(st.target)}.select_option({st.values!r})"],
+    s.Check: lambda st: [f"{_loc(st.target)}.check()"],
+    s.Uncheck: lambda st: [f"{_loc(st.target)}.uncheck()"],
+    s.Drag: lambda st: [f"{_loc(st.source)}.drag_to({_loc(st.target)})"],
+    s.Upload: _upload,
+    s.WaitFor: _wait_for,
+    s.SetViewport: lambda st: [
+        f"page.set_viewport_size({{'width': {st.width}, 'height': {st.height}}})"
+    ],
+    s.Expect: _expect,
+    s.ExpectNoConsoleError: lambda st: [
+        "events.settle()",
+        f"events.expect_none('console error', events.console_errors, {st.pattern!r})",
+    ],
+    s.ExpectNoPageError: lambda st: [
+        "events.settle()",
+        f"events.expect_none('uncaught page error', events.page_errors, {st.pattern!r})",
+    ],
+    s.ExpectNoHttpError: _http,
+    s.ExpectNoA11yViolation: _axe,
+    s.ExpectNoLayoutOverlap: lambda st: [
+        f"expect_no_layout_overlap({_loc(st.a)}, {_loc(st.b)}, {st.tolerance_px})"
+    ],
+}
+"""How each step kind is exported: the one table, next to the step models (a test fails
+when a step model has no entry here)."""
+
+
+def render_step(step: s.Step) -> list[str]:
+    """The Python lines (sync Playwright, in a test with `page`, `events`, `base_url`) that
+    perform `step` the way the replayer does."""
+    render = RENDER.get(type(step))
+    if render is None:
+        raise ReproError(f"step kind {step.action!r} has no rendering in repro._export.RENDER")
+    return render(step)
+
+
+# The runtime every exported file carries: fixtures over pytest-playwright's, and the helpers
+# the rendered steps call. Kept in step with validate._replay and browser.PageEvents.
+_PRELUDE = r'''
 import hashlib
 import os
 import re
 import shutil
 import time
-from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-BASE_URL = os.environ.get("FRONTENDX_APP_URL", {url!r}).rstrip("/")
-CONTEXT = {context!r}
-SIGN_IN = {sign_in!r}
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
+ACTION_TIMEOUT_MS = {action_timeout}
+AXE = Path(os.environ.get("FRONTENDX_AXE") or Path(__file__).with_name("axe.min.js"))
+INFLIGHT_PROBE = """(() => {{
+  let n = 0;
+  const fetch0 = window.fetch;
+  window.fetch = function (...args) {{
+    n++; return fetch0.apply(this, args).finally(() => {{ n--; }});
+  }};
+  const send0 = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {{
+    n++; this.addEventListener('loadend', () => {{ n--; }}, {{ once: true }});
+    return send0.apply(this, args);
+  }};
+  Object.defineProperty(window, '__fxInflight', {{ get: () => n }});
+}})();"""
 
 
-def _path(url):
-    from urllib.parse import urlsplit
+@pytest.fixture(scope="session")
+def base_url(base_url):
+    """--base-url, else $FRONTENDX_APP_URL, else the URL the finding was recorded against."""
+    return (base_url or os.environ.get("FRONTENDX_APP_URL") or RECORDED_URL).rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """The episode's browser state (viewport, locale, colour scheme, ...)."""
+    return {{**browser_context_args, **CONTEXT}}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_name, playwright):
+    """Chromium from $FRONTENDX_CHROMIUM, or the system's when `playwright install` has not
+    fetched one; --browser, --browser-channel and an explicit executable are left alone."""
+    args = dict(browser_type_launch_args)
+    if browser_name != "chromium" or args.get("channel") or args.get("executable_path"):
+        return args
+    executable = os.environ.get("FRONTENDX_CHROMIUM")
+    if not executable and not os.path.exists(playwright.chromium.executable_path):
+        executable = shutil.which("chromium")
+    if executable:
+        args["executable_path"] = executable
+    return args
+
+
+class Events:
+    """What the page showed (console errors, uncaught errors, HTTP errors) and its requests in
+    flight, so symptom assertions can wait for the requests an action started."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console_errors, self.page_errors, self.http_errors = [], [], []
+        self.inflight = 0
+        self.last_activity = time.monotonic()
+        context = page.context
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+        context.on("request", self._started)
+        context.on("requestfinished", self._done)
+        context.on("requestfailed", self._done)
+        context.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _started(self, request):
+        self.inflight += 1
+        self.last_activity = time.monotonic()
+
+    def _done(self, request):
+        self.inflight = max(0, self.inflight - 1)
+        self.last_activity = time.monotonic()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.http_errors.append((response.status, response.url))
+
+    def settle(self, quiet_s=0.4, timeout_s=3.0):
+        """Wait until no request has been in flight for `quiet_s` (or `timeout_s` passes).
+        Quiet counts from the later of the last request and the start of this wait: the
+        requests an action causes may start a moment after it."""
+        started = time.monotonic()
+        deadline = started + timeout_s
+        while time.monotonic() < deadline:
+            quiet_for = time.monotonic() - max(self.last_activity, started)
+            if self.inflight == 0 and quiet_for >= quiet_s and self._page_idle():
+                return
+            self.page.wait_for_timeout(30)  # lets Playwright deliver the page's events
+
+    def _page_idle(self):
+        try:
+            busy = self.page.evaluate("() => window.__fxInflight || 0")
+        except Exception:  # navigating: the next poll asks again
+            return False
+        if busy:
+            self.last_activity = time.monotonic()
+        return not busy
+
+    @staticmethod
+    def expect_none(kind, seen, pattern):
+        hits = [m for m in seen if pattern is None or re.search(pattern, m)]
+        assert not hits, f"saw {{kind}}: {{hits[0][:300]}}"
+
+    def expect_no_http_error(self, min_status, url_part):
+        bad = [
+            f"HTTP {{status}} {{path(url)}}"
+            for status, url in self.http_errors
+            if status >= min_status and (url_part is None or url_part in url)
+        ]
+        assert not bad, f"saw {{bad[0]}}" + (f" (+{{len(bad) - 1}})" if bad[1:] else "")
+
+
+@pytest.fixture
+def events(page, base_url):
+    """The page, signed in and instrumented as the validator's replays are."""
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(2 * ACTION_TIMEOUT_MS)
+    if COOKIES:
+        page.context.add_cookies([{{**c, "url": base_url}} for c in COOKIES])
+    if SIGN_IN:
+        response = page.request.post(base_url + SIGN_IN["path"], data=SIGN_IN["data"])
+        assert response.ok, f"signing in failed: HTTP {{response.status}}"
+    page.add_init_script(INFLIGHT_PROBE)
+    return Events(page)
+
+
+def path(url):
     parts = urlsplit(url)
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def _eventually(check, timeout_ms, what):
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not check():
+def expect_url(page, url, exact, negate, timeout):
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        current = path(page.url)
+        matched = current == url if exact else url in current
+        if matched != negate:
+            return
+        verb = "not " if negate else ""
+        what = f"expected URL {{verb}}matching {{url!r}}, got {{current!r}}"
         assert time.monotonic() < deadline, what
-        time.sleep(0.05)
+        page.wait_for_timeout(50)
 
 
-def _settle(page):
-    try:
-        page.wait_for_load_state("networkidle", timeout=3000)
-    except Exception:
-        pass
+def expect_region(events, locator, sha256, negate):
+    shot = locator.screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+    digest = hashlib.sha256(shot).hexdigest()
+    assert (digest == sha256) != negate, f"region screenshot sha256 is {{digest}}"
 
 
-def _axe(page, rule):
-    _settle(page)
+def expect_no_a11y_violation(page, rule, under):
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        source = resources.files("frontendx").joinpath("browser/vendor/axe.min.js").read_text()
-        page.add_script_tag(content=source)
-    found = page.evaluate(
-        "async r => (await axe.run(document, {{runOnly: {{type: 'rule', values: [r]}}}}))"
-        ".violations.map(v => v.help)", rule)
-    assert not found, f"axe {{rule}}: {{found[0]}}"
+        assert AXE.is_file(), (
+            f"axe-core not found at {{AXE}}: put axe.min.js (npm package axe-core) next to "
+            "this file or set FRONTENDX_AXE to its path"
+        )
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    handle = under.element_handle(timeout=ACTION_TIMEOUT_MS) if under is not None else None
+    try:
+        result = page.evaluate(
+            """async ([rule, el]) => {{
+                if (!axe.getRules().some(r => r.ruleId === rule)) return {{unknown: true}};
+                const only = {{runOnly: {{type: 'rule', values: [rule]}}}};
+                const r = await axe.run(el || document, only);
+                return {{violations: r.violations.map(v => ({{
+                    help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}}))}};
+            }}""",
+            [rule, handle],
+        )
+    finally:
+        if handle is not None:
+            handle.dispose()
+    assert not result.get("unknown"), f"axe-core has no rule {{rule!r}}"
+    if result["violations"]:
+        v = result["violations"][0]
+        raise AssertionError(f"axe {{rule}}: {{v['help']}} at {{', '.join(v['nodes'][:3])}}")
 
 
-def _no_overlap(a, b, tolerance):
-    a.wait_for(state="visible")
-    b.wait_for(state="visible")
-    ba, bb = a.bounding_box(), b.bounding_box()
+def expect_no_layout_overlap(a, b, tolerance):
+    boxes = []
+    for found in (a, b):
+        found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+        box = found.bounding_box()
+        assert box is not None, f"{{found}} has no layout box"
+        boxes.append(box)
+    ba, bb = boxes
     dx = min(ba["x"] + ba["width"], bb["x"] + bb["width"]) - max(ba["x"], bb["x"])
     dy = min(ba["y"] + ba["height"], bb["y"] + bb["height"]) - max(ba["y"], bb["y"])
     assert not (dx > tolerance and dy > tolerance), f"elements overlap by {{dx:.0f}}x{{dy:.0f}} px"
-
-
-@pytest.fixture
-def page():
-    executable = os.environ.get("FRONTENDX_CHROMIUM") or shutil.which("chromium")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True, args=ARGS)
-        context = browser.new_context(**CONTEXT)
-        if SIGN_IN:
-            context.request.post(BASE_URL + SIGN_IN["path"], data=SIGN_IN["data"])
-        page = context.new_page()
-        page.events = {{"console": [], "page": [], "http": []}}
-        page.on("console", lambda m: m.type == "error" and page.events["console"].append(m.text))
-        page.on("pageerror", lambda e: page.events["page"].append(str(e)))
-        page.on("response", lambda r: page.events["http"].append((r.status, r.url)))
-        yield page
-        browser.close()
-
-
-def _none(kind, seen, pattern):
-    hits = [m for m in seen if pattern is None or re.search(pattern, m)]
-    assert not hits, f"saw {{kind}}: {{hits[0]}}"
-
-
-def test_{name}(page):
-    events = page.events
 '''
 
 
@@ -239,35 +385,83 @@ def export_pytest(
     app_url: str,
     context: dict[str, Any] | None = None,
     sign_in: dict[str, Any] | None = None,
+    cookies: list[dict[str, str]] | None = None,
     name: str = "finding",
     filename: str = "test_finding.py",
 ) -> str:
-    """Python source of a pytest test that fails while the finding's claim fails. Every text
-    the agent or user chose is either a `repr` literal or a comment without line breaks or
-    control characters, so any title compiles; the source is compiled before it is returned."""
-    head = _PRELUDE.format(
-        title=_comment(finding.title),
-        filename=_comment(filename),
-        url=_comment(app_url),
-        context=context or {},
+    """Python source of a pytest-playwright test that fails while the finding's claim fails.
+    Every text the agent or user chose is either a `repr` literal or a comment without line
+    breaks or control characters, so any title compiles; the source is compiled before it is
+    returned."""
+    return export_suite(
+        [(name, finding)],
+        app_url=app_url,
+        context=context,
         sign_in=sign_in,
-        name=name,
+        cookies=cookies,
+        filename=filename,
     )
-    body = []
-    for index, step in enumerate(finding.steps):
-        body.append(f"    # step {index}: {step.action}")
-        if isinstance(step, s.ExpectNoConsoleError | s.ExpectNoPageError):
-            body.append("    _settle(page)")
-        body.extend(f"    {line}" for line in _step(step))
-    source = head + "\n".join(body) + "\n"
+
+
+def export_suite(
+    tests: list[tuple[str, Finding]],
+    *,
+    app_url: str,
+    context: dict[str, Any] | None = None,
+    sign_in: dict[str, Any] | None = None,
+    cookies: list[dict[str, str]] | None = None,
+    filename: str = "test_findings.py",
+) -> str:
+    """One pytest-playwright file with a test per (name, finding), all in one browser state.
+    Names must be Python identifiers."""
+    bad = [n for n, _ in tests if not n.isidentifier()]
+    if bad or not tests:
+        raise ReproError(f"test names must be Python identifiers, got {bad or 'no tests'}")
+    titles = "\n".join(f"# Finding: {_comment(f.title)}" for _, f in tests)
+    head = (
+        '"""Findings exported by FrontendX as pytest-playwright tests."""\n\n'
+        f"{titles}\n"
+        f"# Run with: pytest {_comment(filename)} [--base-url URL] (needs pytest-playwright)\n"
+        f"# Targets --base-url, else $FRONTENDX_APP_URL (recorded against {_comment(app_url)}).\n"
+        "# Accessibility claims load axe-core from axe.min.js beside this file or $FRONTENDX_AXE.\n"
+        + _PRELUDE.format(action_timeout=ACTION_TIMEOUT_MS)
+        + f"\nRECORDED_URL = {app_url!r}\nCONTEXT = {dict(context or {})!r}\n"
+        f"SIGN_IN = {sign_in!r}\nCOOKIES = {list(cookies or [])!r}\n"
+    )
+    bodies = []
+    for name, finding in tests:
+        body = [f"\n\ndef test_{name}(page, events, base_url):"]
+        for index, step in enumerate(finding.steps):
+            body.append(f"    # step {index}: {step.action}")
+            body.extend(f"    {line}" for line in render_step(step))
+        bodies.append("\n".join(body))
+    source = head + "".join(bodies) + "\n"
     try:
         compile(source, filename, "exec")
     except (SyntaxError, ValueError) as exc:
+        titles_seen = [f.title for _, f in tests]
         raise ReproError(
-            f"the exported test for {finding.title!r} does not compile ({exc}); nothing was "
+            f"the exported test for {titles_seen[0]!r} does not compile ({exc}); nothing was "
             "written. This is a FrontendX bug: please report it with the finding"
         ) from None
     return source
+
+
+def uses_axe(source: str) -> bool:
+    """Whether an exported file checks accessibility (and so needs axe.min.js beside it)."""
+    return "    expect_no_a11y_violation(page," in source
+
+
+def write_exported_test(path: Path, source: str) -> list[Path]:
+    """Write an exported file, with the vendored axe-core next to it when it needs one;
+    returns the files written."""
+    path.write_text(source, encoding="utf-8")
+    written = [path]
+    if uses_axe(source):
+        axe = path.with_name(AXE_FILE)
+        axe.write_text(_AXE_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+        written.append(axe)
+    return written
 
 
 def _comment(text: str) -> str:
