@@ -54,6 +54,8 @@ async def test_exported_tests_run_in_a_fresh_venv_failing_on_buggy_passing_on_cl
             trace = artifacts_dir_for(db) / result["artifacts"]["failing-replay-0"]
             with zipfile.ZipFile(trace) as zipped:
                 assert {"trace.trace", "trace.network"} <= set(zipped.namelist()), bug
+            # only the failing replay's trace is kept, as one file per finding
+            assert [p.name for p in trace.parent.glob("*replay*")] == [trace.name]
             out = tmp_path / f"test_{bug.replace('-', '_')}.py"
             await asyncio.to_thread(
                 frontendx_cli,
