@@ -313,6 +313,8 @@ def test_examples_and_misbehaving_agents_through_the_cli(node_agent: Path, tmp_p
         assert finding["verdict"]["bug_id"] == "total-off"
         assert 0 < finding["found_at"] < 20
         assert result["usage"]["questions"] == 1 and result["usage"]["steps"] >= 1
+        # confined here: the process in its namespaces, its browser in its own network
+        assert result["trust"] == "sandboxed", name
     assert by_name["node-example"]["spec"]["agent"]["version"].startswith("v")
     assert by_name["python-example"]["spec"]["agent"]["version"] == "0"
 

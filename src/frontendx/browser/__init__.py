@@ -7,6 +7,7 @@ from frontendx.browser._launch import (
     chromium_executable,
     guard_of,
     launch_chromium,
+    network_isolated,
     preflight,
 )
 from frontendx.browser._sandbox import HttpError, PageEvents, Sandbox, origin_of
@@ -21,6 +22,7 @@ __all__ = [
     "chromium_executable",
     "guard_of",
     "launch_chromium",
+    "network_isolated",
     "origin_of",
     "preflight",
 ]

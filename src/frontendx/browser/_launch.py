@@ -64,6 +64,12 @@ def cdp_endpoint(browser: Browser) -> str | None:
     return _CDP_URLS.get(browser)
 
 
+def network_isolated(browser: Browser) -> bool:
+    """True when `browser` runs in its own network namespace (its DevTools endpoint is then a
+    Unix socket, see `_launch_isolated`): an agent process cannot reach it past the relay."""
+    return _CDP_URLS.get(browser, "").startswith("unix:")
+
+
 def guard_of(browser: Browser) -> NetworkGuard | None:
     """The network guard every request of `browser` goes through, if it was launched with one."""
     return _GUARDS.get(browser)

@@ -17,16 +17,30 @@ from frontendx.agents import (
     AgentContext,
     GroundTruth,
     TaskView,
+    agent_trust,
     is_calibration,
     make_agent,
     spec_answerer,
 )
 from frontendx.agents._model import ModelClient
-from frontendx.browser import NetworkGuard, Sandbox, cdp_endpoint, launch_chromium
+from frontendx.browser import (
+    NetworkGuard,
+    Sandbox,
+    cdp_endpoint,
+    launch_chromium,
+    network_isolated,
+)
 from frontendx.errors import AppError, BrowserError, BudgetExceeded
 from frontendx.errors import InfraError as InfraError  # the runner's export
 from frontendx.gateway import Gateway, GatewayBudget, UpstreamConfig
-from frontendx.records import BugFacts, EpisodeResult, EpisodeSpec, EpisodeStatus, Usage
+from frontendx.records import (
+    BugFacts,
+    EpisodeResult,
+    EpisodeSpec,
+    EpisodeStatus,
+    TrustLevel,
+    Usage,
+)
 from frontendx.repro import Goto
 from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version_of
 from frontendx.validate import Outcome, Replayer, Validator
@@ -81,6 +95,16 @@ def _baselines(
 
 
 BROWSER_CLOSED = "the browser closed during the agent's run"
+
+
+def _trust(agent: Agent, browser: Browser) -> TrustLevel:
+    """The agent's trust level as this episode ran it: an external program counts as
+    sandboxed only when its browser was in its own network namespace too (else it could find
+    the raw DevTools port on loopback and go around the relay)."""
+    trust = agent_trust(agent)
+    if trust == "sandboxed" and not network_isolated(browser):
+        return "unconfined"
+    return trust
 
 
 class Worker:
@@ -317,4 +341,5 @@ class Worker:
             suite_version=suite_version_of(spec.app),
             frontendx_version=frontendx.__version__,
             chromium_version=harness.version,
+            trust=_trust(agent, browser),
         )
