@@ -1,7 +1,7 @@
 """Runs: run specs, the episode matrix, executing it, and resuming it."""
 
 from frontendx.runner._episode import InfraError, Worker
-from frontendx.runner._executor import WorkerOptions, execute
+from frontendx.runner._executor import WorkerOptions, execute, specs_source
 from frontendx.runner._run import RunSummary, artifacts_dir_for, resume_run, start_run
 from frontendx.runner._spec import (
     AgentEntry,
@@ -26,5 +26,6 @@ __all__ = [
     "load_run_spec",
     "parse_run_spec",
     "resume_run",
+    "specs_source",
     "start_run",
 ]

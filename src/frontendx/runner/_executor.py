@@ -82,7 +82,7 @@ def infra_result(spec: EpisodeSpec, message: str, attempts: int) -> EpisodeResul
 
 
 def execute(
-    specs: Sequence[EpisodeSpec],
+    claim: Callable[[int], Sequence[EpisodeSpec]],
     options: WorkerOptions,
     *,
     workers: int,
@@ -90,52 +90,92 @@ def execute(
     on_done: Callable[[EpisodeResult], None],
     on_retry: Callable[[EpisodeSpec, int, str], None] | None = None,
 ) -> None:
-    """Run every spec in a process pool; call `on_done` (in this process) for each result,
-    and `on_retry(spec, failed_attempt, message)` before an infrastructure failure is retried."""
-    if not specs:
-        return
-    todo = list(specs)
-    attempts: dict[str, int] = {}
-    context = multiprocessing.get_context("spawn")
-    while todo:
+    """Run the episodes that `claim(n)` hands out, at most `n` at a time as workers free up,
+    on one process pool (so each worker keeps its browsers and app servers), until `claim`
+    hands out none while nothing is running. Calls `on_done` (in this process) for each
+    result, and `on_retry(spec, failed_attempt, message)` before an infrastructure failure is
+    retried. A list of specs can be passed as `claim=specs_source(specs)`."""
+    pool = _Pool(claim, options, workers, retries, on_done, on_retry)
+    while pool.run_until_empty_or_broken():
+        pass  # a worker process died: the pool starts anew with what it held, retried first
+
+
+class _Pool:
+    def __init__(
+        self,
+        claim: Callable[[int], Sequence[EpisodeSpec]],
+        options: WorkerOptions,
+        workers: int,
+        retries: int,
+        on_done: Callable[[EpisodeResult], None],
+        on_retry: Callable[[EpisodeSpec, int, str], None] | None,
+    ) -> None:
+        self.claim, self.options, self.workers, self.retries = claim, options, workers, retries
+        self.on_done, self.on_retry = on_done, on_retry
+        self.attempts: dict[str, int] = {}
+        self.again: list[EpisodeSpec] = []  # infrastructure failures to retry, first in line
+
+    def run_until_empty_or_broken(self) -> bool:
+        """True when the pool broke (a worker process died) with work left."""
         pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)),
-            mp_context=context,
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(options,),
+            initargs=(self.options,),
         )
         running: dict[Future[tuple[str, str]], EpisodeSpec] = {}
         try:
-            for spec in todo:
-                running[pool.submit(_run_in_worker, spec.model_dump_json())] = spec
-            todo = []
+            self._fill(pool, running)
             while running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in finished:
-                    spec = running.pop(future)
-                    attempts[spec.key] = attempts.get(spec.key, 0) + 1
-                    try:
-                        kind, payload = future.result()
-                    except BrokenProcessPool:
-                        kind, payload, broken = "infra", "worker process died", True
-                    except Exception as exc:  # e.g. a result that cannot be unpickled
-                        kind, payload = "infra", f"worker failed: {exc!r}"
-                    if kind == "ok":
-                        result = EpisodeResult.model_validate_json(payload)
-                        on_done(result.model_copy(update={"attempts": attempts[spec.key]}))
-                    elif attempts[spec.key] > retries:
-                        on_done(infra_result(spec, payload, attempts[spec.key]))
-                    else:
-                        if on_retry is not None:
-                            on_retry(spec, attempts[spec.key], payload)
-                        if broken:
-                            todo.append(spec)
-                        else:
-                            running[pool.submit(_run_in_worker, spec.model_dump_json())] = spec
+                    broken |= self._handle(running.pop(future), future)
                 if broken:
-                    # the pool is unusable: requeue what it still held and start a new one
-                    todo.extend(running.values())
-                    running.clear()
+                    self.again.extend(running.values())
+                    return True
+                self._fill(pool, running)
+            return False
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fill(
+        self, pool: ProcessPoolExecutor, running: dict[Future[tuple[str, str]], EpisodeSpec]
+    ) -> None:
+        free = self.workers - len(running)
+        retry, self.again = self.again[:free], self.again[free:]
+        fresh = self.claim(free - len(retry)) if free > len(retry) else []
+        for spec in [*retry, *fresh]:
+            running[pool.submit(_run_in_worker, spec.model_dump_json())] = spec
+
+    def _handle(self, spec: EpisodeSpec, future: Future[tuple[str, str]]) -> bool:
+        """Pass on a finished episode (or queue its retry); True when the pool broke."""
+        self.attempts[spec.key] = attempts = self.attempts.get(spec.key, 0) + 1
+        broken = False
+        try:
+            kind, payload = future.result()
+        except BrokenProcessPool:
+            kind, payload, broken = "infra", "worker process died", True
+        except Exception as exc:  # e.g. a result that cannot be unpickled
+            kind, payload = "infra", f"worker failed: {exc!r}"
+        if kind == "ok":
+            result = EpisodeResult.model_validate_json(payload)
+            self.on_done(result.model_copy(update={"attempts": attempts}))
+        elif attempts > self.retries:
+            self.on_done(infra_result(spec, payload, attempts))
+        else:
+            if self.on_retry is not None:
+                self.on_retry(spec, attempts, payload)
+            self.again.append(spec)
+        return broken
+
+
+def specs_source(specs: Sequence[EpisodeSpec]) -> Callable[[int], list[EpisodeSpec]]:
+    """A `claim` for `execute` that hands out `specs` in order."""
+    todo = list(specs)
+
+    def claim(n: int) -> list[EpisodeSpec]:
+        taken, todo[:] = todo[:n], todo[n:]
+        return taken
+
+    return claim

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -172,12 +171,15 @@ def _execute(
                 highlight=False,
             )
 
-        stalled = 0
-        while True:
+        handed: set[str] = set()  # fingerprints claimed by this driver and not yet stored
+
+        def claim(n: int) -> list[EpisodeSpec]:
+            """Up to `n` cells for the pool, claimed by lease as workers free up, so that
+            another driver on the store (a second `run` or `resume`) takes the others. A cell
+            another driver has computed meanwhile is carried over instead."""
+            nonlocal todo
             done = store.done_keys(run_id)
-            todo = [e for e in todo if e.key not in done]
-            if not todo:
-                break
+            todo = [e for e in todo if e.key not in done and prints[e.key] not in handed]
             computed = store.reusable((prints[e.key] for e in todo), since=since)
             for e in todo:
                 hit = computed.get(prints[e.key])
@@ -185,44 +187,49 @@ def _execute(
                     summary.by_others += 1
                     progress.update(bar, advance=1, last=f"{e.agent.label}: computed elsewhere")
             todo = [e for e in todo if prints[e.key] not in computed]
-            # Batches, not the whole matrix: a second driver finds cells left to claim, and
-            # each batch runs on one process pool (a pool per cell would relaunch Chromium)
-            limit = max(2 * spec.workers, math.ceil(len(todo) / 4))
             claimed = set(
                 store.claim(
                     owner,
                     ((prints[e.key], run_id, e.key) for e in todo),
-                    limit=limit,
+                    limit=n,
                     ttl=LEASE_SECONDS,
                     since=since,
                 )
             )
-            if not claimed:
-                held = store.leased_by_others(owner, (prints[e.key] for e in todo))
-                if held:
-                    stalled = 0
-                    progress.update(
-                        bar, last=f"waiting: another driver is computing {len(held)} cells"
-                    )
-                    time.sleep(_WAIT_SECONDS)
-                    continue
-                # stored by another driver between the look-up above and the claim: the next
-                # pass carries them over; twice in a row means a stored row we cannot read
-                stalled += 1
-                if stalled > 1:
-                    break
-                continue
-            stalled = 0
-            batch = [e for e in todo if prints[e.key] in claimed]
+            handed.update(claimed)
+            return [e for e in todo if prints[e.key] in claimed]
+
+        def stored(result: EpisodeResult) -> None:
+            on_done(result)
+            handed.discard(prints[result.spec.key])
+
+        stalled = 0
+        while True:
             try:
                 execute(
-                    batch,
+                    claim,
                     options,
                     workers=spec.workers,
                     retries=spec.retries,
-                    on_done=on_done,
+                    on_done=stored,
                     on_retry=on_retry,
                 )
             finally:
-                store.release_leases(owner, claimed)
+                store.release_leases(owner, set(handed))
+                handed.clear()
+            done = store.done_keys(run_id)
+            todo = [e for e in todo if e.key not in done]
+            if not todo:
+                break
+            held = store.leased_by_others(owner, (prints[e.key] for e in todo))
+            if held:
+                stalled = 0
+                progress.update(bar, last=f"waiting: another driver is computing {len(held)} cells")
+                time.sleep(_WAIT_SECONDS)
+                continue
+            # stored by another driver between the look-up and the claim: the next pass carries
+            # them over; twice in a row means a stored row that cannot be read
+            stalled += 1
+            if stalled > 1:
+                break
     return summary
