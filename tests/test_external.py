@@ -1,4 +1,4 @@
-"""External agents (DESIGN.md §7): any program, driving FrontendX's Chromium over CDP and
+"""External agents (docs/design.md §8): any program, driving FrontendX's Chromium over CDP and
 reporting by HTTP. Both shipped examples run end to end through the real CLI, next to agents
 that exit early, flood the findings endpoint, send findings that fail the schema, or overrun
 their budget; and a probe checks what an external agent can see and reach."""

@@ -1,4 +1,4 @@
-"""The metered gateway and the scripted upstream (DESIGN.md section 7). No browser: every test
+"""The metered gateway and the scripted upstream (docs/design.md §8). No browser: every test
 runs a real ScriptedUpstream and a real Gateway on loopback and talks HTTP to them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Metrics formulas (DESIGN.md section 5), each checked against numbers computed by hand."""
+"""Metrics formulas (docs/design.md §5), each checked against numbers computed by hand."""
 
 from __future__ import annotations
 

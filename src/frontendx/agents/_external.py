@@ -1,4 +1,4 @@
-"""The `external` agent: any program, in any language, run as a subprocess (DESIGN.md §7).
+"""The `external` agent: any program, in any language, run as a subprocess (docs/design.md §8).
 
 FrontendX keeps the browser and the episode; the program only gets, by environment, where
 things are: the sandboxed browser over CDP, the app URL, a task file, a local endpoint for

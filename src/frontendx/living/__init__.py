@@ -1,4 +1,4 @@
-"""Keeping results fresh and comparable over time (DESIGN.md section 6): version sources and
+"""Keeping results fresh and comparable over time (docs/design.md §7): version sources and
 fingerprints, history and "as of" views, regression checks, and `watch`."""
 
 from frontendx.living._history import (

@@ -1,4 +1,4 @@
-"""Version sources and fingerprints (DESIGN.md section 6).
+"""Version sources and fingerprints (docs/design.md §7).
 
 A stored result stays valid while everything it depends on is unchanged. That is its cell (app,
 bugs, task, state, agent name and config, repeat) plus a few named *version sources*:

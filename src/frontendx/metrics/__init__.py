@@ -1,4 +1,4 @@
-"""Metrics with seeded bootstrap confidence intervals (DESIGN.md section 5).
+"""Metrics with seeded bootstrap confidence intervals (docs/design.md §5).
 
 `compute_rows` turns stored `EpisodeResult` records into one `MetricsRow` per agent config,
 task and slice; `load_constants` reads the versioned constants file every row names.

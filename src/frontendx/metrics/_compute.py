@@ -1,4 +1,4 @@
-"""Metrics rows from stored episode results (DESIGN.md section 5).
+"""Metrics rows from stored episode results (docs/design.md §5).
 
 Each episode is reduced once to an `_Tally` (its counts, costs and TTR pairs); a group's figures
 are ratios of sums over its tallies, and its bootstrap intervals re-sum the tallies of resampled
