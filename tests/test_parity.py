@@ -3,9 +3,10 @@ pytest-playwright test. Every step and assertion kind is run both ways on the `m
 buggy and clean, 10 times each, and the two must agree on every run.
 
 The exported side runs in a fresh venv holding only pytest-playwright (one pytest process per
-variant runs all findings x 10 runs). The HTTP-5xx finding is the case that used to differ:
-the exported test waited for `networkidle`, which returns at once on an idle page, so it could
-finish before the failing request and pass on the buggy app."""
+variant runs all findings x 10 runs). The late HTTP-5xx finding is the case that used to
+differ: the exported test waited for `networkidle`, which returns at once on an idle page, so
+it finished before the failing request and passed on the buggy app (10 of 10 runs on mini);
+the a11y claim with a target is the other (the exporter dropped the target)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ def findings(clean_total_sha256: str) -> dict[str, tuple[list[dict[str, Any]], t
     """name -> (steps, (fails on buggy, fails on clean)) as the replayer is expected to judge."""
     return {
         "http_5xx": ([*SEARCH_TEA, {"action": "expect_no_http_error"}], (True, False)),
+        # the failing request starts 250 ms after the click, on a page idle for a while: a
+        # `networkidle` wait returns at once there (the old exporter passed this on buggy)
+        "http_5xx_late": (
+            [
+                {"action": "goto", "url": "/extras.html"},
+                {"action": "wait_for", "ms": 800},
+                {"action": "click", "target": {"role": "button", "name": "Search later"}},
+                {"action": "expect_no_http_error"},
+            ],
+            (True, False),
+        ),
         "console_error": ([*SEARCH_TEA, {"action": "expect_no_console_error"}], (True, False)),
         "page_error": (
             [
