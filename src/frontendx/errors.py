@@ -29,10 +29,12 @@ FrontendXError
 │   ├── GatewayRequestError  a request to the gateway that it cannot process (too deep...)
 │   └── CassetteMiss         cassette replay has no recorded answer for the agent's request
 └── ReproError               a finding's steps are malformed (names the step and field)
+    └── StepError            a step did not go through when run (an assertion failed, or an
+                             action could not run); agents that act in steps catch it
 
-A few private exceptions (`_Refusal` in the gateway, `_Stale` in its HTTP client, the
-replayer's `_AssertionFailed` and `_Broken`, the demo apps' backends) carry control flow inside
-one module and never leave it; they are not part of the tree.
+A few private exceptions (`_Refusal` in the gateway, `_Stale` in its HTTP client, the demo
+apps' backends) carry control flow inside one module and never leave it; they are not part of
+the tree. The replayer's private `_AssertionFailed` and `_Broken` are `StepError`s.
 
 `ModelError` is how an agent sees a failed model call; whether the episode ends as the agent's
 fault or as infrastructure is decided by the gateway's own record of the call
@@ -146,3 +148,7 @@ class CassetteMiss(AgentFault):
 
 class ReproError(FrontendXError):
     """A finding's steps are malformed or cannot be replayed."""
+
+
+class StepError(ReproError):
+    """A step did not go through when run: an assertion failed or an action could not run."""

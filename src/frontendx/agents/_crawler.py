@@ -390,7 +390,7 @@ class _Crawl:
     async def run_step(self, step: Step) -> bool:
         """Perform one step through the shared step runner; False if it does not go through
         (a control that does not respond is skipped, not waited for)."""
-        from frontendx.validate._replay import StepError
+        from frontendx.errors import StepError
 
         self.ctx.step()
         try:

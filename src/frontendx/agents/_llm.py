@@ -309,7 +309,7 @@ class _Session:
         """Run one step through the shared step runner, remembering it for the model (the
         steps since the last navigation are a repro prefix it can copy); an error message
         if it did not go through."""
-        from frontendx.validate._replay import StepError
+        from frontendx.errors import StepError
 
         self.ctx.step()
         try:

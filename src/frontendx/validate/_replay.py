@@ -18,6 +18,7 @@ from playwright.async_api import expect as pw_expect
 from pydantic import BaseModel, ConfigDict
 
 from frontendx.browser import PageEvents, origin_of
+from frontendx.errors import StepError
 from frontendx.repro import _steps as s
 
 ACTION_TIMEOUT_MS = 10_000  # generous: only steps that cannot run pay it
@@ -37,10 +38,6 @@ class ReplayResult(BaseModel):
     step_index: int | None = None
     message: str = ""
     seconds: float = 0.0
-
-
-class StepError(Exception):
-    """A step did not go through: an assertion failed or an action could not run."""
 
 
 class _AssertionFailed(StepError):
