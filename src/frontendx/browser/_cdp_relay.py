@@ -22,12 +22,13 @@ import json
 import os
 import re
 import secrets
-import socket
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from frontendx.browser._service import LoopbackService
 
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -126,19 +127,17 @@ class CdpPolicy:
         return os.path.commonpath([root, os.path.realpath(path)]) == root
 
 
-class CdpRelay:
+class CdpRelay(LoopbackService):
     """An HTTP + WebSocket server on 127.0.0.1 that relays an agent's DevTools connections to
     the browser at `upstream` (``http://127.0.0.1:PORT``, or ``unix:/PATH`` for a browser in
     its own network namespace), refusing what `policy` refuses."""
 
     def __init__(self, upstream: str, policy: CdpPolicy | None = None) -> None:
+        super().__init__()
         self.upstream = upstream.rstrip("/")
         self.policy = policy or CdpPolicy()
         self.secret = secrets.token_urlsafe(16)
-        self.port = 0
         self._version: dict[str, Any] = {}
-        self._server: asyncio.Server | None = None
-        self._conns: set[asyncio.Task[None]] = set()
 
     @property
     def url(self) -> str:
@@ -156,34 +155,7 @@ class CdpRelay:
             answer = await client.get(base + "/json/version")
             answer.raise_for_status()
             self._version = answer.json()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._server = await asyncio.start_server(self._serve, sock=sock, limit=64 * 1024)
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._conns):
-            task.cancel()
-        for task in list(self._conns):
-            with contextlib.suppress(BaseException):
-                await task
-        self._server = None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._conns.add(task)
-        try:
-            await self._handle(reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        finally:
-            self._conns.discard(task)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+        await self.listen()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")

@@ -19,16 +19,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import socket
 import tempfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from frontendx.browser._service import MAX_HEAD_BYTES, LoopbackService
+
 BLOCKED_HEADER = "x-frontendx-blocked"
 """Set on the proxy's own 403 answers, so a page's listener can tell them from the app's."""
 
-MAX_HEAD_BYTES = 64 * 1024
 BLOCKED_KEPT = 200
 """How many blocked URLs `blocked` keeps (the newest); `blocked_count` counts them all."""
 
@@ -59,22 +59,20 @@ def _host_port(netloc: str, scheme: str) -> str | None:
     return f"{host}:{port}"
 
 
-class NetworkGuard:
+class NetworkGuard(LoopbackService):
     """A forward proxy on 127.0.0.1 (a free port) that lets a browser reach only the origins
     on its allowlist. Allowing is counted: each `allow` needs its own `disallow`, so two
     sandboxes on one origin do not close it for each other."""
 
     def __init__(self, name: str = "browser") -> None:
+        super().__init__()
         self.name = name
-        self.port = 0
         self.blocked: list[str] = []
         self.blocked_count = 0
         self._allowed: Counter[str] = Counter()
         self._delays: dict[str, float] = {}
-        self._server: asyncio.Server | None = None
         self._unix: asyncio.Server | None = None
         self._unix_dir: Path | None = None
-        self._conns: set[asyncio.Task[None]] = set()
 
     @property
     def url(self) -> str:
@@ -122,11 +120,7 @@ class NetworkGuard:
     # --- serving ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (no Nagle stalls).
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._server = await asyncio.start_server(self._serve, sock=sock, limit=MAX_HEAD_BYTES)
+        await self.listen()
 
     async def unix_socket(self) -> Path:
         """The guard on a Unix socket too (in a folder only this user can enter), for a
@@ -144,31 +138,7 @@ class NetworkGuard:
         if self._unix_dir is not None:
             shutil.rmtree(self._unix_dir, ignore_errors=True)
         self._unix, self._unix_dir = None, None
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._conns):
-            task.cancel()
-        for task in list(self._conns):
-            with contextlib.suppress(BaseException):
-                await task
-        if self._server is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), 2)
-        self._server = None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._conns.add(task)
-        try:
-            await self._handle(reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        finally:
-            self._conns.discard(task)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+        await super().stop()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
