@@ -24,7 +24,7 @@ from pydantic import (
 
 from frontendx.errors import ManifestError, ReproError
 from frontendx.repro import Step, parse_steps
-from frontendx.suite._patch import apply_patches
+from frontendx.suite._patch import apply_patches, decode_utf8
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
 
 # no Infinity or NaN anywhere: stored results copy manifest numbers (manual_minutes), and
@@ -465,14 +465,7 @@ def read_text(path: Path, what: str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ManifestError(f"{path}: {what} cannot be read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ManifestError(
-            f"{path}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-            "save the file as UTF-8"
-        ) from None
+    return decode_utf8(data, str(path), what, "save the file as UTF-8")
 
 
 def broken_links(folder: Path) -> list[str]:

@@ -112,16 +112,21 @@ def _apply_hunks(text: str, hunks: list[_Hunk], where: str) -> str:
     return result + "\n" if keep_final_newline and lines else result
 
 
-def _utf8(data: bytes, where: str, what: str) -> str:
+def decode_utf8(data: bytes, where: str, what: str, fix: str = "save it as UTF-8") -> str:
+    """`data` as text, or a ManifestError naming the file, the first bad byte and its line."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ManifestError(
             f"{where}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-            "patches apply to UTF-8 text files: save it as UTF-8, or give the bug a separate "
-            "`build`"
+            f"{fix}"
         ) from None
+
+
+_PATCH_FIX = (
+    "patches apply to UTF-8 text files: save it as UTF-8, or give the bug a separate `build`"
+)
 
 
 def apply_patches(source: Path, patches: list[Path], dest: Path) -> None:
@@ -135,7 +140,7 @@ def apply_patches(source: Path, patches: list[Path], dest: Path) -> None:
             data = patch_path.read_bytes()
         except OSError as exc:
             raise ManifestError(f"{patch_path}: cannot read the patch ({exc})") from None
-        text = _utf8(data, str(patch_path), "the patch")
+        text = decode_utf8(data, str(patch_path), "the patch", _PATCH_FIX)
         for file_patch in parse_patch(text, str(patch_path)):
             _apply_file(dest, file_patch, str(patch_path))
 
@@ -159,6 +164,6 @@ def _apply_file(root: Path, file_patch: _FilePatch, source: str) -> None:
     else:
         if not target.is_file():
             raise ManifestError(f"{where}: no such file in the build")
-        current = _utf8(target.read_bytes(), where, "the build's file")
+        current = decode_utf8(target.read_bytes(), where, "the build's file", _PATCH_FIX)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_apply_hunks(current, file_patch.hunks, where), encoding="utf-8")
