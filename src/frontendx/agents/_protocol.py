@@ -27,6 +27,8 @@ class TaskView(BaseModel):
     spec: str
     report: str | None = None
     budget: Budget
+    accounts: dict[str, dict[str, str]] = {}
+    """The app's test accounts, as a QA engineer gets them: role -> {"email", "password"}."""
 
 
 @runtime_checkable

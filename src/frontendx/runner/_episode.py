@@ -241,6 +241,7 @@ class Worker:
             spec=app.spec_text,
             report=app.bugs[spec.task.target_bug].report if spec.task.target_bug else None,
             budget=spec.task.budget,
+            accounts={r: a.model_dump() for r, a in app.manifest.accounts.items()},
         )
         truth = None
         if is_calibration(agent):
