@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from frontendx.errors import ConfigError
 from frontendx.metrics import Constants, MetricChange, compare_episodes
 from frontendx.records import EpisodeResult, EpisodeSpec
-from frontendx.store import EpisodeIndex, SqliteStore
+from frontendx.store import EpisodeIndex, Store
 
 
 def pair_key(spec: EpisodeSpec) -> str:
@@ -111,7 +111,7 @@ def compare_results(
 
 
 def compare_runs(
-    store: SqliteStore, old_run: str, new_run: str, *, constants: Constants | None = None
+    store: Store, old_run: str, new_run: str, *, constants: Constants | None = None
 ) -> list[Comparison]:
     """Each agent config present in both runs, old run against new."""
     old_eps, new_eps = store.episodes(store.run(old_run).id), store.episodes(store.run(new_run).id)
@@ -131,7 +131,7 @@ def compare_runs(
 
 
 def compare_agents(
-    store: SqliteStore,
+    store: Store,
     old_agent: str,
     new_agent: str,
     *,
@@ -164,9 +164,7 @@ def compare_agents(
     )
 
 
-def latest_regressions(
-    store: SqliteStore, *, constants: Constants | None = None
-) -> list[Comparison]:
+def latest_regressions(store: Store, *, constants: Constants | None = None) -> list[Comparison]:
     """For every agent config with at least two results: newest against previous."""
     out = []
     for agent, refs in sorted(agent_results(store.index()).items()):

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from frontendx.errors import ConfigError
 from frontendx.living._versions import VersionResolver, fingerprint
-from frontendx.store import SqliteStore
+from frontendx.store import Store
+from frontendx.store._protocol import sqlite_typed
 
 if TYPE_CHECKING:  # the runner imports this package: import it lazily at run time
     from frontendx.runner import RunSpec
@@ -88,7 +89,7 @@ class CheckResult:
 
 
 def check_once(
-    store: SqliteStore,
+    store: Store,
     spec: RunSpec,
     *,
     resolve: Callable[[], VersionResolver],
@@ -108,7 +109,9 @@ def check_once(
     stale = sum(1 for p in prints if p not in stored)
     result = CheckResult(changes=changes, stale=stale)
     if stale:
-        summary = start_run(store, spec, versions=versions, chromium=chromium, console=console)
+        summary = start_run(
+            sqlite_typed(store), spec, versions=versions, chromium=chromium, console=console
+        )
         result.run_id, result.reused, result.ran = summary.run_id, summary.reused, summary.ran
         result.reasons = dict(summary.reasons)
     store.add_change(now, changes, run_id=result.run_id, reused=result.reused, ran=result.ran)
@@ -116,7 +119,7 @@ def check_once(
 
 
 def watch(
-    store: SqliteStore,
+    store: Store,
     spec: RunSpec,
     *,
     every_s: float,

@@ -21,8 +21,17 @@ from pydantic import ValidationError
 
 from frontendx.errors import StoreError
 from frontendx.records import EpisodeResult
+from frontendx.store._flat import (
+    BASE_EPISODE_COLUMNS,
+    EPISODE_COLUMNS,
+    FLAT_TABLES,
+    episode_values,
+    flat_rows,
+    flat_tables_sql,
+    insert_sql,
+)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 READ_ONLY_COMMANDS = "report, compare, serve, export-site, changelog and export-test"
 
@@ -57,6 +66,13 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 """
 
+# Added in schema 4: results as tables (store/_flat.py): flat columns of each episode, and the
+# findings, verdicts and replays tables, written beside the JSON payload.
+_V4 = [
+    *(f"ALTER TABLE episodes ADD COLUMN {name} {kind}" for name, kind in EPISODE_COLUMNS),
+    *flat_tables_sql(),
+]
+
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +103,7 @@ CREATE INDEX IF NOT EXISTS episodes_fingerprint ON episodes (fingerprint);
 """
     + _V2
     + _V3
+    + "".join(f"{statement};\n" for statement in _V4)
 )
 
 
@@ -126,7 +143,10 @@ class SqliteStore:
 
     def __init__(self, path: Path, *, create: bool = True, read_only: bool | None = None) -> None:
         self.path = path
+        self.location = str(path)
+        self.name = str(path)
         self.read_only = False
+        self.schema_version = SCHEMA_VERSION
         self._warned: set[tuple[str, object]] = set()
         if not path.exists():
             if not create or read_only:
@@ -214,11 +234,16 @@ class SqliteStore:
                         "can be read, and the database is read-only; run any command on a "
                         "writable copy once"
                     )
-                return  # schema 2 lacks only the leases, which readers do not need
+                # schema 2 lacks only the leases, which readers do not need, and schema 3 the
+                # flat tables, which `table` asks for (with a clear message)
+                self.schema_version = version
+                return
             if version < 2:
                 self._migrate_to_2()
             if version < 3:
                 self._migrate_to_3()
+            if version < 4:
+                self._migrate_to_4()
             return
         if self.read_only:
             raise StoreError(f"{self.path}: an empty file, not a FrontendX results database")
@@ -249,6 +274,34 @@ class SqliteStore:
         with self._tx():
             self._db.execute(_V3)
             self._db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
+
+    def _migrate_to_4(self) -> None:
+        """Schema 3 -> 4: add the flat columns and tables (results as tables), filled from each
+        stored result, in one transaction."""
+        with self._tx():
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(episodes)")}
+            for name, kind in EPISODE_COLUMNS:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE episodes ADD COLUMN {name} {kind}")
+            for statement in flat_tables_sql():
+                self._db.execute(statement)
+            for table in FLAT_TABLES:  # filled from the payloads below, whatever they held
+                self._db.execute(f"DELETE FROM {table}")
+            rows = self._db.execute("SELECT id, result_json FROM episodes").fetchall()
+            for row_id, payload in rows:
+                result = self._decode(row_id, payload)
+                if result is not None:  # an unreadable row keeps no flat copy
+                    self._write_flat(row_id, result)
+            self._db.execute("UPDATE meta SET value='4' WHERE key='schema_version'")
+
+    def _write_flat(self, episode_id: int, result: EpisodeResult) -> None:
+        names = ", ".join(f"{name}=?" for name, _ in EPISODE_COLUMNS)
+        self._db.execute(
+            f"UPDATE episodes SET {names} WHERE id=?", (*episode_values(result), episode_id)
+        )
+        for table, rows in flat_rows(episode_id, result).items():
+            if rows:
+                self._db.executemany(insert_sql(table, "?"), rows)
 
     def _warn(self, table: str, row_id: object, why: str) -> None:
         if (table, row_id) in self._warned:
@@ -328,6 +381,7 @@ class SqliteStore:
         lease: tuple[str, str] | None = None,
     ) -> int:
         """Store episodes in one transaction (all or none); returns how many were new."""
+        results_list = list(results)
         rows = [
             (
                 run_id,
@@ -342,17 +396,23 @@ class SqliteStore:
                 reused_from,
                 r.spec.cell,
             )
-            for r in results
+            for r in results_list
         ]
+        names = ", ".join(name for name, _ in EPISODE_COLUMNS)
+        marks = ", ".join("?" * (11 + len(EPISODE_COLUMNS)))
+        sql = (
+            "INSERT OR IGNORE INTO episodes (run_id, key, fingerprint, app, agent, task, "
+            f"status, finished_at, result_json, reused_from, cell, {names}) VALUES ({marks})"
+        )
         with self._tx():
-            before = self._db.total_changes
-            self._db.executemany(
-                "INSERT OR IGNORE INTO episodes (run_id, key, fingerprint, app, agent, task, "
-                "status, finished_at, result_json, reused_from, cell) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            added = self._db.total_changes - before
+            added = 0
+            for row, result in zip(rows, results_list, strict=True):
+                cursor = self._db.execute(sql, (*row, *episode_values(result)))
+                if cursor.rowcount == 1 and cursor.lastrowid is not None:
+                    added += 1
+                    for table, flat in flat_rows(cursor.lastrowid, result).items():
+                        if flat:
+                            self._db.executemany(insert_sql(table, "?"), flat)
             if lease is not None:
                 self._db.execute("DELETE FROM leases WHERE owner=? AND key=?", lease)
             return added
@@ -477,6 +537,38 @@ class SqliteStore:
                 if result is not None:
                     found[fp] = (row_id, result)
         return found
+
+    def run_rows(self) -> list[tuple[str, float, dict[str, Any], int, str]]:
+        """Every run as stored: (id, created_at, spec, n_episodes, frontendx_version)."""
+        rows = self._db.execute(
+            "SELECT id, created_at, spec_json, n_episodes, frontendx_version FROM runs "
+            "ORDER BY created_at, id"
+        ).fetchall()
+        found = []
+        for r in rows:
+            spec = self._json("runs", r[0], r[2])
+            if isinstance(spec, dict):
+                found.append((r[0], r[1], spec, r[3], r[4]))
+        return found
+
+    def episode_id(self, run_id: str, key: str) -> int | None:
+        """The id of the episode stored for cell `key` of run `run_id`, if any."""
+        row = self._db.execute(
+            "SELECT id FROM episodes WHERE run_id=? AND key=?", (run_id, key)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def table(self, name: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """(column names, rows) of a table of results: `episodes` (without the JSON payload),
+        `findings`, `verdicts`, `replays` or `runs`."""
+        columns = table_columns(name)
+        if self.schema_version < 4 and name != "runs":
+            raise StoreError(
+                f"{self.path}: schema version {self.schema_version} has no results tables, and "
+                "the database is read-only; run any writing command on a writable copy once"
+            )
+        rows = self._db.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1").fetchall()
+        return columns, [tuple(r) for r in rows]
 
     def runs(self) -> list[RunInfo]:
         rows = self._db.execute(
@@ -708,6 +800,18 @@ class SqliteStore:
                 "warning above); choose another episode"
             )
         return result
+
+
+def table_columns(name: str) -> list[str]:
+    """The columns `Store.table` returns for table `name` (a located error for another name)."""
+    if name == "episodes":
+        return [*BASE_EPISODE_COLUMNS, *(c for c, _ in EPISODE_COLUMNS)]
+    if name == "runs":
+        return ["id", "created_at", "spec_json", "n_episodes", "frontendx_version"]
+    if name in FLAT_TABLES:
+        return [c for c, _ in FLAT_TABLES[name][0]]
+    known = ", ".join(["episodes", *FLAT_TABLES, "runs"])
+    raise StoreError(f"no results table {name!r}; the tables are {known}")
 
 
 def new_lease_owner() -> str:
