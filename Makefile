@@ -7,12 +7,12 @@ setup:
 	./scripts/setup
 
 # The whole built-in suite explored by the built-in agents that need no model endpoint (the
-# oracle/null calibration pair and the crawler), then the leaderboard over everything stored.
+# oracle/null calibration pair and the crawler); `run` ends with the leaderboard, printed once
+# (`frontendx report --db runs/demo.db` prints it again and writes report.json and .csv).
 # About 15-20 minutes on 2 cores; a second `make demo` reuses every stored result.
 demo: setup
 	mkdir -p runs
 	.venv/bin/frontendx run --agents oracle,null,crawler --tasks explore --db $(DB)
-	.venv/bin/frontendx report --db $(DB)
 
 check: setup
 	./scripts/check

@@ -18,8 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from frontendx.metrics import MetricsRow
+from frontendx.report._format import BEYOND_BUDGET, MISSING, usd
 
-_MISSING = "—"
+_MISSING = MISSING
 
 
 def _pct(value: float | None) -> str:
@@ -31,7 +32,7 @@ def _with_ci(value: float | None, low: float | None, high: float | None, fmt: st
         if fmt == "pct":
             return _pct(x)
         if fmt == "usd":
-            return _MISSING if x is None else f"${x:,.2f}"
+            return usd(x)
         if fmt == "s":
             return _MISSING if x is None else f"{x:,.0f}s"
         return _MISSING if x is None else f"{x:,.0f}"
@@ -40,8 +41,9 @@ def _with_ci(value: float | None, low: float | None, high: float | None, fmt: st
         return _MISSING
     if low is None and high is None:
         return one(value)
-    # An open upper bound (e.g. a TTR median not reached in the upper tail) shows as ∞.
-    hi = "∞" if high is None else one(high)
+    # An open upper bound (a TTR median beyond the budget in the upper tail): "> budget", as
+    # on the dashboard.
+    hi = (BEYOND_BUDGET if fmt == "s" else "∞") if high is None else one(high)
     return f"{one(value)} [{one(low)}, {hi}]"
 
 
@@ -49,7 +51,7 @@ def _ttr(row: MetricsRow) -> str:
     # A None median with pairs to time means fewer than half were found within budget:
     # say so, rather than the "—" that means there was nothing to measure.
     if row.ttr_median_s is None and row.n_manifestable and row.n_episodes:
-        return "not reached"
+        return BEYOND_BUDGET
     return _with_ci(row.ttr_median_s, row.ttr_ci_low, row.ttr_ci_high, "s")
 
 
@@ -57,19 +59,27 @@ def _slice_text(row: MetricsRow) -> str:
     return ", ".join(f"{k}={v}" for k, v in row.slice.items()) or "all"
 
 
-def render_table(rows: Sequence[MetricsRow], *, title: str | None = "FrontendX metrics") -> Table:
+def render_table(
+    rows: Sequence[MetricsRow],
+    *,
+    title: str | None = "FrontendX metrics",
+    episodes: int | None = None,
+) -> Table:
     """A rich table of the rows: agent, trust level, task, slice, n (scored episodes), infra
     errors (not scored), agent errors (scored), recall [CI], FP rate [CI], TTR median [CI],
-    cost per validated bug [CI] and human minutes saved [CI]."""
+    cost per validated bug [CI] and human minutes saved [CI]. One caption says what the
+    brackets are, the constants' version and (given `episodes`) how many episodes were read."""
     versions = sorted({r.constants_version for r in rows})
     levels = sorted({r.confidence for r in rows})
-    caption = []
+    caption = [] if episodes is None else [f"{episodes} episodes"]
     if levels:
         caption.append(
             "[CI] = " + "/".join(f"{100 * c:g}%" for c in levels) + " bootstrap over episodes"
         )
     if versions:
         caption.append("constants " + ", ".join(versions))
+    if any(_ttr(r) == BEYOND_BUDGET for r in rows):
+        caption.append(f"TTR {BEYOND_BUDGET} = fewer than half the bugs reproduced within it")
     table = Table(title=title, caption="; ".join(caption) or None)
     table.add_column("agent")
     table.add_column("trust")
