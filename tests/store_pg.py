@@ -23,7 +23,7 @@ import pytest
 _cluster: Cluster | None = None
 
 
-def _bin_dir() -> Path | None:
+def bin_dir() -> Path | None:
     found = shutil.which("pg_ctl")
     if found and shutil.which("initdb"):
         return Path(os.path.realpath(found)).parent
@@ -43,7 +43,7 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, fsync: bool = False) -> None:
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="frontendx-pg-"))
         self.data = self.root / "data"
@@ -65,7 +65,9 @@ class Cluster:
             "-E",
             "UTF8",
         )
-        options = f"-p {self.port} -k {self.root} -c fsync=off -c listen_addresses=127.0.0.1"
+        # tests: fsync off (throwaway data, fast); benchmarks: on, as a real server runs
+        durable = "on" if fsync else "off"
+        options = f"-p {self.port} -k {self.root} -c fsync={durable} -c listen_addresses=127.0.0.1"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", str(self.root / "log"))
         self._run_start_check()
 
@@ -111,13 +113,13 @@ def cluster() -> Cluster:
     if os.environ.get("FRONTENDX_NO_POSTGRES") == "1":
         pytest.skip("FRONTENDX_NO_POSTGRES=1: PostgreSQL store tests skipped on purpose")
     if _cluster is None:
-        bin_dir = _bin_dir()
-        if bin_dir is None:
+        found = bin_dir()
+        if found is None:
             pytest.fail(
                 "PostgreSQL is not installed (no initdb/pg_ctl on PATH or in "
                 "/usr/lib/postgresql/*/bin): run scripts/setup, or `apt-get install postgresql`; "
                 "set FRONTENDX_NO_POSTGRES=1 to skip these tests on purpose"
             )
-        _cluster = Cluster(bin_dir)
+        _cluster = Cluster(found)
         atexit.register(_cluster.stop)
     return _cluster

@@ -20,6 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 import frontendx
+from frontendx._cli_data import db_option as _data_db_option
+from frontendx._cli_data import register as _register_data_commands
 from frontendx.errors import ConfigError, FrontendXError, InfraError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,14 +75,7 @@ def _guard(fn: F) -> F:
 
 
 def _db_option(create: bool) -> Callable[[F], F]:
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=Path("frontendx.db"),
-        show_default=True,
-        help="SQLite results database" + (" (created if missing)." if create else "."),
-    )
+    return _data_db_option(create)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,7 +115,9 @@ def main() -> None:
 )
 @_db_option(create=True)
 @_guard
-def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **flags: Any) -> None:
+def run(
+    spec_file: Path | None, db: Path | str, chromium: str | None, force: bool, **flags: Any
+) -> None:
     """Run a benchmark matrix, store every episode, and print the leaderboard.
 
     An episode whose fingerprint (its cell plus the FrontendX, Chromium, app, agent, agent
@@ -129,12 +126,15 @@ def run(spec_file: Path | None, db: Path, chromium: str | None, force: bool, **f
     from frontendx.browser import preflight
     from frontendx.living import VersionResolver
     from frontendx.runner import start_run
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
+    from frontendx.store._protocol import sqlite_typed
 
     spec = _spec_from(spec_file, flags)
     versions = VersionResolver(chromium=preflight(chromium))
-    store = SqliteStore(db, read_only=False)
-    summary = start_run(store, spec, versions=versions, chromium=chromium, force=force, console=err)
+    store = open_store(db, read_only=False)
+    summary = start_run(
+        sqlite_typed(store), spec, versions=versions, chromium=chromium, force=force, console=err
+    )
     _print_summary(summary, db)
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
 
@@ -156,7 +156,7 @@ def _spec_from(spec_file: Path | None, flags: dict[str, Any]) -> Any:
     return parse_run_spec(default_spec_from_flags(**flags), "command-line flags")
 
 
-def _print_summary(summary: Any, db: Path) -> None:
+def _print_summary(summary: Any, db: Path | str) -> None:
     err.print(
         f"run {summary.run_id}: {summary.total} episodes: {summary.reused} reused (fingerprint "
         f"unchanged), {summary.ran} ran"
@@ -172,16 +172,19 @@ def _print_summary(summary: Any, db: Path) -> None:
 @click.option("--chromium", help="Chromium executable.")
 @_db_option(create=False)
 @_guard
-def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
+def resume(db: Path | str, run_id: str | None, chromium: str | None) -> None:
     """Finish a run that was interrupted: runs only the episodes not stored yet."""
     from frontendx.browser import preflight
     from frontendx.living import VersionResolver
     from frontendx.runner import resume_run
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
+    from frontendx.store._protocol import sqlite_typed
 
-    store = SqliteStore(db, create=False, read_only=False)
+    store = open_store(db, create=False, read_only=False)
     versions = VersionResolver(chromium=preflight(chromium))
-    summary = resume_run(store, run_id, versions=versions, chromium=chromium, console=err)
+    summary = resume_run(
+        sqlite_typed(store), run_id, versions=versions, chromium=chromium, console=err
+    )
     err.print(
         f"run {summary.run_id}: {summary.skipped} already stored, {summary.ran} ran now"
         + (f", {summary.by_others} computed by another driver" if summary.by_others else "")
@@ -214,13 +217,13 @@ def resume(db: Path, run_id: str | None, chromium: str | None) -> None:
 @_db_option(create=False)
 @_guard
 def report(
-    db: Path, run_id: str | None, as_of: str | None, by: str, fmt: str, out_dir: Path | None
+    db: Path | str, run_id: str | None, as_of: str | None, by: str, fmt: str, out_dir: Path | None
 ) -> None:
     """Print the leaderboard (table, JSON or CSV) and write report.json and report.csv.
 
     Without --run-id it scores the newest result of every cell (each cell's result carried
     forward from the run that computed it), as of now or as of --as-of."""
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
 
     slices = tuple(s.strip() for s in by.split(",") if s.strip())
     allowed = {"app", "state", "variant", "category", "difficulty"}
@@ -231,9 +234,9 @@ def report(
         )
     if run_id is not None and as_of is not None:
         raise ConfigError("give either --run-id or --as-of, not both")
-    store = SqliteStore(db, create=False, read_only=True)
+    store = open_store(db, create=False, read_only=True)
     chosen = out_dir is not None
-    out_dir = out_dir or db.with_name(db.stem + "-report")
+    out_dir = out_dir or store.path.with_name(store.path.stem + "-report")
     when = None if as_of is None else _parse_when(as_of, "--as-of")
     _print_report(
         store, run_id, by=slices, fmt=fmt, out_dir=out_dir, as_of=when, out_dir_chosen=chosen
@@ -278,7 +281,7 @@ def _print_report(
     constants = load_constants()
     rows = compute_rows(episodes, by=by, constants=constants)
     meta = {
-        "db": str(store.path),
+        "db": store.name,
         "run_id": run_id,
         "as_of": as_of,
         "episodes": len(episodes),
@@ -427,7 +430,7 @@ def self_test_cmd(
 @_db_option(create=False)
 @_guard
 def compare(
-    db: Path,
+    db: Path | str,
     runs: str | None,
     agents: str | None,
     as_of: str | None,
@@ -442,11 +445,11 @@ def compare(
     previous one. Exits 1 when any change is worse beyond its CI."""
     from frontendx.living import compare_agents, compare_runs, latest_regressions
     from frontendx.report import comparisons_to_json, render_comparisons, to_junit, to_markdown
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
 
     if runs and agents:
         raise ConfigError("give either --runs or --agents, not both")
-    store = SqliteStore(db, create=False, read_only=True)
+    store = open_store(db, create=False, read_only=True)
     if runs:
         old, new = _pair(runs, "--runs", "OLD_RUN,NEW_RUN")
         comparisons = compare_runs(store, old, new)
@@ -502,7 +505,7 @@ def _pair(text: str, option: str, form: str) -> tuple[str, str]:
 @_guard
 def watch(
     spec_file: Path | None,
-    db: Path,
+    db: Path | str,
     every: str,
     once: bool,
     chromium: str | None,
@@ -514,11 +517,11 @@ def watch(
     from frontendx.browser import preflight
     from frontendx.living import VersionResolver, parse_every
     from frontendx.living import watch as watch_loop
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
 
     every_s = parse_every(every)
     spec = _spec_from(spec_file, flags)
-    store = SqliteStore(db, read_only=False)
+    store = open_store(db, read_only=False)
 
     def report_check(result: Any) -> None:
         import datetime as dt
@@ -555,13 +558,13 @@ def watch(
 @_db_option(create=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @_guard
-def changelog(db: Path, fmt: str) -> None:
+def changelog(db: Path | str, fmt: str) -> None:
     """Show what `watch` saw change and what it ran, oldest first."""
     import datetime as dt
 
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
 
-    entries = SqliteStore(db, create=False, read_only=True).changelog()
+    entries = open_store(db, create=False, read_only=True).changelog()
     if fmt == "json":
         click.echo(json.dumps(entries, indent=2))
         return
@@ -592,30 +595,32 @@ def changelog(db: Path, fmt: str) -> None:
 )
 @_db_option(create=False)
 @_guard
-def serve(db: Path, host: str, port: int, token_env: str) -> None:
+def serve(db: Path | str, host: str, port: int, token_env: str) -> None:
     """Serve the dashboard (read-only): leaderboard, Pareto fronts, trends, bug matrix,
     slices and episode pages, from the results database."""
     import os
 
     from frontendx.dashboard import run_server
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
+    from frontendx.store._protocol import sqlite_typed
 
-    store = SqliteStore(db, create=False)
+    store = open_store(db, create=False)
     err.print(f"dashboard for {db} on http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
-    run_server(store, host=host, port=port, token=os.environ.get(token_env) or None)
+    run_server(sqlite_typed(store), host=host, port=port, token=os.environ.get(token_env) or None)
 
 
 @main.command("export-site")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @_db_option(create=False)
 @_guard
-def export_site_cmd(db: Path, out_dir: Path) -> None:
+def export_site_cmd(db: Path | str, out_dir: Path) -> None:
     """Write the dashboard as a static site to OUT_DIR: it works from any plain file server
     and includes the CSV and JSON downloads."""
     from frontendx.dashboard import export_site
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
+    from frontendx.store._protocol import sqlite_typed
 
-    written = export_site(SqliteStore(db, create=False), out_dir)
+    written = export_site(sqlite_typed(open_store(db, create=False)), out_dir)
     err.print(f"wrote {written} files to {out_dir}; open {out_dir / 'index.html'} via a web server")
 
 
@@ -632,13 +637,13 @@ def export_site_cmd(db: Path, out_dir: Path) -> None:
 @_db_option(create=False)
 @_guard
 def export_test(
-    db: Path, episode_id: int, finding_index: int, output: Path | None, app_url: str | None
+    db: Path | str, episode_id: int, finding_index: int, output: Path | None, app_url: str | None
 ) -> None:
     """Write a finding as a runnable Playwright pytest test."""
     from frontendx.report import export_finding_test
-    from frontendx.store import SqliteStore
+    from frontendx.store import open_store
 
-    result = SqliteStore(db, create=False, read_only=True).episode(episode_id)
+    result = open_store(db, create=False, read_only=True).episode(episode_id)
     source = export_finding_test(
         result,
         finding_index,
@@ -779,6 +784,8 @@ def agents(fmt: str) -> None:
         )
     out.print(table)
 
+
+_register_data_commands(main, _guard)  # store copy, export-data (_cli_data.py)
 
 if __name__ == "__main__":
     main()

@@ -10,15 +10,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from frontendx.repro import Finding
+from frontendx.repro import Finding, Step
 from frontendx.suite import BrowserState
 
 RECORD_VERSION = 1
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
-TaskKind = Literal["explore", "reproduce"]
-TASK_KINDS: tuple[str, ...] = ("explore", "reproduce")
+TaskKind = Literal["explore", "reproduce", "generate"]
+TASK_KINDS: tuple[str, ...] = ("explore", "reproduce", "generate")
+"""`explore`: find bugs in a variant; `reproduce`: turn a customer report into a repro;
+`generate`: write a test suite for the clean app, scored by the seeded bugs it kills
+(docs/design.md §6)."""
 
 
 class Budget(BaseModel):
@@ -148,6 +151,53 @@ class ReportedFinding(BaseModel):
     verdict: Verdict | None = None
 
 
+class GeneratedTestStatus(StrEnum):
+    """What became of a generated test on the clean app (docs/design.md §6)."""
+
+    KEPT = "kept"  # passed every clean run: it joins the suite
+    FLAKY_TEST = "flaky_test"  # passed some clean runs, not all
+    FAILS_ON_CLEAN = "fails_on_clean"  # passed none: wrong about the correct app
+    INVALID = "invalid"  # malformed, or has no assertion
+
+    @property
+    def dropped(self) -> bool:
+        return self is not GeneratedTestStatus.KEPT
+
+
+class GeneratedTest(BaseModel):
+    """A test as a `generate` agent added it, and what its clean runs made of it."""
+
+    model_config = _FROZEN
+
+    index: int
+    name: str
+    added_at: float
+    steps: list[Step] | None = None
+    raw: Any = None
+    error: str | None = None
+    status: GeneratedTestStatus | None = None
+    reason: str = ""
+    clean_runs: list[ReplayRecord] = Field(default_factory=list)
+
+    @property
+    def runtime_s(self) -> float:
+        """Mean seconds of its clean runs (0 when it never ran)."""
+        runs = self.clean_runs
+        return sum(r.seconds for r in runs) / len(runs) if runs else 0.0
+
+
+class Kill(BaseModel):
+    """A seeded bug (a mutant) killed by a kept test: the test failed on the bug's variant in
+    every confirming run. `replays` are those runs; `trace` the artifact of the last one."""
+
+    model_config = _FROZEN
+
+    bug_id: str
+    test_index: int
+    replays: list[ReplayRecord]
+    trace: str | None = None
+
+
 class BugFacts(BaseModel):
     """What metrics need to know of a bug, so that they read only the store."""
 
@@ -178,7 +228,9 @@ run without that confinement. `trusted`: in-process (entry-point) code, which ge
 Playwright context and browser and can reach every harness object: its results are only as
 honest as its author."""
 
-BUILTIN_AGENTS: frozenset[str] = frozenset({"oracle", "null", "scripted", "crawler", "llm"})
+BUILTIN_AGENTS: frozenset[str] = frozenset(
+    {"oracle", "null", "scripted", "crawler", "llm", "recorder"}
+)
 
 
 def default_trust(agent_name: str) -> TrustLevel:
@@ -212,6 +264,17 @@ class EpisodeResult(BaseModel):
         default_factory=dict, description="per manifestable bug, copied from the manifest"
     )
     usage: Usage = Field(default_factory=Usage)
+    tests: list[GeneratedTest] = Field(
+        default_factory=list, description="`generate`: the tests the agent added, judged on clean"
+    )
+    kills: list[Kill] = Field(
+        default_factory=list, description="`generate`: one per killed manifestable bug"
+    )
+    kill_matrix: dict[str, dict[int, str]] = Field(
+        default_factory=dict,
+        description="`generate`: bug -> kept test index -> outcome of its first run on the "
+        "bug's variant (`fails`, `holds` or `broken`)",
+    )
     artifacts: dict[str, str] = Field(default_factory=dict)
     attempts: int = 1
     started_at: float = 0.0
@@ -239,8 +302,14 @@ class EpisodeResult(BaseModel):
 
     @property
     def validated_bugs(self) -> dict[str, float]:
-        """bug id -> found_at of its first validated finding."""
+        """bug id -> found_at of its first validated finding; for `generate`, of each killed
+        bug -> when the agent added the test that killed it."""
         found: dict[str, float] = {}
+        if self.spec.task.kind == "generate":
+            added = {t.index: t.added_at for t in self.tests}
+            for kill in self.kills:
+                found.setdefault(kill.bug_id, added.get(kill.test_index, 0.0))
+            return found
         for f in self.findings:
             v = f.verdict
             if v is not None and v.kind is VerdictKind.VALIDATED and v.bug_id is not None:

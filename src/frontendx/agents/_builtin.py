@@ -17,7 +17,9 @@ class OracleConfig(AgentConfig):
 
 
 class OracleAgent:
-    """Reports every active bug's ground-truth repro: recall must be 1.0 and FP 0."""
+    """Reports every active bug's ground-truth repro: recall must be 1.0 and FP 0. Asked to
+    `generate`, it adds each manifesting bug's repro as a test: each holds on the clean app
+    and fails on its bug's variant, so its mutation score must be 1.0."""
 
     name = "oracle"
     version = "1"
@@ -30,6 +32,9 @@ class OracleAgent:
     async def run(self, ctx: AgentContext) -> None:
         assert ctx.ground_truth is not None, "the harness gives calibration agents ground truth"
         for number, (_, steps) in enumerate(sorted(ctx.ground_truth.repros.items()), start=1):
+            if ctx.task.kind == "generate":
+                await ctx.add_test(f"ground truth {number}", list(steps))
+                continue
             await ctx.report(
                 {
                     "title": f"Ground-truth defect #{number}",
@@ -76,6 +81,25 @@ _FAKES: list[dict[str, Any]] = [
 ]
 
 
+# Tests whose assertions no seeded bug can change: the document has one root and one head.
+_EMPTY_TESTS: list[tuple[str, list[dict[str, Any]]]] = [
+    (
+        "page has one root element",
+        [
+            {"action": "goto", "url": "/"},
+            {"action": "expect", "condition": "count", "target": {"css": "html"}, "count": 1},
+        ],
+    ),
+    (
+        "page has one head",
+        [
+            {"action": "goto", "url": "/"},
+            {"action": "expect", "condition": "count", "target": {"css": "head"}, "count": 1},
+        ],
+    ),
+]
+
+
 class NullConfig(AgentConfig):
     """The null agent's options."""
 
@@ -84,7 +108,8 @@ class NullConfig(AgentConfig):
 
 
 class NullAgent:
-    """Reports plausible but fake findings: recall must be 0 and FP rate 1.0."""
+    """Reports plausible but fake findings: recall must be 0 and FP rate 1.0. Asked to
+    `generate`, it adds tests that assert nothing a bug can change: mutation score 0."""
 
     name = "null"
     version = "1"
@@ -94,6 +119,10 @@ class NullAgent:
         self.config: dict[str, Any] = parse_config(NullConfig, "null", options).stored()
 
     async def run(self, ctx: AgentContext) -> None:
+        if ctx.task.kind == "generate":
+            for name, steps in _EMPTY_TESTS:
+                await ctx.add_test(name, steps)
+            return
         picks = random.Random(self.config["seed"]).sample(_FAKES, self.config["findings"])
         for fake in picks:
             await ctx.report(fake)

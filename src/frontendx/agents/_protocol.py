@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict
 
 from frontendx.agents._model import ModelClient
 from frontendx.errors import BudgetExceeded, ReproError
-from frontendx.records import Budget, ReportedFinding, TaskKind
-from frontendx.repro import Finding, Step, parse_finding
+from frontendx.records import Budget, GeneratedTest, ReportedFinding, TaskKind
+from frontendx.repro import Finding, Step, parse_finding, parse_steps
 
 
 class TaskView(BaseModel):
@@ -51,6 +51,9 @@ class GroundTruth:
 
 # Minimum spacing between reports is not enforced; a cap stops a flood from stalling validation.
 MAX_FINDINGS = 200
+MAX_TESTS = 200
+"""Tests one `generate` episode may add: each runs 3 times on clean and once per mutant."""
+MAX_TEST_NAME = 200
 
 
 @dataclass
@@ -77,6 +80,7 @@ class AgentContext:
     """The DevTools commands the CDP relay refused the agent, each with why (logged with the
     episode's artifacts)."""
     findings: list[ReportedFinding] = field(default_factory=list)
+    tests: list[GeneratedTest] = field(default_factory=list)
     steps: int = 0
     questions: int = 0
     _started: float = field(default_factory=time.monotonic)
@@ -106,6 +110,33 @@ class AgentContext:
             )
         self.findings.append(reported)
         return reported
+
+    async def add_test(self, name: str, steps: list[Step] | list[dict[str, Any]]) -> GeneratedTest:
+        """Add a test to the suite a `generate` task asks for: steps whose assertions must
+        hold on the (correct) app under test. Stamped with `added_at` on receipt; a malformed
+        test is recorded (and dropped as `invalid`) instead of raising, like a finding."""
+        added_at = round(self.elapsed(), 3)
+        index = len(self.tests)
+        if index >= MAX_TESTS:
+            raise BudgetExceeded(f"more than {MAX_TESTS} tests added in one episode")
+        raw = [s.model_dump(mode="json") if isinstance(s, BaseModel) else s for s in steps]
+        shown = name.strip() if isinstance(name, str) else ""
+        try:
+            if not shown or len(shown) > MAX_TEST_NAME:
+                raise ReproError(f"a test needs a name of 1 to {MAX_TEST_NAME} characters")
+            test = GeneratedTest(
+                index=index, name=shown, added_at=added_at, steps=parse_steps(raw)
+            )
+        except ReproError as exc:
+            test = GeneratedTest(
+                index=index,
+                name=shown[:MAX_TEST_NAME] or f"test {index}",
+                added_at=added_at,
+                raw=_jsonable(raw),
+                error=str(exc),
+            )
+        self.tests.append(test)
+        return test
 
     def step(self, n: int = 1) -> None:
         """Count browser actions against the step budget."""

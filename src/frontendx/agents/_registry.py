@@ -16,6 +16,7 @@ from frontendx.agents._crawler import CrawlerAgent
 from frontendx.agents._external import ExternalAgent
 from frontendx.agents._llm import LlmAgent
 from frontendx.agents._protocol import Agent
+from frontendx.agents._recorder import RecorderAgent
 from frontendx.errors import ConfigError
 from frontendx.records import TrustLevel
 
@@ -26,6 +27,7 @@ _BUILTIN: dict[str, type] = {
     "null": NullAgent,
     "scripted": ScriptedAgent,
     "crawler": CrawlerAgent,
+    "recorder": RecorderAgent,
     "llm": LlmAgent,
     "external": ExternalAgent,
 }

@@ -29,7 +29,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontendx.dashboard._data import NotFound, Views
-from frontendx.store import SqliteStore
+from frontendx.store import SqliteStore, open_store
+from frontendx.store._protocol import sqlite_typed
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -57,7 +58,7 @@ T = TypeVar("T")
 class _Backend:
     """The store's `Views`, owned by one worker thread."""
 
-    def __init__(self, db_path: Path, views: Callable[[SqliteStore], Views]) -> None:
+    def __init__(self, db_path: Path | str, views: Callable[[SqliteStore], Views]) -> None:
         self.db_path = db_path
         self._make_views = views
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontendx-views")
@@ -67,7 +68,7 @@ class _Backend:
     def _here(self) -> Views:  # on the worker thread only
         if self._views is None:
             if self._store is None:
-                self._store = SqliteStore(self.db_path, create=False)
+                self._store = sqlite_typed(open_store(self.db_path, create=False))
             self._views = self._make_views(self._store)
         return self._views
 
@@ -125,7 +126,7 @@ def create_app(
     """The dashboard as an ASGI app over the store at ``store.path`` (reopened on the app's
     own worker thread). `token` enables ``POST /api/refresh``; `views` builds the `Views`
     (for tests: fixed clock or constants)."""
-    backend = _Backend(store.path, views)
+    backend = _Backend(store.location, views)
 
     async def data(request: Request) -> Response:
         path = request.path_params["path"]

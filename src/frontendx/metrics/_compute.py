@@ -29,7 +29,13 @@ from frontendx.metrics._stats import (
     bootstrap_cis,
     km_median,
 )
-from frontendx.records import EpisodeResult, EpisodeStatus, ReportedFinding, VerdictKind
+from frontendx.records import (
+    EpisodeResult,
+    EpisodeStatus,
+    GeneratedTestStatus,
+    ReportedFinding,
+    VerdictKind,
+)
 
 EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant")
 """Slices that split episodes."""
@@ -57,6 +63,9 @@ class Constants(BaseModel):
     wasted_minutes_per_false_positive: float = Field(ge=0)
     answer_minutes_per_question: float = Field(ge=0)
     compute_usd_per_browser_hour: float = Field(ge=0)
+    # defaults as packaged, so constants files written before `generate` existed still load
+    test_writing_minutes: float = Field(default=30.0, ge=0)
+    test_review_minutes: float = Field(default=3.0, ge=0)
     bootstrap_resamples: int = Field(ge=0, description="0 disables confidence intervals")
     confidence: float = Field(gt=0, lt=1)
 
@@ -154,6 +163,22 @@ class MetricsRow(BaseModel):
     human_minutes_saved_ci_high: float | None
     questions: int
 
+    # `generate` rows (None or 0 elsewhere); their recall is the mutation score: killed
+    # bugs / bugs that show in the state, and cost per validated bug is cost per killed bug
+    n_tests: int = Field(default=0, description="generated tests, summed over episodes")
+    n_tests_dropped: int = Field(
+        default=0, description="generated tests dropped as flaky_test, fails_on_clean or invalid"
+    )
+    dropped_share: float | None = None
+    dropped_share_ci_low: float | None = None
+    dropped_share_ci_high: float | None = None
+    suite_runtime_s: float | None = Field(
+        default=None, description="median over episodes of the kept suite's runtime on clean"
+    )
+    tests_per_kill: float | None = Field(
+        default=None, description="kept tests per killed bug, summed over episodes"
+    )
+
     constants_version: str
     confidence: float
 
@@ -177,6 +202,10 @@ class _Tally:
     events: tuple[float, ...]  # TTR of each found scored bug
     censored: tuple[float, ...]  # budget of each unfound scored bug
     steps: tuple[int, ...]  # steps of each found scored bug's first validated finding
+    tests: int = 0  # generate: tests added
+    dropped: int = 0  # generate: tests dropped on clean
+    kept: int = 0  # generate: tests kept
+    runtime_s: float = 0.0  # generate: the kept suite's runtime on clean
 
 
 @dataclass(slots=True)
@@ -235,6 +264,47 @@ def _episode_values(ep: EpisodeResult, dims: Sequence[str]) -> tuple[str, ...]:
     return tuple(getters[d]() for d in dims)
 
 
+def _generate_tally(
+    ep: EpisodeResult, scored: Sequence[str], validated: Sequence[str], constants: Constants
+) -> _Tally:
+    """A `generate` episode's tally: its kills are its validated bugs, its findings are none,
+    and human minutes are the writing time of the tests that kill less their review time."""
+    found_at = ep.validated_bugs
+    found = [b for b in scored if b in found_at]
+    kept = [t for t in ep.tests if t.status is GeneratedTestStatus.KEPT]
+    by_index = {t.index: t for t in ep.tests}
+    killers = {k.test_index for k in ep.kills if k.bug_id in set(validated)}
+    gained = len(killers) * constants.test_writing_minutes
+    spent = (
+        len(ep.tests) * constants.test_review_minutes
+        + ep.usage.questions * constants.answer_minutes_per_question
+    )
+    killing_steps = {k.bug_id: by_index[k.test_index] for k in ep.kills if k.test_index in by_index}
+    budget = ep.spec.task.budget.wall_seconds
+    return _Tally(
+        scored=len(scored),
+        found=len(found),
+        validated=len(validated),
+        findings=0,
+        false_positives=0,
+        questions=ep.usage.questions,
+        model_usd=ep.usage.model_cost_usd,
+        compute_usd=ep.usage.browser_seconds / 3600.0 * constants.compute_usd_per_browser_hour,
+        minutes_saved=gained - spent,
+        events=tuple(max(0.0, found_at[b]) for b in found),
+        censored=tuple(budget for b in scored if b not in found_at),
+        steps=tuple(
+            len(test.steps)
+            for b in found
+            if (test := killing_steps.get(b)) is not None and test.steps is not None
+        ),
+        tests=len(ep.tests),
+        dropped=len(ep.tests) - len(kept),
+        kept=len(kept),
+        runtime_s=sum(t.runtime_s for t in kept),
+    )
+
+
 def _tally(
     ep: EpisodeResult,
     scored: Sequence[str],
@@ -243,6 +313,8 @@ def _tally(
     found_at: dict[str, float],
     constants: Constants,
 ) -> _Tally:
+    if ep.spec.task.kind == "generate":
+        return _generate_tally(ep, scored, validated, constants)
     n_fp = sum(1 for f in ep.findings if _is_false_positive(f))
     gained = sum(ep.bug_facts[b].manual_minutes for b in validated if b in ep.bug_facts)
     spent = (
@@ -312,6 +384,13 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
     def s_minutes(r: Resample) -> float | None:
         return r.sum(minutes)
 
+    tests = [t.tests for t in tallies]
+    dropped = [t.dropped for t in tallies]
+    generate = group.task == "generate"
+
+    def s_dropped(r: Resample) -> float | None:
+        return _ratio(r.sum(dropped), r.sum(tests))
+
     def s_ttr(r: Resample) -> float | None:
         if not r.sum(scored):  # no pairs in this resample: undefined, not "never reached"
             return None
@@ -323,6 +402,8 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
     stats: dict[str, Statistic] = {"recall": s_recall, "ttr": s_ttr}
     if not group.bug_level:
         stats |= {"fp": s_fp, "cost": s_cost, "minutes": s_minutes}
+        if generate:
+            stats["dropped"] = s_dropped
     cis = bootstrap_cis(
         n,
         stats,
@@ -332,7 +413,8 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
     )
     none = Interval(None, None)
 
-    fp_rate = None if group.bug_level else _ratio(sum(fps), sum(findings))
+    fp_rate = None if group.bug_level or generate else _ratio(sum(fps), sum(findings))
+    kept_tests = sum(t.kept for t in tallies)
     all_steps = [s for t in tallies for s in t.steps]
     model_usd = sum(t.model_usd for t in tallies)
     compute_usd = sum(t.compute_usd for t in tallies)
@@ -374,6 +456,17 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         human_minutes_saved_ci_low=cis.get("minutes", none).low,
         human_minutes_saved_ci_high=cis.get("minutes", none).high,
         questions=sum(t.questions for t in tallies),
+        n_tests=sum(tests),
+        n_tests_dropped=sum(dropped),
+        dropped_share=None if group.bug_level else _ratio(sum(dropped), sum(tests)),
+        dropped_share_ci_low=cis.get("dropped", none).low,
+        dropped_share_ci_high=cis.get("dropped", none).high,
+        suite_runtime_s=(
+            float(statistics.median(t.runtime_s for t in tallies))
+            if generate and tallies and not group.bug_level
+            else None
+        ),
+        tests_per_kill=_ratio(kept_tests, sum(validated)) if generate else None,
         constants_version=constants.version,
         confidence=constants.confidence,
     )

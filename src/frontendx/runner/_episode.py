@@ -38,12 +38,14 @@ from frontendx.records import (
     EpisodeResult,
     EpisodeSpec,
     EpisodeStatus,
+    GeneratedTest,
+    Kill,
     TrustLevel,
     Usage,
 )
 from frontendx.repro import Goto
 from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version_of
-from frontendx.validate import Outcome, Replayer, Validator
+from frontendx.validate import Outcome, Replayer, SuiteJudge, Validator
 
 
 def _gateway_for(spec: EpisodeSpec) -> Gateway | None:
@@ -92,6 +94,11 @@ def _baselines(
             return cache[path]
 
     return baseline
+
+
+def _artifact(spec: EpisodeSpec, name: str | None) -> str | None:
+    """An episode artifact's path as stored: under the episode's folder."""
+    return None if name is None else f"{spec.key}/{name}"
 
 
 BROWSER_CLOSED = "the browser closed during the agent's run"
@@ -232,6 +239,10 @@ class Worker:
         await server.set_variant(spec.bugs)
         state = spec.state
         shows = [b for b in spec.bugs if app.bugs[b].manifests_in(state)]
+        if spec.task.kind == "generate":
+            # the agent gets the clean app; the bugs that show in the state are the mutants
+            # its tests are scored against
+            shows = [b for b in sorted(app.bugs) if app.bugs[b].manifests_in(state)]
         if spec.task.kind == "reproduce":
             shows = [b for b in shows if b == spec.task.target_bug]
         agent = make_agent(spec.agent.name, spec.agent.config)
@@ -301,6 +312,13 @@ class Worker:
         findings = await Validator(
             harness, servers, replays=self.replays, trace_dir=folder
         ).judge_all(ctx.findings, spec.bugs, state)
+        tests: list[GeneratedTest] = list(ctx.tests)
+        kills: list[Kill] = []
+        matrix: dict[str, dict[int, str]] = {}
+        if spec.task.kind == "generate":
+            tests, kills, matrix = await SuiteJudge(harness, servers, trace_dir=folder).judge(
+                ctx.tests, shows, state
+            )
         if not harness.is_connected():
             # a replay that lost its browser reads as a claim that did not hold
             raise InfraError("the harness's browser crashed while validating the findings")
@@ -309,6 +327,9 @@ class Worker:
             artifacts["trace"] = "trace.zip"
         for trace in sorted(folder.glob("failing-replay-*.zip")):
             artifacts[trace.stem] = trace.name  # a finding's failing buggy replay, traced
+        for kill in kills:
+            if kill.trace is not None:
+                artifacts[Path(kill.trace).stem] = kill.trace  # the run that confirmed a kill
         if ctx.cdp_refusals:
             # what the CDP relay refused the agent: kept with the episode, for its author
             (folder / "cdp-refusals.txt").write_text("\n".join(ctx.cdp_refusals) + "\n")
@@ -320,6 +341,9 @@ class Worker:
             status=status,
             error=error,
             findings=findings,
+            tests=tests,
+            kills=[k.model_copy(update={"trace": _artifact(spec, k.trace)}) for k in kills],
+            kill_matrix=matrix,
             manifestable_bugs=shows,
             bug_facts={
                 b: BugFacts(

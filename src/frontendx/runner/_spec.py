@@ -164,6 +164,15 @@ def _variants(
     every = tuple(sorted(app.bugs))
     state = get_state(state_name)
     shows = [b for b in every if app.bugs[b].manifests_in(state)]
+    if task == "generate":
+        # one clean app per state: the agent writes tests for it; every bug that shows in
+        # the state is a mutant its suite is then run against (docs/design.md §6)
+        if choice not in ("auto", "clean"):
+            raise RunSpecError(
+                f"task generate runs on the clean app; variants {choice!r} does not apply "
+                "(use `auto` or `clean`)"
+            )
+        return [((), None)]
     if task == "reproduce":
         if choice not in ("auto", "each"):
             raise RunSpecError(

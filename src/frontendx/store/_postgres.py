@@ -250,6 +250,14 @@ class PostgresStore:
     def close(self) -> None:
         self._db.close()
 
+    def __del__(self) -> None:
+        # commands open a store for their whole life and leave closing to the exit, as with
+        # SQLite; close the connection here so that psycopg has nothing to warn about
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with contextlib.suppress(Exception):
+                db.close()
+
     # --- writing --------------------------------------------------------------------------
 
     def create_run(
@@ -299,33 +307,40 @@ class PostgresStore:
             f"finished_at, result_json, reused_from, cell, {names}) VALUES ({marks}) "
             "ON CONFLICT (run_id, key) DO NOTHING RETURNING id"
         )
+        batch = list(results)
+        params = [
+            (
+                run_id,
+                r.spec.key,
+                r.fingerprint,
+                r.spec.app,
+                r.spec.agent.label,
+                r.spec.task.kind,
+                r.status.value,
+                r.finished_at,
+                r.model_dump_json(),
+                reused_from,
+                r.spec.cell,
+                *episode_values(r),
+            )
+            for r in batch
+        ]
         added = 0
+        flat: dict[str, list[tuple[Any, ...]]] = {}
+        # executemany runs in pipeline mode: one round trip for the batch, not one per row
         with self._db.transaction(), self._db.cursor() as cur:
-            for r in results:
-                cur.execute(
-                    sql,
-                    (
-                        run_id,
-                        r.spec.key,
-                        r.fingerprint,
-                        r.spec.app,
-                        r.spec.agent.label,
-                        r.spec.task.kind,
-                        r.status.value,
-                        r.finished_at,
-                        r.model_dump_json(),
-                        reused_from,
-                        r.spec.cell,
-                        *episode_values(r),
-                    ),
-                )
-                row = cur.fetchone()
-                if row is None:
-                    continue
-                added += 1
-                for table, flat in flat_rows(int(row[0]), r).items():
-                    if flat:
-                        cur.executemany(flat_insert_sql(table, "%s"), flat)
+            if params:
+                cur.executemany(sql, params, returning=True)
+            for r in batch:
+                row = cur.fetchone()  # None: that cell of the run was already stored
+                if row is not None:
+                    added += 1
+                    for table, rows in flat_rows(int(row[0]), r).items():
+                        flat.setdefault(table, []).extend(rows)
+                cur.nextset()
+            for table, rows in flat.items():
+                if rows:
+                    cur.executemany(flat_insert_sql(table, "%s"), rows)
             if lease is not None:
                 cur.execute("DELETE FROM leases WHERE owner=%s AND key=%s", lease)
         return added

@@ -1,17 +1,22 @@
 """Validation: replaying a finding's steps and judging it by differential replay."""
 
+from frontendx.validate._generate import CLEAN_RUNS, KILL_RUNS, SuiteJudge, kill_trace
 from frontendx.validate._replay import Outcome, Replayer, ReplayResult, axe_source, resolve
 from frontendx.validate._selftest import BugCheck, self_test
 from frontendx.validate._validator import DEFAULT_REPLAYS, Validator
 
 __all__ = [
+    "CLEAN_RUNS",
+    "KILL_RUNS",
     "DEFAULT_REPLAYS",
     "BugCheck",
     "Outcome",
     "ReplayResult",
     "Replayer",
+    "SuiteJudge",
     "Validator",
     "axe_source",
+    "kill_trace",
     "resolve",
     "self_test",
 ]
