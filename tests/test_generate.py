@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TOTAL_OFF_STEPS, frontendx_cli
 from playwright.async_api import Browser
 
-from conftest import TOTAL_OFF_STEPS, frontendx_cli
 from frontendx.agents import AgentContext, TaskView, spec_answerer
 from frontendx.agents._protocol import MAX_TESTS
 from frontendx.errors import BudgetExceeded

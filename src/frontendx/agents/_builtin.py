@@ -113,6 +113,7 @@ class NullAgent:
 
     name = "null"
     version = "1"
+    calibration = True  # shown apart from the ranking; never given ground truth (is_calibration)
     config_model = NullConfig
 
     def __init__(self, **options: Any) -> None:

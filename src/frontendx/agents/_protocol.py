@@ -124,9 +124,7 @@ class AgentContext:
         try:
             if not shown or len(shown) > MAX_TEST_NAME:
                 raise ReproError(f"a test needs a name of 1 to {MAX_TEST_NAME} characters")
-            test = GeneratedTest(
-                index=index, name=shown, added_at=added_at, steps=parse_steps(raw)
-            )
+            test = GeneratedTest(index=index, name=shown, added_at=added_at, steps=parse_steps(raw))
         except ReproError as exc:
             test = GeneratedTest(
                 index=index,

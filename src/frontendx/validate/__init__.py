@@ -7,8 +7,8 @@ from frontendx.validate._validator import DEFAULT_REPLAYS, Validator
 
 __all__ = [
     "CLEAN_RUNS",
-    "KILL_RUNS",
     "DEFAULT_REPLAYS",
+    "KILL_RUNS",
     "BugCheck",
     "Outcome",
     "ReplayResult",

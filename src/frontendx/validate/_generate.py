@@ -119,8 +119,9 @@ class SuiteJudge:
             else:
                 first = next(r for r in records if r.outcome != Outcome.HOLDS.value)
                 status = (
-                    GeneratedTestStatus.FAILS_ON_CLEAN if passed == 0 else
-                    GeneratedTestStatus.FLAKY_TEST
+                    GeneratedTestStatus.FAILS_ON_CLEAN
+                    if passed == 0
+                    else GeneratedTestStatus.FLAKY_TEST
                 )
                 reason = f"passed {passed} of {len(records)} runs on the clean app; {first.message}"
             judged.append(
@@ -180,4 +181,3 @@ class SuiteJudge:
                 return None
         kept_trace = trace.name if trace is not None and trace.is_file() else None
         return Kill(bug_id=bug, test_index=test.index, replays=replays, trace=kept_trace)
-
