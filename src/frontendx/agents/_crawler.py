@@ -1,22 +1,53 @@
-"""`crawler`: a model-free agent. Systematic, seeded exploration with generic oracles.
+"""`crawler`: a model-free agent. A seeded state-flow crawler with generic and spec-derived
+oracles, in the spirit of Crawljax and model-based web testing.
 
-It visits pages breadth-first from the start URL, following same-origin links, then on each
-page clicks every named button and fills every labelled input with boundary and invalid
-values. After each action it asks generic oracles whether something is wrong:
+**States and actions.** Every page it sees is abstracted to a state: a hash of its accessible
+skeleton with volatile text masked (`_crawl_state.py`). It keeps a graph of states and of the
+actions between them. An action is a short sequence of repro steps on one state's controls:
+a click on a button, check, tab or same-origin link; an option picked in a select; a value typed
+in a field and submitted with Enter; a form's fields filled and one of its buttons clicked. Typed
+values are a realistic one (a word taken from the page, a well-formed e-mail, a number, a date)
+and fuzz probes (a quote, empty, a parenthesis, accents, spaces, a plus address, 300 characters,
+negative and zero).
+
+**Walks.** It explores in walks. A walk starts from a fresh browser (the episode's initial
+cookies, empty storage) on a start page, as a guest or signed in, and then chains up to
+`max_depth` actions, each chosen from the **current** state: an untried action first (a sign-in
+before anything else, then forms, new routes, buttons and selects, typed probes, known links,
+each ranked lower the more often the same control was tried anywhere, ties broken by the
+seeded random source), else an edge to a state that still has untried actions. It never goes
+back to the page's URL between actions, so it acts on what its last action created: an item it
+added, a dialog it opened. Start pages are the same-origin links it has seen (a few per route
+pattern, at most `max_pages`), the least-walked first.
+
+**Test accounts.** When a state has a password field and the task lists test accounts
+(`TaskView.accounts`), signing in as each account is an action like any other (the field
+before the password gets the e-mail, Enter submits). Once a sign-in has worked, walks start
+signed in as that account in turn with walks as a guest: the sign-in is the start of their path.
+
+**Oracles**, after every action:
 
 - an uncaught page error, or a console error (Chromium's own "Failed to load resource" lines
-  are left to the HTTP oracle);
-- a response with status >= 500;
-- a link that leads to a "not found" page (a broken link or an unknown route);
-- axe-core violations of impact serious or critical;
-- two visible controls whose boxes overlap;
-- a visual difference from the baseline screenshot of the approved (clean) build, over
-  `visual_threshold` of the pixels (default 0.1%: anti-aliasing noise stays below it, a moved
-  or recoloured component does not).
+  are left to the HTTP oracle); a response with status >= 500;
+- a page that says "not found" (a broken link, or a deep link that the app cannot open);
 
-Each symptom becomes a finding in the repro language whose claim is the symptom's assertion.
-Before reporting, the path is shrunk: every action that is not needed for the symptom to show
-again is dropped (each try is a fresh navigation), so findings carry minimal repros.
+and on every new state:
+
+- axe-core violations of impact serious or critical; two visible controls whose boxes overlap;
+- a visual difference from the baseline screenshot of the approved (clean) build, over
+  `visual_threshold` of the pixels (walk starts as a guest only);
+- spec-derived invariants (`_crawl_oracles.py`): a stated count equals the items listed, a total
+  equals the sum of its lines, and, after an action that wrote to the server, a reload keeps what
+  it did (a removed item stays gone, a saved value stays).
+
+**Repros.** A finding's steps are the shortest known path from a fresh browser to the failing
+check: the path of the state the failing action started from, then that action. Symptom
+findings are shrunk (up to `shrink_tries` replays that drop one action each) and, like every
+finding whose claim is an `expect`, re-checked from a fresh browser before they are reported.
+Findings are reported as they are found, so recall grows with the budget.
+
+Nothing in it names an app, a route, a label or a bug; its config is recorded with every
+episode.
 """
 
 from __future__ import annotations
@@ -25,10 +56,10 @@ import asyncio
 import contextlib
 import hashlib
 import io
-import itertools
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,7 +70,9 @@ from playwright.async_api import TimeoutError as PwTimeout
 from pydantic import Field
 
 from frontendx.agents._config import AgentConfig, Number, parse_config
-from frontendx.agents._page import control_locator, page_controls
+from frontendx.agents._crawl_oracles import check_view, persistence_claims
+from frontendx.agents._crawl_state import View, observe, route_of
+from frontendx.agents._page import control_locator
 from frontendx.agents._protocol import AgentContext
 from frontendx.repro import (
     Click,
@@ -54,26 +87,54 @@ from frontendx.repro import (
     Goto,
     Locator,
     Press,
+    Select,
     Step,
+    WaitFor,
 )
 
-# Values for text inputs: empty, boundaries, wrong types, too long, markup.
+# Fuzz probes for text inputs: quote, empty, parenthesis, accents, spaces, plus address, too
+# long, negative, zero, markup.
 PROBE_VALUES: tuple[str, ...] = (
     "it's",
     "",
-    "0",
-    "-1",
-    "999999999",
+    "a (b",
+    "é è ü",
+    "two words",
+    "qa+1@example.com",
     "x" * 300,
+    "-1",
+    "0",
     "<b>é</b>",
 )
-PASS_2_SHARE = 0.75
-"""The actions pass stops at this share of the budget, so the revisit pass always runs."""
+REALISTIC: dict[str, str] = {
+    "email": "qa.tester@example.com",
+    "password": "Str0ng-Passw0rd!",
+    "number": "2",
+    "date": "2025-03-14",
+    "tel": "5550100199",
+    "url": "https://example.com",
+}
 _AFTER = "\x00after\x00"
 """Placeholder in a symptom's title for the action it follows, filled in after shrinking."""
 ROUTE_SAMPLES = 3
-"""Pages visited per route pattern (``/product/#``): a sample, seeded."""
+"""Start pages per route pattern (``/product/#``): a sample, seeded."""
+AXE_PER_ROUTE = 4
+"""axe-core runs per route pattern and identity: a state's first visits, not every state."""
+SETTLE_WAIT_MS = 600
+"""The wait before a negative `expect` claim, so that a page still loading cannot pass it."""
 NOT_FOUND = re.compile(r"\b(page not found|not found)\b", re.IGNORECASE)
+PRIORITY: dict[str, float] = {
+    "signin": -10.0,
+    "form": 1.0,
+    "newlink": 1.5,
+    "select": 2.0,
+    "click": 2.0,
+    "fill": 3.0,
+    "link": 4.0,
+}
+"""Rank of an untried action by kind (lower first); each earlier try of the same control
+anywhere adds `RETRY_PENALTY`, and a seeded random number in [0, 1) breaks ties."""
+RETRY_PENALTY = 1.5
 _TEXTS_JS = """
 () => {
   const out = [];
@@ -96,7 +157,7 @@ _TEXTS_JS = """
 
 @dataclass
 class _Symptoms:
-    """What the oracles saw since the last navigation."""
+    """What the oracles saw since the last clear."""
 
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -112,34 +173,75 @@ class _Symptoms:
         self.writes = 0
 
 
+ActionKind = Literal["goto", "signin", "click", "link", "fill", "form", "select", "reload"]
+
+
 @dataclass(frozen=True)
 class _Action:
-    """One thing the crawler tries on a page: the steps it performs (and reports), with the
-    bookkeeping it keeps beside them (what kind of try it is, for ordering, shrinking and
-    titles)."""
+    """One thing the crawler does: the steps it performs (and reports), with the bookkeeping
+    kept beside them (what kind of try it is, for ranking, shrinking and titles)."""
 
     steps: tuple[Step, ...]
-    kind: Literal["click", "link", "fill", "form"]
-    value: str | None = None  # the probe value typed, for fills and forms
-    what: str = "control"  # the name of the control it is about, for titles
+    kind: ActionKind
+    value: str | None = None  # the probe value typed, for fills and forms; the role signed in
+    what: str = "control"  # the name of the control it is about (a URL for a goto)
+
+    @property
+    def key(self) -> str:
+        """The same control tried anywhere (for the retry penalty)."""
+        if self.kind in ("link", "goto"):
+            return f"{self.kind}:{self.what}"
+        return repr((self.kind, self.steps))
+
+
+@dataclass
+class _Node:
+    """A state of the graph: its actions, which were tried, where they led, and the shortest
+    known path to it from a fresh browser."""
+
+    state: str
+    url: str
+    actions: list[_Action]
+    path: tuple[_Action, ...]
+    tried: set[int] = field(default_factory=set)
+    edges: dict[int, str] = field(default_factory=dict)
+
+    def untried(self, limit: int) -> list[int]:
+        if len(self.tried) >= limit:
+            return []
+        return [i for i in range(len(self.actions)) if i not in self.tried]
 
 
 @dataclass(frozen=True)
 class _Candidate:
     title: str
-    actions: tuple[_Action, ...]  # after the goto of the page
+    path: tuple[_Action, ...]  # from a fresh browser, starting with a goto
     claim: Step
     kind: str
-    setup: tuple[tuple[str, _Action], ...] = ()  # (page, action) run before that goto
+    route: str
     signature: str | None = None  # what makes two reports of this kind the same symptom
 
 
 class CrawlerConfig(AgentConfig):
-    """The crawler's options."""
+    """The crawler's options (stored with every episode)."""
 
-    seed: int = Field(default=0, description="seeds the order of pages and actions")
-    max_pages: int = Field(default=12, ge=1, description="pages visited in the first pass")
-    max_actions_per_page: int = Field(default=10, ge=0)
+    seed: int = Field(default=0, description="seeds the order of start pages and actions")
+    max_pages: int = Field(
+        default=12, ge=1, description="start pages: same-origin links walks may start from"
+    )
+    max_actions_per_page: int = Field(
+        default=10, ge=0, description="untried actions tried per state before it counts as done"
+    )
+    max_depth: int = Field(
+        default=8, ge=1, description="actions chained in one walk before starting afresh"
+    )
+    shrink_tries: int = Field(
+        default=4, ge=0, description="replays spent shrinking one symptom's path"
+    )
+    sign_in: bool = Field(default=True, description="sign in with the task's test accounts")
+    invariants: bool = Field(
+        default=True, description="check counts, sums and persistence after a reload"
+    )
     visual_threshold: Number = Field(
         default=0.001, ge=0, lt=1, description="share of pixels a visual difference must exceed"
     )
@@ -148,10 +250,10 @@ class CrawlerConfig(AgentConfig):
 
 
 class CrawlerAgent:
-    """Model-free exploration with generic oracles; see the module docstring."""
+    """Model-free state-flow exploration with generic oracles; see the module docstring."""
 
     name = "crawler"
-    version = "1"
+    version = "2"
 
     config_model = CrawlerConfig
 
@@ -205,6 +307,9 @@ class CrawlerAgent:
         self._rng.shuffle(out)
         return out
 
+    def random(self) -> float:
+        return self._rng.random()
+
 
 class _Crawl:
     def __init__(
@@ -232,160 +337,302 @@ class _Crawl:
         )
         budget = ctx.task.budget
         self.deadline_s = budget.wall_seconds * 0.85
-        self.entries: dict[str, list[Step]] = {}
-        # Controls each page has in the app's initial state: only those are acted on, since a
-        # finding must replay from a fresh browser (state-dependent pages get the revisit).
-        self.initial: dict[str, set[tuple[str, str]]] = {}
         self.max_steps = budget.steps - 10
+        self.nodes: dict[str, _Node] = {}
+        self.tries: Counter[str] = Counter()
+        self.starts: Counter[tuple[str, str]] = Counter()  # (identity, url) -> walks
+        self.start_pages: list[str] = ["/"]
+        self.bad_starts: set[str] = set()
+        accounts = getattr(ctx.task, "accounts", None) or {}
+        self.accounts: dict[str, dict[str, str]] = accounts if self.cfg.sign_in else {}
+        # identity -> the actions that sign it in from a fresh browser (a goto and the form)
+        self.modes: dict[str, tuple[_Action, ...]] = {"guest": ()}
+        self.identity = "guest"
+        self.initial_cookies: list[Any] = []
+        self.axe_runs: Counter[tuple[str, str]] = Counter()
+        self.visual_checked: set[str] = set()
+        self.moved = False  # a re-check replayed a path: the walk's page is gone
 
     def out_of_budget(self, share: float = 1.0) -> bool:
         """Past `share` of the time or step budget (the crawler keeps a margin for the
-        harness, and leaves each pass its part)."""
+        harness)."""
         return (
             self.ctx.elapsed() > self.deadline_s * share or self.ctx.steps >= self.max_steps * share
         )
 
+    # --- walks ------------------------------------------------------------------------------
+
     async def explore(self) -> None:
-        """Three passes, cheapest first: every page as loaded (links found breadth-first),
-        then the actions of each page, then every page again in the state those actions
-        left behind (a cart with an item, a submitted form)."""
-        pages = await self.discover()
-        history: list[tuple[str, _Action]] = []
-        for path in list(pages):
-            if self.out_of_budget(PASS_2_SHARE):
-                break
-            if not await self.open(path):
-                continue
-            first = self.initial.get(path, set())
-            actions = self.actions(
-                [c for c in await self.controls() if (c["kind"], c["name"]) in first]
-            )
-            for action in actions[: self.cfg.max_actions_per_page]:
-                if self.out_of_budget(PASS_2_SHARE):
-                    break
-                if not await self.open(path) or not await self.perform(action):
-                    continue
-                await self.check(path, (action,))
-                if action.kind == "link":
-                    await self.check_not_found(path, (action,))
-                elif self.symptoms.writes:
-                    history.append((path, action))
-                landed = self.same_origin_path(self.page.url)
-                if landed is not None and landed not in pages:
-                    pages.append(landed)
-        for path in pages:
-            if self.out_of_budget():
+        with contextlib.suppress(Error):
+            self.initial_cookies = await self.ctx.context.cookies()
+        while not self.out_of_budget():
+            start = self.pick_start()
+            if start is None:
                 return
-            if await self.open(path):
-                await self.page_checks(path, history)
+            await self.walk(*start)
 
-    async def discover(self) -> list[str]:
-        """Breadth-first over same-origin links from "/", checking each page as loaded. A
-        page that does not load from its URL (a "not found" on a deep link) is reached the
-        way a user reaches it, through the link on its parent page, from then on."""
-        queue, seen = ["/"], ["/"]
-        via: dict[str, tuple[str, _Action]] = {}  # page -> (parent, link click)
-        visited = 0
-        while queue and visited < self.cfg.max_pages and not self.out_of_budget():
-            path = queue.pop(0)
-            visited += 1
-            if not await self.open(path):
+    def pick_start(self) -> tuple[str, str] | None:
+        """The (identity, start page) walked least so far; ties by the seeded random source.
+        None when every start was walked and no known state has untried actions."""
+        pages = [p for p in self.start_pages if p not in self.bad_starts]
+        options = [(mode, p) for mode in self.modes for p in pages]
+        if not options:
+            return None
+        pending = any(n.untried(self.cfg.max_actions_per_page) for n in self.nodes.values())
+        if not pending and all(self.starts[o] for o in options):
+            return None
+        least = min(self.starts[o] for o in options)
+        best = [o for o in options if self.starts[o] == least]
+        return best[int(self.agent.random() * len(best))]
+
+    async def walk(self, identity: str, url: str) -> None:
+        """One walk: a fresh browser as `identity`, the start page, then up to `max_depth`
+        actions chosen from the current state."""
+        self.starts[(identity, url)] += 1
+        self.moved = False
+        if not await self.fresh(identity):
+            self.modes.pop(identity, None)  # its sign-in no longer works: walk as a guest
+            return
+        goto = _Action((Goto(url=url),), "goto", what=url)
+        self.symptoms.clear()
+        if not await self.perform(goto):
+            self.bad_starts.add(url)
+            return
+        path: tuple[_Action, ...] = (*self.modes[identity], goto)
+        if await self.after_action(path, None, None):
+            return
+        view = await observe(self.page)
+        if view is None:
+            return
+        if await self.check_not_found(path, url, direct=True):
+            self.bad_starts.add(url)
+            return
+        node = await self.visit(view, path, identity)
+        if self.moved:
+            return
+        if identity == "guest" and url not in self.visual_checked:
+            self.visual_checked.add(url)
+            await self.check_visual_start(url)
+        depth = 0
+        while depth < self.cfg.max_depth and not self.out_of_budget():
+            choice = self.choose(node)
+            if choice is None:
+                return
+            index, action = choice
+            pre = view
+            before_url = self.page.url
+            self.symptoms.clear()
+            ok = await self.perform(action)
+            node.tried.add(index)
+            self.tries[action.key] += 1
+            if not ok:
                 continue
-            await self.check(path, ())
-            if path != "/" and await self.check_not_found(path, ()) and path in via:
-                parent, link = via[path]
-                self.entries[path] = [*self.entry(parent), *link.steps]
-                if not await self.open(path):
-                    continue
-            await self.page_checks(path, [])
-            controls = await self.controls()
-            self.initial[path] = {(c["kind"], c["name"]) for c in controls}
-            for c in self.agent.shuffled(controls):
-                if c["kind"] == "link":
-                    target = self.same_origin_path(c.get("href"))
-                    if target is None or target in seen:
-                        continue
-                    # /product/1 and /product/2 are one route: a few samples are enough
-                    if sum(_route(p) == _route(target) for p in seen) >= ROUTE_SAMPLES:
-                        continue
-                    seen.append(target)
-                    queue.append(target)
-                    via[target] = (path, _click(c, "link"))
-        return seen[: max(visited, 1)]
+            depth += 1
+            path = (*path, action)
+            if action.kind == "signin":
+                identity = await self.signed_in(action, node, path)
+            writes = self.symptoms.writes
+            if await self.after_action(path, node, action):
+                return  # the page was replayed from scratch while shrinking: start afresh
+            view = await observe(self.page)
+            if view is None or self.same_origin_path(self.page.url) is None:
+                return
+            if self.page.url != before_url and await self.check_not_found(
+                path, view.url, direct=False
+            ):
+                return
+            new = await self.visit(view, path, identity)
+            node.edges[index] = new.state
+            node = new
+            if self.moved:
+                return
+            if writes and self.cfg.invariants and not self.out_of_budget():
+                reloaded = await self.check_reload(pre, view, path)
+                if reloaded is None or self.moved:
+                    return
+                path, view = reloaded
 
-    def entry(self, path: str) -> list[Step]:
-        """The steps that open a page: its URL, or the clicks that lead to it."""
-        return self.entries.get(path) or [Goto(url=path)]
+    async def fresh(self, identity: str, force: bool = False) -> bool:
+        """Bring the browser to a fresh start as `identity`: the episode's initial cookies, empty
+        storage, then the identity's sign-in. A browser already signed in as that account is
+        kept as it is (signing in again would spend steps on every walk)."""
+        if identity == self.identity and identity != "guest" and not force:
+            return True
+        with contextlib.suppress(Error):
+            await self.page.evaluate(
+                "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+            )
+        with contextlib.suppress(Error):
+            await self.ctx.context.clear_cookies()
+            if self.initial_cookies:
+                await self.ctx.context.add_cookies(self.initial_cookies)
+        self.identity = "guest"
+        for action in self.modes.get(identity, ()):
+            if not await self.perform(action):
+                return False
+        self.identity = identity
+        return True
 
-    async def open(self, path: str) -> bool:
-        """Open a page by its entry steps, from a fresh navigation."""
-        first, *rest = self.entry(path)
-        assert isinstance(first, Goto), "a page's entry starts with its navigation"
-        if not await self.goto(first.url):
-            return False
-        return await self.perform(_Action(tuple(rest), "click")) if rest else True
+    async def signed_in(self, action: _Action, node: _Node, path: tuple[_Action, ...]) -> str:
+        """After a sign-in action: if the password field is gone, walks may now start signed
+        in as its account, from the page the form was on."""
+        view = await observe(self.page)
+        role = action.value or "guest"
+        if view is None or view.has_password:
+            return self.identity
+        self.identity = role
+        if role not in self.modes:
+            self.modes[role] = (_Action((Goto(url=node.url),), "goto", what=node.url), action)
+        return role
 
-    def actions(self, controls: list[dict[str, Any]]) -> list[_Action]:
+    def choose(self, node: _Node) -> tuple[int, _Action] | None:
+        """The next action from the current state: an untried one (ranked, see PRIORITY),
+        else an edge towards a state with untried actions."""
+        untried = node.untried(self.cfg.max_actions_per_page)
+        if untried:
+
+            def rank(i: int) -> float:
+                action = node.actions[i]
+                kind: str = action.kind
+                if kind == "link" and not self.tries[action.key]:
+                    kind = "newlink"
+                return (
+                    PRIORITY.get(kind, 3.0)
+                    + RETRY_PENALTY * self.tries[action.key]
+                    + self.agent.random()
+                )
+
+            best = min(untried, key=rank)
+            return best, node.actions[best]
+        onward = [
+            i
+            for i, state in node.edges.items()
+            if state in self.nodes
+            and state != node.state
+            and self.nodes[state].untried(self.cfg.max_actions_per_page)
+        ]
+        if not onward:
+            return None
+        pick = self.agent.shuffled(sorted(onward))[0]
+        return pick, node.actions[pick]
+
+    async def visit(self, view: View, path: tuple[_Action, ...], identity: str) -> _Node:
+        """The node of the observed state (new states get their actions and their oracles);
+        its shortest known path is kept."""
+        state = view.state + ("" if identity == "guest" else f"@{identity}")
+        node = self.nodes.get(state)
+        if node is not None:
+            if len(path) < len(node.path):
+                node.path = path
+            return node
+        node = _Node(state, view.url, self.actions_for(view), path)
+        self.nodes[state] = node
+        await self.state_checks(view, node, identity)
+        return node
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def actions_for(self, view: View) -> list[_Action]:
+        """Every action of a state, from its controls (see the module docstring)."""
+        for c in view.controls:
+            if c["kind"] == "link":
+                self.add_start(c.get("href"))
+        out = self.actions(view.controls, words=_words(view))
+        if view.has_password and self.identity == "guest":
+            out = self.sign_ins(view.controls) + out
+        return out
+
+    def add_start(self, href: str | None) -> None:
+        target = self.same_origin_path(href)
+        if target is None or target in self.start_pages:
+            return
+        if len(self.start_pages) >= self.cfg.max_pages:
+            return
+        # /product/1 and /product/2 are one route: a few samples are enough
+        if sum(route_of(p) == route_of(target) for p in self.start_pages) >= ROUTE_SAMPLES:
+            return
+        self.start_pages.append(target)
+
+    def sign_ins(self, controls: list[dict[str, Any]]) -> list[_Action]:
+        """Signing in as each test account not signed in yet: the field before the password
+        gets the e-mail, the password field the password, and Enter submits."""
+        fields = [c for c in controls if c["kind"] == "input"]
+        secret = next((c for c in fields if c.get("type") == "password"), None)
+        if secret is None:
+            return []
+        before = [c for c in fields[: fields.index(secret)] if c.get("group") == secret["group"]]
+        user = before[-1] if before else None
+        if user is None:
+            return []
+        out = []
+        for role, account in self.accounts.items():
+            if role in self.modes or not account.get("email"):
+                continue
+            steps = (
+                Fill(target=control_locator(user), value=account["email"]),
+                Fill(target=control_locator(secret), value=account.get("password", "")),
+                Press(target=control_locator(secret), key="Enter"),
+            )
+            out.append(_Action(steps, "signin", role, f"the sign-in form as {role}"))
+        return out
+
+    def actions(
+        self, controls: list[dict[str, Any]], words: list[str] | None = None
+    ) -> list[_Action]:
+        """The actions on a page's controls (in a seeded order; ranking happens in `choose`)."""
         out: list[_Action] = []
+        word = self.agent.shuffled(words)[0] if words else "Test"
         for c in controls:
             if c["kind"] in ("button", "check"):
                 out.append(_click(c, "click"))
             elif c["kind"] == "link" and self.same_origin_path(c.get("href")) is not None:
                 out.append(_click(c, "link"))
-            elif c["kind"] == "input":
-                others = self.agent.shuffled([v for v in PROBE_VALUES if v != "it's"])
-                for value in ["it's", *others[:2]]:
+            elif c["kind"] == "select":
+                options = [o for o in c.get("options", []) if o and o != c.get("value")]
+                for option in self.agent.shuffled(options)[:2]:
+                    step = Select(target=control_locator(c), values=[option])
+                    out.append(_Action((step,), "select", option, c["name"]))
+            elif c["kind"] == "input" and c.get("type") != "password":
+                probes = self.agent.shuffled([v for v in PROBE_VALUES if v != "it's"])
+                for value in [_realistic(c, word), "it's", *probes[:1]]:
                     # typed, then submitted with Enter: the way a search field is used
                     target = control_locator(c)
                     steps = (Fill(target=target, value=value), Press(target=target, key="Enter"))
                     out.append(_Action(steps, "fill", value, c["name"]))
-        # Forms: every field filled with one probe value, then a button: the way most
-        # searches and submissions run. Shrinking drops the fills the symptom does not need.
-        forms = []
+        # Forms: a group's fields all filled, then one of its buttons: once with realistic
+        # values, once with a quote in every text field, once with another probe.
         fields = [c for c in controls if c["kind"] == "input"]
-        if fields:
-            # Every button once with a quote in every field (the classic unescaped-input
-            # probe), then once more with another probe value.
-            others = self.agent.shuffled([v for v in PROBE_VALUES if v and v != "it's"])
-            buttons = self.agent.shuffled([c for c in controls if c["kind"] == "button"])
-            for value in ("it's", None):
-                for n, c in enumerate(buttons):
-                    typed = value if value is not None else others[n % len(others)]
-                    form: list[Step] = [
-                        Fill(target=control_locator(f), value=typed) for f in fields
-                    ]
-                    form.append(Click(target=control_locator(c)))
-                    forms.append(_Action(tuple(form), "form", typed, c["name"]))
-        # Round-robin over forms (quote probe), buttons and links, so that every kind gets
-        # its turn within the per-page limit; other probe values and single fields last.
-        typed = [a for a in out if a.kind == "fill"]
-        quoted = [a for a in forms + typed if a.value == "it's"]
-        rest = [a for a in forms if a.value != "it's"]
-        buttons = self.agent.shuffled([a for a in out if a.kind == "click"])
-        links = self.agent.shuffled([a for a in out if a.kind == "link"])
-        typed = self.agent.shuffled([a for a in typed if a.value != "it's"])
-        ordered: list[_Action] = []
-        for group in itertools.zip_longest(quoted, buttons, links):
-            ordered += [a for a in group if a is not None]
-        return ordered + rest + typed
+        groups = sorted({c.get("group", -1) for c in fields})
+        for group in groups:
+            members = [c for c in fields if c.get("group", -1) == group]
+            buttons = [c for c in controls if c["kind"] == "button" and c.get("group", -1) == group]
+            buttons.sort(key=lambda c: not c.get("submit"))
+            if not buttons:
+                continue
+            probe = self.agent.shuffled([v for v in PROBE_VALUES if v and v != "it's"])[0]
+            for variant in ("realistic", "it's", probe):
+                for button in buttons[:2]:
+                    form: list[Step] = []
+                    for f in members:
+                        value = _realistic(f, word)
+                        if variant != "realistic" and f.get("type") in ("text", "search"):
+                            value = variant
+                        form.append(Fill(target=control_locator(f), value=value))
+                    form.append(Click(target=control_locator(button)))
+                    out.append(_Action(tuple(form), "form", variant, button["name"]))
+        return out
 
     # --- browser primitives -----------------------------------------------------------------
 
     def same_origin_path(self, href: str | None) -> str | None:
         if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
             return None
-        url = urljoin(self.page.url or self.origin + "/", href)
+        here = self.page.url if self.page is not None else ""
+        url = urljoin(here or self.origin + "/", href)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != self.origin:
             return None
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-
-    async def goto(self, path: str) -> bool:
-        self.symptoms.clear()
-        if not await self.run_step(Goto(url=path)):
-            return False
-        await self.settle()
-        return True
 
     async def run_step(self, step: Step) -> bool:
         """Perform one step through the shared step runner; False if it does not go through
@@ -414,9 +661,6 @@ class _Crawl:
                 return
             await asyncio.sleep(0.05)
 
-    async def controls(self) -> list[dict[str, Any]]:
-        return await page_controls(self.page)
-
     async def perform(self, action: _Action) -> bool:
         for step in action.steps:
             if not await self.run_step(step):
@@ -424,27 +668,51 @@ class _Crawl:
         await self.settle()
         return True
 
-    async def replay_actions(self, path: str, actions: tuple[_Action, ...]) -> bool:
-        if not await self.open(path):
+    async def replay(self, path: tuple[_Action, ...]) -> bool:
+        """Perform a path from a fresh browser (its first actions sign in, if any)."""
+        self.moved = True
+        if not await self.fresh("guest", force=True):
             return False
-        for action in actions:
+        self.symptoms.clear()
+        for action in path:
             if not await self.perform(action):
                 return False
+            if action.kind == "signin":
+                self.identity = action.value or "guest"
         return True
+
+    async def recheck(self, path: tuple[_Action, ...], claim: Step) -> bool:
+        """True when `claim` fails after `path` replayed from a fresh browser."""
+        from frontendx.validate._replay import Outcome
+
+        if self.out_of_budget() or not await self.replay(path):
+            return False
+        self.ctx.step()
+        result = await self.runner.run([claim])
+        return result.outcome == Outcome.FAILS
 
     # --- oracles ----------------------------------------------------------------------------
 
-    async def check(self, path: str, actions: tuple[_Action, ...]) -> None:
+    async def after_action(
+        self, path: tuple[_Action, ...], node: _Node | None, action: _Action | None
+    ) -> bool:
+        """Symptom oracles after an action (or a walk's start). True when a finding was shrunk
+        and re-checked, which leaves the browser elsewhere."""
         s = self.symptoms
+        route = route_of(self.same_origin_path(self.page.url) or "/")
+        # the shortest known path to this action: the state it started from, then it
+        if node is not None and action is not None and len(node.path) + 1 < len(path):
+            path = (*node.path, action)
         found: list[_Candidate] = []
         if s.page_errors:
             msg = s.page_errors[0].splitlines()[0][:120]
             found.append(
                 _Candidate(
-                    f"Uncaught error after {_AFTER} on {path}: {msg}",
-                    actions,
+                    f"Uncaught error after {_AFTER}: {msg}",
+                    path,
                     ExpectNoPageError(),
                     "page_error",
+                    route,
                     signature=msg,
                 )
             )
@@ -452,10 +720,11 @@ class _Crawl:
             url = s.server_errors[0]
             found.append(
                 _Candidate(
-                    f"Server error (HTTP 5xx) from {url} after {_AFTER} on {path}",
-                    actions,
+                    f"Server error (HTTP 5xx) from {url} after {_AFTER}",
+                    path,
                     ExpectNoHttpError(url=url),
                     "http_5xx",
+                    route,
                     signature=url,
                 )
             )
@@ -463,17 +732,20 @@ class _Crawl:
             msg = s.console_errors[0][:60]
             found.append(
                 _Candidate(
-                    f"Console error after {_AFTER} on {path}: {msg}",
-                    actions,
+                    f"Console error after {_AFTER}: {msg}",
+                    path,
                     ExpectNoConsoleError(pattern=re.escape(msg)),
                     "console_error",
+                    route,
                     signature=msg,
                 )
             )
+        moved = False
         for candidate in found:
-            await self.shrink_and_report(path, candidate)
+            moved = await self.shrink_and_report(candidate) or moved
+        return moved
 
-    async def check_not_found(self, path: str, actions: tuple[_Action, ...]) -> bool:
+    async def check_not_found(self, path: tuple[_Action, ...], url: str, direct: bool) -> bool:
         """Report a page that says "not found"; True if it does."""
         try:
             text = await self.page.locator("body").inner_text(timeout=2_000)
@@ -482,40 +754,68 @@ class _Crawl:
         match = NOT_FOUND.search(text)
         if match is None:
             return False
-        if actions:
-            # the state that made the link appear must not be needed: check from scratch
-            if not await self.replay_actions(path, actions):
-                return False
-            try:
-                text = await self.page.locator("body").inner_text(timeout=2_000)
-            except (PwTimeout, Error):
-                return False
-            if NOT_FOUND.search(text) is None:
-                return False
         phrase = match.group(0)
         claim = Expect(condition="text", target=Locator(css="body"), text=phrase, negate=True)
-        if actions:
-            title = (
-                f"{_describe(actions[0]).capitalize()} on {path} leads to a page saying {phrase!r}"
-            )
+        if direct:
+            title = f"Opening {url} directly shows a page saying {phrase!r}"
+            path = path[-1:]  # the URL itself is the bug: no sign-in needed to show it
         else:
-            title = f"Opening {path} directly shows a page saying {phrase!r}"
-        await self.report(_Candidate(title, actions, claim, "not_found"), path)
+            title = f"{_describe(path[-1]).capitalize()} leads to a page saying {phrase!r}"
+        await self.report_checked(
+            _Candidate(title, path, claim, "not_found", route_of(url), signature=url)
+        )
         return True
 
-    async def page_checks(self, path: str, setup: list[tuple[str, _Action]]) -> None:
-        """Oracles that look at a settled page: accessibility, overlap, and (on the first
-        pass, in the app's initial state) the visual baseline. `setup` is the state-changing
-        actions performed before: findings in that state carry them as their first steps."""
-        before = tuple(setup)
-        if self.cfg.accessibility:
-            await self.check_axe(path, before)
-        await self.check_overlap(path, before)
-        explained = any(p == path for _, p in self.agent._load_findings)
-        if self.cfg.visual and self.ctx.baseline is not None and not before and not explained:
-            await self.check_visual(path, self.ctx.baseline)
+    async def state_checks(self, view: View, node: _Node, identity: str) -> None:
+        """Oracles on a new state: accessibility, overlap, spec-derived invariants."""
+        route = route_of(view.url)
+        if self.cfg.accessibility and self.axe_runs[(route, identity)] < AXE_PER_ROUTE:
+            self.axe_runs[(route, identity)] += 1
+            await self.check_axe(node.path, route)
+        await self.check_overlap(node.path, route)
+        if self.cfg.invariants:
+            for v in check_view(view):
+                await self.report_checked(
+                    _Candidate(
+                        f"On {view.url}: {v.title}",
+                        node.path,
+                        v.claim,
+                        v.kind,
+                        route,
+                        signature=v.signature,
+                    )
+                )
 
-    async def check_axe(self, path: str, setup: tuple[tuple[str, _Action], ...]) -> None:
+    async def check_reload(
+        self, pre: View, view: View, path: tuple[_Action, ...]
+    ) -> tuple[tuple[_Action, ...], View] | None:
+        """After an action that wrote to the server: reload, and report what the reload undid.
+        Returns the path and view after the reload (None when the page cannot be read)."""
+        url = self.same_origin_path(self.page.url)
+        if url is None:
+            return None
+        reload = _Action((Goto(url=url),), "reload", what=url)
+        self.symptoms.clear()
+        if not await self.perform(reload):
+            return None
+        path = (*path, reload)
+        after = await observe(self.page)
+        if after is None:
+            return None
+        for title, claim in persistence_claims(pre, view, after):
+            await self.report_checked(
+                _Candidate(
+                    f"After {_describe(path[-2])} on {view.url}, {title}",
+                    path,
+                    claim,
+                    "persistence",
+                    route_of(url),
+                    signature=title,
+                )
+            )
+        return path, after
+
+    async def check_axe(self, path: tuple[_Action, ...], route: str) -> None:
         from frontendx.validate import axe_source
 
         try:
@@ -531,18 +831,20 @@ class _Crawl:
             if v.get("impact") in ("serious", "critical"):
                 await self.report(
                     _Candidate(
-                        f"Accessibility: {v['help']} ({v['id']}) on {path}",
-                        (),
+                        f"Accessibility: {v['help']} ({v['id']}) on {route}",
+                        path,
                         ExpectNoA11yViolation(rule=v["id"]),
                         "a11y",
-                        setup,
-                    ),
-                    path,
+                        route,
+                        signature=v["id"],
+                    )
                 )
 
-    async def check_overlap(self, path: str, setup: tuple[tuple[str, _Action], ...]) -> None:
+    async def check_overlap(self, path: tuple[_Action, ...], route: str) -> None:
         """Two controls, or a control and a short text, whose boxes overlap."""
-        controls = [c for c in await self.controls() if c["kind"] in ("button", "input")]
+        from frontendx.agents._page import page_controls
+
+        controls = [c for c in await page_controls(self.page) if c["kind"] in ("button", "input")]
         try:
             texts: list[dict[str, Any]] = await self.page.evaluate(_TEXTS_JS)
         except Error:
@@ -560,14 +862,22 @@ class _Crawl:
                 if area > 1.0 and area < 0.95 * smaller:
                     await self.report(
                         _Candidate(
-                            f"{a['name']!r} and {b['name']!r} overlap on {path}",
-                            (),
+                            f"{a['name']!r} and {b['name']!r} overlap on {route}",
+                            path,
                             ExpectNoLayoutOverlap(a=control_locator(a), b=control_locator(b)),
                             "overlap",
-                            setup,
-                        ),
-                        path,
+                            route,
+                            signature=f"{a['name']}|{b['name']}",
+                        )
                     )
+
+    async def check_visual_start(self, url: str) -> None:
+        """The page as loaded by a guest against the approved baseline."""
+        if not self.cfg.visual or self.ctx.baseline is None:
+            return
+        if any(p == url for _, p in self.agent._load_findings):
+            return  # the page is wrong as loaded: a visual difference there is explained
+        await self.check_visual(url, self.ctx.baseline)
 
     async def check_visual(
         self, path: str, baseline: Callable[[str], Awaitable[bytes | None]]
@@ -591,53 +901,61 @@ class _Crawl:
             target=Locator(css="body"),
             screenshot_sha256=hashlib.sha256(expected).hexdigest(),
         )
+        goto = _Action((Goto(url=path),), "goto", what=path)
         await self.report(
             _Candidate(
                 f"{path} looks different from the approved baseline ({100 * ratio:.1f}% of pixels)",
-                (),
+                (goto,),
                 claim,
                 "visual",
-            ),
-            path,
+                route_of(path),
+                signature=path,
+            )
         )
 
     # --- shrink and report ------------------------------------------------------------------
 
-    async def shrink_and_report(self, path: str, candidate: _Candidate) -> None:
-        """Drop every action the symptom does not need (greedy one-at-a-time removal, each
-        try a fresh navigation; a form is first tried as its bare click), then report."""
-        if _same_symptom(candidate, path) in self.agent._reported:
-            return  # already reported from another action: no need to shrink it again
-        actions = list(candidate.actions)
-        for j, action in enumerate(actions):
-            if action.kind == "form" and not self.out_of_budget():
-                bare = _Action(action.steps[-1:], "click", what=action.what)
-                trial = (*actions[:j], bare, *actions[j + 1 :])
-                if await self.replay_actions(path, trial) and self.shows(candidate.kind):
-                    actions[j] = bare
-        i = 0
-        while i < len(actions) and not self.out_of_budget():
-            trial = tuple(actions[:i] + actions[i + 1 :])
-            if await self.replay_actions(path, trial) and self.shows(candidate.kind):
-                actions = list(trial)
-            else:
-                i += 1
-        # Report only what shows again from a fresh navigation: a late response from an
-        # earlier page must not be blamed on this one.
-        if not (await self.replay_actions(path, tuple(actions)) and self.shows(candidate.kind)):
-            return
-        # the title names what the symptom needs, after shrinking
-        after = _describe(actions[-1]) if actions else "loading the page"
+    async def shrink_and_report(self, candidate: _Candidate) -> bool:
+        """Drop actions the symptom does not need (up to `shrink_tries` replays from a fresh
+        browser, each dropping one action; a form is first tried as its bare click), re-check
+        the result from a fresh browser, then report. True when the browser was replayed."""
+        if _same_symptom(candidate) in self.agent._reported:
+            return False  # already reported from another action: no need to shrink it again
+        path = list(candidate.path)
+        tries = self.cfg.shrink_tries
+        last = len(path) - 1
+        if path and path[last].kind == "form" and tries > 0 and not self.out_of_budget():
+            tries -= 1
+            bare = _Action(path[last].steps[-1:], "click", what=path[last].what)
+            trial = (*path[:last], bare)
+            if await self.replay(trial) and self.shows(candidate.kind):
+                path[last] = bare
+        i = len(path) - 2  # the latest earlier action first: most often the one not needed
+        while i >= 0 and tries > 0 and not self.out_of_budget():
+            if path[i].kind == "goto" and not any(a.kind == "goto" for a in path[:i]):
+                i -= 1  # the first navigation opens the app: every path needs one
+                continue
+            tries -= 1
+            trial = tuple(path[:i] + path[i + 1 :])
+            if await self.replay(trial) and self.shows(candidate.kind):
+                path = list(trial)
+            i -= 1
+        # Report only what shows again from a fresh browser: a late response from an earlier
+        # page must not be blamed on this one.
+        if not (await self.replay(tuple(path)) and self.shows(candidate.kind)):
+            return True
+        after = _describe(path[-1])
         await self.report(
             _Candidate(
                 candidate.title.replace(_AFTER, after, 1),
-                tuple(actions),
+                tuple(path),
                 candidate.claim,
                 candidate.kind,
+                candidate.route,
                 signature=candidate.signature,
-            ),
-            path,
+            )
         )
+        return True
 
     def shows(self, kind: str) -> bool:
         s = self.symptoms
@@ -647,42 +965,74 @@ class _Crawl:
             "console_error": bool(s.console_errors),
         }.get(kind, False)
 
-    async def report(self, candidate: _Candidate, path: str) -> None:
-        # One report per symptom and page: the same violation seen again after setup
-        # actions is the same finding.
-        if not candidate.actions and not candidate.setup:
-            # the page is wrong as loaded: a visual difference there is explained already
-            self.agent._load_findings.append((candidate.kind, path))
-        key = repr((candidate.kind, path, candidate.actions, candidate.claim))
-        same = _same_symptom(candidate, path)
-        if key in self.agent._reported or same in self.agent._reported:
+    async def report_checked(self, candidate: _Candidate) -> None:
+        """Report an `expect` claim once it fails again after its path from a fresh browser.
+        The re-check leaves the browser elsewhere; callers end their walk."""
+        if _same_symptom(candidate) in self.agent._reported:
             return
-        self.agent._reported.update((key, same))
-        steps: list[Step] = []
-        for page, action in candidate.setup:
-            steps += self.entry(page)
-            steps += action.steps
-        # a "not found" on a deep link is reported from the URL itself: that is the bug
-        steps += [Goto(url=path)] if candidate.kind == "not_found" else self.entry(path)
-        for action in candidate.actions:
-            steps += action.steps
-        steps.append(candidate.claim)
+        waited = (*candidate.path, _Action((WaitFor(ms=SETTLE_WAIT_MS),), "click", what="wait"))
+        if not await self.recheck(waited, candidate.claim):
+            self.agent._reported.add(_same_symptom(candidate))  # not again: it did not hold up
+            return
+        await self.report(
+            _Candidate(
+                candidate.title,
+                waited,
+                candidate.claim,
+                candidate.kind,
+                candidate.route,
+                candidate.signature,
+            )
+        )
+
+    async def report(self, candidate: _Candidate) -> None:
+        # One report per symptom and route: the same violation seen again elsewhere is the
+        # same finding.
+        if len(candidate.path) == 1 and candidate.path[0].kind == "goto":
+            self.agent._load_findings.append((candidate.kind, candidate.path[0].what))
+        same = _same_symptom(candidate)
+        if same in self.agent._reported:
+            return
+        self.agent._reported.add(same)
         await self.ctx.report(
-            Finding(title=candidate.title[:200], steps=steps, actual=candidate.kind)
+            Finding(
+                title=candidate.title[:200],
+                steps=_steps_of(candidate.path, candidate.claim),
+                actual=candidate.kind,
+            )
         )
 
 
-def _same_symptom(candidate: _Candidate, path: str) -> str:
+def _steps_of(path: tuple[_Action, ...], claim: Step) -> list[Step]:
+    steps: list[Step] = [s for action in path for s in action.steps]
+    steps.append(claim)
+    return steps
+
+
+def _same_symptom(candidate: _Candidate) -> str:
     """Reports with equal keys are one symptom: same kind, route and claim, and the same
-    signature (error message, failing URL) or, without one, the same actions."""
+    signature (error message, failing URL, rule) or, without one, the same path."""
     return repr(
-        (candidate.kind, _route(path), candidate.signature or candidate.actions, candidate.claim)
+        (
+            candidate.kind,
+            candidate.route,
+            candidate.signature or candidate.path,
+            candidate.claim if candidate.kind not in ("a11y",) else None,
+        )
     )
 
 
-def _route(path: str) -> str:
-    """A path's route pattern: numbers and ids replaced (``/product/7`` -> ``/product/#``)."""
-    return re.sub(r"/(\d+|[0-9a-f]{8,}|[0-9a-f-]{36})(?=/|$|\?)", "/#", path.split("?")[0])
+def _words(view: View) -> list[str]:
+    """Words from the page's list items: realistic values to type (a search that finds)."""
+    out = []
+    for lst in view.lists:
+        for head in lst.get("heads", []):
+            out += [w for w in re.findall(r"[^\W\d_]{4,}", head)][:1]
+    return out[:20]
+
+
+def _realistic(control: dict[str, Any], word: str) -> str:
+    return REALISTIC.get(control.get("type") or "text", word)
 
 
 def _click(control: dict[str, Any], kind: Literal["click", "link"]) -> _Action:
@@ -694,6 +1044,12 @@ def _describe(action: _Action) -> str:
         return f"entering {(action.value or '')[:20]!r} in {action.what!r}"
     if action.kind == "form":
         return f"filling the form with {(action.value or '')[:20]!r} and clicking {action.what!r}"
+    if action.kind == "select":
+        return f"choosing {(action.value or '')[:20]!r} in {action.what!r}"
+    if action.kind in ("goto", "reload"):
+        return f"opening {action.what}"
+    if action.kind == "signin":
+        return f"signing in as {action.value}"
     return f"clicking {action.what!r}"
 
 
