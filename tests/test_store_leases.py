@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import MINI
 from test_metrics import episode
 
@@ -113,9 +114,10 @@ def test_a_schema_2_store_gains_leases_without_losing_data(tmp_path: Path) -> No
 # --- two drivers, end to end ----------------------------------------------------------------
 
 
-def _driver(*args: str) -> subprocess.Popen[str]:
+def _driver(*args: str, cwd: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "frontendx.cli", *args],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -169,3 +171,26 @@ def test_two_concurrent_runs_compute_each_cell_once(tmp_path: Path) -> None:
     assert len(cells) == 6 and sum(computed.values()) == 6, (computed, errs)
     assert len({run for run, _ in computed}) == 2, "both drivers computed some cells"
     assert sorted(stored.values()) == [6, 6], "each run holds every cell"
+
+
+@pytest.mark.slow  # ~40 s of browser episodes; test_store_concurrency.py proves it in seconds
+def test_two_concurrent_runs_on_a_postgres_store_compute_each_cell_once(tmp_path: Path) -> None:
+    """As above, on PostgreSQL: two `frontendx run --db postgresql://...` at once."""
+    import store_pg
+
+    from frontendx.store import open_store
+
+    url = store_pg.cluster().new_database()
+    open_store(url).close()
+    flags = ["--apps", str(MINI), "--agents", "null", "--repeats", "6", "--workers", "1"]
+    errs = _finish([_driver("run", *flags, "--db", url, cwd=tmp_path) for _ in range(2)])
+    store = open_store(url, create=False)
+    columns, rows = store.table("episodes")
+    episodes = [dict(zip(columns, row, strict=True)) for row in rows]
+    store.close()
+    computed = Counter((e["run_id"], e["cell"]) for e in episodes if e["reused_from"] is None)
+    stored = Counter(e["run_id"] for e in episodes)
+    assert len({cell for _, cell in computed}) == 6 and sum(computed.values()) == 6, errs
+    assert len({run for run, _ in computed}) == 2, "both drivers computed some cells"
+    assert sorted(stored.values()) == [6, 6], "each run holds every cell"
+    assert (tmp_path / f"{url.rsplit('/', 1)[1]}-artifacts").is_dir()
