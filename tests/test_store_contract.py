@@ -317,3 +317,15 @@ def test_a_schema_3_sqlite_store_gains_its_results_tables(tmp_path: Path) -> Non
     columns, rows = store.table("episodes")
     assert rows[0][columns.index("n_findings")] == 3
     store.close()
+
+
+def test_an_unreachable_postgres_store_is_a_clear_error_without_its_password() -> None:
+    store_pg.cluster()  # psycopg and a server are needed for the rest of the contract anyway
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://bench:s3cret@127.0.0.1:1/results", create=False)
+    message = str(caught.value)
+    assert "postgresql://bench:***@127.0.0.1:1/results: cannot connect to PostgreSQL" in message
+    assert "s3cret" not in message and "check the URL" in message
+    missing = store_pg.cluster().url("no_such_db")
+    with pytest.raises(StoreError, match="create it first"):
+        open_store(missing)

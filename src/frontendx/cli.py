@@ -135,7 +135,7 @@ def run(
     summary = start_run(
         sqlite_typed(store), spec, versions=versions, chromium=chromium, force=force, console=err
     )
-    _print_summary(summary, db)
+    _print_summary(summary, store.name)  # a URL without its password
     _print_report(store, summary.run_id, by=(), fmt="table", out_dir=None)
 
 
