@@ -127,3 +127,59 @@ def test_added_apps_run_end_to_end_with_the_calibration_agents(tmp_path: Path) -
     assert rows[("oracle", str(TIPCALC))]["n_episodes"] == 3
     assert rows[("oracle", str(GREETER))]["n_episodes"] == 1
     assert rows[("oracle", str(GREETER))]["n_validated"] == 2
+
+
+# --- issue 15: a third-party-style app (tests/apps/shoplist) --------------------------------
+
+SHOPLIST = TESTS / "apps" / "shoplist"
+
+
+def test_a_malformed_step_hides_no_other_problem_in_either_format() -> None:
+    # malformed.yaml: an unknown category, a bad difficulty, a locator field that does not
+    # exist, an `expect url` without its url, a fill without a value and an unknown action
+    manifest = SHOPLIST / "malformed.yaml"
+    expected = [
+        ("bugs.0.category", "bought-filter-link", None, "Input should be 'logic'"),
+        ("bugs.0.difficulty", "bought-filter-link", None, "'easy', 'medium' or 'hard'"),
+        ("bugs.0.repro.1.target.testid", "bought-filter-link", 1, "did you mean 'test_id'?"),
+        ("bugs.0.repro.2", "bought-filter-link", 2, "expect 'url' needs url"),
+        ("bugs.1.repro.1.value", "mark-all-stays-off", 1, "fill step: Field required"),
+        ("bugs.1.repro.2.action", "mark-all-stays-off", 2, "unknown or missing action"),
+    ]
+    table = frontendx_cli("suites", "validate", str(manifest))
+    assert table.returncode == 1, table.stdout + table.stderr
+    text = " ".join(table.stdout.split())
+    assert f"{len(expected)} problem(s)" in text, table.stdout
+    for field, bug, _, message in expected:
+        assert f"{manifest}: field `{field}` (bug '{bug}'):" in text, (field, table.stdout)
+        assert message in text, (message, table.stdout)
+
+    as_json = frontendx_cli("suites", "validate", str(manifest), "--format", "json")
+    assert as_json.returncode == 1, as_json.stderr
+    [result] = json.loads(as_json.stdout)
+    assert len(result["problems"]) == len(expected), result
+    for problem, (field, bug, _, message) in zip(result["problems"], expected, strict=True):
+        assert problem.startswith(f"{manifest}: field `{field}` (bug '{bug}'):"), problem
+        assert message in problem
+
+
+def test_the_third_party_app_itself_validates() -> None:
+    proc = frontendx_cli("suites", "validate", str(SHOPLIST), "--format", "json")
+    assert proc.returncode == 0, proc.stdout
+    assert json.loads(proc.stdout)[0]["switches"] == {"patch": 2}
+
+
+def test_self_test_proves_a_fragment_claim_and_a_check_the_buggy_build_refuses() -> None:
+    # bought-filter-link claims a `url` with a #fragment (hash routing); mark-all-stays-off
+    # `check`s a box whose state the buggy build does not change: a failed claim, named as such
+    proc = frontendx_cli("self-test", "--apps", str(SHOPLIST), "--replays", "2", "--format", "json")
+    checks = {c["bug"]: c for c in json.loads(proc.stdout)}
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
+    assert all(c["ok"] and c["buggy_fails"] == c["clean_holds"] == 2 for c in checks.values())
+    assert (
+        "step 2 (expect): expected URL matching '#/bought'"
+        in (checks["bought-filter-link"]["buggy_failure"])
+    )
+    assert checks["mark-all-stays-off"]["buggy_failure"].startswith(
+        "step 3 (check): label='Mark all as bought' stayed unchecked after the click"
+    )

@@ -6,6 +6,8 @@ CSS and XPath exist as a last resort. Every step is a pydantic model discriminat
 
 from __future__ import annotations
 
+import difflib
+from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -297,37 +299,108 @@ def parse_step(raw: Any, *, index: int = 0) -> Step:
         raise ReproError(_describe(exc, index, raw)) from None
 
 
-def parse_steps(raw: Any) -> list[Step]:
-    """Validate a list of steps; the error names the first bad step and field."""
+class StepProblem(BaseModel):
+    """One problem of a list of steps, located: `index` is the step (None: the list as a
+    whole), `field` the path inside the step (`target.test_id`), `action` the step's action
+    when it names one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int | None
+    field: str = ""
+    action: str | None = None
+    message: str
+
+    @property
+    def path(self) -> str:
+        """The location below the list: `3.target.test_id`, `3`, or empty for the list."""
+        parts = [str(self.index)] if self.index is not None else []
+        return ".".join(parts + ([self.field] if self.field else []))
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return self.message
+        where = f"step {self.index}" + (f" ({self.action})" if self.action else "")
+        return f"{where}: field `{self.field or 'action'}`: {self.message}"
+
+
+def step_problems(raw: Any) -> tuple[list[Step], list[StepProblem]]:
+    """Validate a list of steps and return the steps that parse with EVERY problem found,
+    each located, instead of stopping at the first malformed step."""
     if not isinstance(raw, list):
-        raise ReproError(f"steps must be a list of step objects, got {type(raw).__name__}")
-    steps = [parse_step(item, index=i) for i, item in enumerate(raw)]
-    if not steps:
-        raise ReproError("steps must not be empty: a finding needs at least one assertion")
-    if not any(s.is_assertion for s in steps):
-        raise ReproError(
-            "steps contain no assertion: end the repro with an `expect...` step "
-            "stating the claim that fails on the buggy app"
+        return [], [
+            StepProblem(
+                index=None,
+                message=f"steps must be a list of step objects, got {type(raw).__name__}",
+            )
+        ]
+    steps: list[Step] = []
+    problems: list[StepProblem] = []
+    for index, item in enumerate(raw):
+        try:
+            steps.append(_STEP_ADAPTER.validate_python(item))
+        except ValidationError as exc:
+            problems += _located(exc, index, item)
+    if not raw:
+        problems.append(
+            StepProblem(
+                index=None,
+                message="steps must not be empty: a finding needs at least one assertion",
+            )
         )
+    elif not problems and not any(s.is_assertion for s in steps):
+        problems.append(
+            StepProblem(
+                index=None,
+                message="steps contain no assertion: end the repro with an `expect...` step "
+                "stating the claim that fails on the buggy app",
+            )
+        )
+    return steps, problems
+
+
+def parse_steps(raw: Any) -> list[Step]:
+    """Validate a list of steps; the error names every bad step and field."""
+    steps, problems = step_problems(raw)
+    if problems:
+        raise ReproError("; ".join(str(p) for p in problems))
     return steps
 
 
-def _describe(exc: ValidationError, index: int, raw: Any) -> str:
+def _located(exc: ValidationError, index: int, raw: Any) -> list[StepProblem]:
     action = raw.get("action") if isinstance(raw, dict) else None
-    where = f"step {index}" + (f" ({action})" if isinstance(action, str) else "")
+    action = action if isinstance(action, str) else None
     problems = []
     for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
         # drop the discriminator tag pydantic puts first for tagged unions
         if loc and loc[0] in ACTIONS:
             loc = loc[1:]
-        field = ".".join(loc) or "action"
-        msg = err["msg"]
+        field = ".".join(loc)
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
             field = "action"
             msg = f"unknown or missing action; expected one of: {', '.join(ACTIONS)}"
-        problems.append(f"field `{field}`: {msg}")
-    return f"{where}: " + "; ".join(problems)
+        elif err["type"] == "extra_forbidden" and loc:
+            close = difflib.get_close_matches(loc[-1], _field_names(), n=1)
+            msg = f"unknown field {loc[-1]!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            msg += ": see docs/repro-language.md for each step's fields"
+        problems.append(StepProblem(index=index, field=field, action=action, message=msg))
+    return problems
+
+
+@cache
+def _field_names() -> list[str]:
+    """Every field name of every step model and of `Locator`, for did-you-mean hints."""
+    models: list[type[BaseModel]] = [*step_models(), Locator, UploadFile]
+    names = {n for m in models for n in m.model_fields}
+    return sorted(names)
+
+
+def _describe(exc: ValidationError, index: int, raw: Any) -> str:
+    problems = _located(exc, index, raw)
+    where = f"step {index}" + (f" ({problems[0].action})" if problems[0].action else "")
+    return f"{where}: " + "; ".join(f"field `{p.field or 'action'}`: {p.message}" for p in problems)
 
 
 def step_models() -> tuple[type[BaseModel], ...]:

@@ -12,9 +12,12 @@ from frontendx.suite._manifest import (
     load_app,
 )
 from frontendx.suite._registry import (
+    app_for,
+    app_source,
     builtin_app_names,
     get_app,
     load_apps,
+    resolve_apps,
     suite_version,
     suite_version_of,
 )
@@ -43,11 +46,14 @@ __all__ = [
     "ManifestsWhen",
     "Severity",
     "Viewport",
+    "app_for",
+    "app_source",
     "builtin_app_names",
     "get_app",
     "get_state",
     "load_app",
     "load_apps",
+    "resolve_apps",
     "suite_version",
     "suite_version_of",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from frontendx.suite._states import BUILTIN_STATES
 def check_app(path: Path) -> tuple[App | None, list[str]]:
     """The app (None if its manifest does not load) and every problem found, one per line,
     each starting with the file it is in."""
-    manifest_path = path / "app.yaml" if path.is_dir() else path
+    manifest_path = manifest_file(path)
     if not manifest_path.is_file():
         return None, [
             f"{manifest_path}: no such app manifest (a folder with app.yaml, or the file)"
@@ -55,6 +56,37 @@ def check_app(path: Path) -> tuple[App | None, list[str]]:
     app = App(manifest, manifest_path.parent)
     problems = [f"{manifest_path}: {p}" for p in _file_problems(app)]
     return app, problems
+
+
+_LOCATED = re.compile(
+    r"field `(?P<field>[^`]+)`(?: \(bug '(?P<bug>[^']*)'\))?: (?P<message>.*)", re.S
+)
+_STEP = re.compile(r"^bugs\.\d+\.repro\.(\d+)")
+
+
+def manifest_file(path: Path) -> Path:
+    """The manifest a `suites validate` argument names: the folder's app.yaml, or the file."""
+    return path / "app.yaml" if path.is_dir() else path
+
+
+def locate(problem: str, manifest: Path) -> dict[str, Any]:
+    """One problem line as a record: `file`, `field` (`bugs.1.repro.0.target`), `bug`,
+    `step` (the repro step's index) and `message`; fields it does not name are None."""
+    file: str | None = None
+    rest = problem
+    if problem.startswith(f"{manifest}: "):
+        file, rest = str(manifest), problem[len(f"{manifest}: ") :]
+    found = _LOCATED.match(rest)
+    if found is None:
+        return {"file": file, "field": None, "bug": None, "step": None, "message": rest}
+    step = _STEP.match(found["field"])
+    return {
+        "file": file,
+        "field": found["field"],
+        "bug": found["bug"],
+        "step": int(step[1]) if step else None,
+        "message": found["message"],
+    }
 
 
 def _file_problems(app: App) -> list[str]:

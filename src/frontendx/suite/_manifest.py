@@ -23,7 +23,8 @@ from pydantic import (
 )
 
 from frontendx.errors import ManifestError, ReproError
-from frontendx.repro import Step, parse_steps
+from frontendx.repro import ACTIONS, Step
+from frontendx.repro._steps import StepProblem, step_problems
 from frontendx.suite._patch import apply_patches, decode_utf8
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
 
@@ -126,6 +127,15 @@ class Serve(BaseModel):
         return self
 
 
+class _ReproProblems(ValueError):
+    """Every problem of one bug's repro, for pydantic to carry to `validation_problems` (a
+    ValueError, so pydantic reports it with the bug's other field problems)."""
+
+    def __init__(self, problems: list[StepProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
 class Bug(BaseModel):
     """One seeded defect with its ground truth."""
 
@@ -158,7 +168,10 @@ class Bug(BaseModel):
     @field_validator("repro", mode="before")
     @classmethod
     def _repro_valid(cls, value: Any) -> list[Step]:
-        return parse_steps(value)
+        steps, problems = step_problems(value)
+        if problems:
+            raise _ReproProblems(problems)
+        return steps
 
     @model_validator(mode="after")
     def _control_state_valid(self) -> Bug:
@@ -299,9 +312,12 @@ class Backend(Protocol):
 class App:
     """A loaded app: manifest, files and its frontend builds."""
 
-    def __init__(self, manifest: AppManifest, root: Path) -> None:
+    def __init__(
+        self, manifest: AppManifest, root: Path, manifest_path: Path | None = None
+    ) -> None:
         self.manifest = manifest
         self.root = root
+        self.manifest_path = manifest_path or root / "app.yaml"
         self.bugs: dict[str, Bug] = {b.id: b for b in manifest.bugs}
         self._hash: str | None = None
 
@@ -495,7 +511,7 @@ def load_app(path: Path) -> App:
         manifest = AppManifest.model_validate(raw)
     except ValidationError as exc:
         raise ManifestError(_describe(manifest_path, raw, exc)) from None
-    app = App(manifest, manifest_path.parent)
+    app = App(manifest, manifest_path.parent, manifest_path)
     if not (app.root / manifest.spec).is_file():
         raise ManifestError(f"{manifest_path}: field `spec`: file {manifest.spec!r} not found")
     read_text(app.root / manifest.spec, "field `spec`: the spec")
@@ -525,7 +541,8 @@ def _describe(path: Path, raw: Any, exc: ValidationError) -> str:
 
 
 def validation_problems(raw: Any, exc: ValidationError) -> list[str]:
-    """One line per problem, each naming its field (and bug)."""
+    """One line per problem, each naming its field (and bug); a bug's repro gives one line per
+    malformed step field, located as `bugs.N.repro.M.field`."""
     problems = []
     for err in exc.errors():
         loc = list(err["loc"])
@@ -536,10 +553,17 @@ def validation_problems(raw: Any, exc: ValidationError) -> list[str]:
         if not loc:  # a check across fields: its message names the fields itself
             problems += [line.strip() for line in msg.splitlines() if line.strip()]
             continue
-        where = "field `" + ".".join(str(p) for p in loc) + "`"
+        bug = ""
         if len(loc) >= 2 and loc[0] == "bugs" and isinstance(loc[1], int) and isinstance(raw, dict):
             bugs = raw.get("bugs") or []
             if loc[1] < len(bugs) and isinstance(bugs[loc[1]], dict):
-                where += f" (bug {bugs[loc[1]].get('id', '?')!r})"
-        problems.append(f"{where}: {msg}")
+                bug = f" (bug {bugs[loc[1]].get('id', '?')!r})"
+        if isinstance(cause, _ReproProblems):
+            for p in cause.problems:
+                path = ".".join([*(str(x) for x in loc), *([p.path] if p.path else [])])
+                step = f" {p.action} step:" if p.action in ACTIONS else ""
+                problems.append(f"field `{path}`{bug}:{step} {p.message}")
+            continue
+        where = "field `" + ".".join(str(p) for p in loc) + "`"
+        problems.append(f"{where}{bug}: {msg}")
     return problems

@@ -81,6 +81,15 @@ def path_and_query(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def url_for_match(url: str, pattern: str) -> str:
+    """What a `url` assertion with `pattern` compares: the path and query, plus the
+    `#fragment` when the pattern has a `#` (hash-routed apps)."""
+    fragment = urlsplit(url).fragment
+    if "#" in pattern and fragment:
+        return f"{path_and_query(url)}#{fragment}"
+    return path_and_query(url)
+
+
 class Replayer:
     """The one step runner: runs steps against one page whose events are captured in
     `events`. The validator's replays, baselines and agents that act on pages (the crawler,
@@ -151,9 +160,9 @@ class Replayer:
             case s.Select(target=loc, values=values):
                 await resolve(page, loc).select_option(values, timeout=t)
             case s.Check(target=loc):
-                await resolve(page, loc).check(timeout=t)
+                await self._set_checked(loc, True, t)
             case s.Uncheck(target=loc):
-                await resolve(page, loc).uncheck(timeout=t)
+                await self._set_checked(loc, False, t)
             case s.Drag(source=src, target=dst):
                 await resolve(page, src).drag_to(resolve(page, dst), timeout=t)
             case s.Upload(target=loc, files=files):
@@ -262,11 +271,28 @@ class Replayer:
         except AssertionError as exc:
             raise _AssertionFailed(_first_line(exc)) from None
 
+    async def _set_checked(self, loc: s.Locator, want: bool, timeout: float) -> None:
+        """`check`/`uncheck`: click the box unless it is already in the wanted state, then
+        require that state. A box that cannot be found or clicked makes the replay broken; a
+        click that does not change its state is a failed claim (docs/repro-language.md), so a
+        bug that keeps a box from toggling can be proven with the step itself."""
+        found = resolve(self.page, loc)
+        if await found.is_checked(timeout=timeout) == want:
+            return
+        await found.click(timeout=timeout)
+        if await found.is_checked(timeout=timeout) != want:
+            state = "unchecked" if want else "checked"
+            verb = "check" if want else "uncheck"
+            raise _AssertionFailed(
+                f"{loc.describe()} stayed {state} after the click: `{verb}` did not change "
+                "its state (a failed claim, not a broken step)"
+            )
+
     async def _expect_url(self, e: s.Expect) -> None:
         assert e.url is not None
         deadline = time.monotonic() + e.timeout_ms / 1000
         while True:
-            current = path_and_query(self.page.url)
+            current = url_for_match(self.page.url, e.url)
             matched = current == e.url if e.exact else e.url in current
             if matched != e.negate:
                 return

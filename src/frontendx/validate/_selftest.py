@@ -28,6 +28,7 @@ class BugCheck:
     off_state: str | None = None
     off_state_holds: bool | None = None
     problems: list[str] = field(default_factory=list)
+    buggy_failure: str = ""  # how the repro failed on the buggy app: step and cause
 
     @property
     def ok(self) -> bool:
@@ -52,6 +53,7 @@ async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
     for result in results[:k]:
         if result.outcome is Outcome.FAILS:
             check.buggy_fails += 1
+            check.buggy_failure = check.buggy_failure or result.message
         else:
             check.problems.append(f"buggy replay {result.outcome.value}: {result.message}")
     for result in results[k : 2 * k]:
