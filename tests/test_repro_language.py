@@ -118,3 +118,50 @@ def test_exported_symptom_assertions_settle_like_the_replayer_not_networkidle() 
     assert body.index("events.settle()") < body.index("events.expect_no_http_error(500, None)")
     # the in-flight probe the validator's contexts carry is installed before the first goto
     assert "page.add_init_script(INFLIGHT_PROBE)" in source
+
+
+def test_every_malformed_step_is_reported_not_only_the_first() -> None:
+    with pytest.raises(ReproError) as caught:
+        parse_steps(
+            [
+                {"action": "click", "target": {"testid": "buy"}},
+                {"action": "fill", "target": {"label": "Email"}},
+                {"action": "expect_no_page_error"},
+            ]
+        )
+    text = str(caught.value)
+    assert "step 0 (click): field `target.testid`: unknown field 'testid'" in text
+    assert "did you mean 'test_id'?" in text
+    assert "step 1 (fill): field `value`: Field required" in text
+
+
+def test_a_url_claim_compares_the_fragment_only_when_its_pattern_has_one() -> None:
+    from frontendx.validate._replay import url_for_match
+
+    url = "http://127.0.0.1:8000/list?x=1#/bought"
+    assert url_for_match(url, "#/bought") == "/list?x=1#/bought"
+    assert url_for_match(url, "/list") == "/list?x=1"
+    assert url_for_match("http://127.0.0.1:8000/#/bougth", "#/bought") == "/#/bougth"
+
+
+def test_the_reference_is_generated_from_the_step_models() -> None:
+    # docs/repro-language.md is `python -m frontendx.repro._doc`'s output: a model that
+    # changes (a field, a default, a bound, a new action) without the doc failing here
+    from frontendx.repro import ACTIONS
+    from frontendx.repro._doc import DOC, EXAMPLES, NOTES, render
+
+    assert set(EXAMPLES) == set(NOTES) == set(ACTIONS), "every action needs an example and note"
+    assert DOC.read_text(encoding="utf-8") == render(), (
+        "docs/repro-language.md is out of date: run python -m frontendx.repro._doc"
+    )
+    text = render()
+    assert "| `timeout_ms` | int | `2000` | >= 0, <= 30000 |" in text
+    assert "expect(page.get_by_test_id('left').first).to_contain_text(" in text
+
+
+def test_the_reference_changes_when_a_model_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontendx.repro._doc import render
+
+    before = render()
+    monkeypatch.setattr(Expect.model_fields["timeout_ms"], "default", 5000)
+    assert render() != before

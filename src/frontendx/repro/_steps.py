@@ -167,7 +167,8 @@ ExpectCondition = Literal[
 
 class Expect(_Step):
     """Assert something about the page. `text` matches if the element's text contains it
-    (or equals it when `exact`); `url` matches the path+query suffix of the page URL."""
+    (or equals it when `exact`); `url` matches the page's path and query, and its `#fragment`
+    too when the pattern has a `#`."""
 
     action: Literal["expect"] = "expect"
     condition: ExpectCondition
