@@ -205,3 +205,19 @@ def test_read_commands_give_the_same_answers_on_postgres_as_on_sqlite(
                 bodies.append(json.loads(reply.read()))
         store.close()
     assert bodies[0] == bodies[1] and bodies[0]
+
+
+def test_the_store_docs_commands_parse() -> None:
+    import click
+    from test_bad_input import _doc_commands
+
+    commands = _doc_commands(DOCS)
+    assert {c[0] for c in commands} >= {"run", "report", "store", "export-data"}
+    for words in commands:
+        command: click.Command | None = main
+        args = list(words)
+        while isinstance(command, click.Group):
+            command = command.get_command(click.Context(command), args.pop(0))
+            assert command is not None, words
+        assert command is not None
+        command.make_context(words[0], args)  # raises on a wrong usage
