@@ -75,18 +75,23 @@ class EpisodeSpec(BaseModel):
     agent: AgentSpec
     task: TaskSpec
     repeat: int = Field(ge=0)
+    app_source: str | None = Field(
+        default=None,
+        description="where an added app's manifest was found (absolute path); None for a "
+        "built-in app. Not part of the cell: `app` is the manifest's name",
+    )
 
     @property
     def key(self) -> str:
         """Identity of the cell within a run (stable across resume)."""
-        payload = self.model_dump_json()
+        payload = self.model_dump_json(exclude={"app_source"})
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property
     def cell(self) -> str:
         """Identity of the cell across agent versions: the key without the agent's version.
         Results of one cell over time are the history of that cell."""
-        payload = self.model_dump_json(exclude={"agent": {"version"}})
+        payload = self.model_dump_json(exclude={"app_source": True, "agent": {"version"}})
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property

@@ -31,7 +31,7 @@ import httpx
 
 import frontendx
 from frontendx.records import EpisodeSpec
-from frontendx.suite import get_app
+from frontendx.suite import app_for
 
 SOURCES: tuple[str, ...] = ("frontendx", "chromium", "app", "agent", "agent_package", "model")
 
@@ -106,7 +106,7 @@ class VersionResolver:
     def for_episode(self, spec: EpisodeSpec) -> dict[str, str]:
         agent = spec.agent
         if spec.app not in self._apps:
-            self._apps[spec.app] = get_app(spec.app).content_hash()
+            self._apps[spec.app] = app_for(spec.app, spec.app_source).content_hash()
         if agent.name not in self._packages:
             self._packages[agent.name] = agent_package(agent.name)
         model_key = json.dumps(agent.config, sort_keys=True)

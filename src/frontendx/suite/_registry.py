@@ -75,12 +75,13 @@ def _manifest_of(text: str) -> Path | None:
 def get_app(name: str) -> App:
     """A built-in app by name, or an added app by folder (with or without a slash) or by its
     manifest file."""
-    manifest = _manifest_of(name)
-    return _load(manifest if manifest is not None else _builtin_dir(name).resolve() / "app.yaml")
+    manifest = _manifest_of(name) or _builtin_dir(name).resolve() / "app.yaml"
+    return _load(manifest, manifest.stat().st_mtime_ns)
 
 
 @cache
-def _load(manifest: Path) -> App:
+def _load(manifest: Path, _mtime_ns: int) -> App:
+    """The app of `manifest`, loaded once per version of the file."""
     app = load_app(manifest)
     if not is_builtin(app) and app.name in builtin_app_names():
         raise ManifestError(
