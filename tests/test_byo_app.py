@@ -183,3 +183,39 @@ def test_self_test_proves_a_fragment_claim_and_a_check_the_buggy_build_refuses()
     assert checks["mark-all-stays-off"]["buggy_failure"].startswith(
         "step 3 (check): label='Mark all as bought' stayed unchecked after the click"
     )
+
+
+def test_each_row_counts_its_findings_by_verdict_in_json_and_csv() -> None:
+    # an also_on_clean finding on an added app may be a false claim or a real unseeded bug:
+    # the row says how many there were, beside every other verdict
+    from test_metrics import CONSTANTS, episode, found
+
+    from frontendx.metrics import compute_rows
+    from frontendx.records import VerdictKind as K
+    from frontendx.report import to_csv, to_json
+
+    verdicts = [K.VALIDATED, K.DUPLICATE, K.ALSO_ON_CLEAN, K.ALSO_ON_CLEAN, K.NOT_REPRODUCED]
+    verdicts += [K.FLAKY_REPRO, K.AMBIGUOUS, K.INVALID, None]
+    eps = [
+        episode(bugs=["b1"], findings=[found(i, v, "b1" if i < 2 else None)], repeat=i)
+        for i, v in enumerate(verdicts)
+    ]
+    [row] = compute_rows(eps, constants=CONSTANTS)
+    expected = {
+        "validated": 1,
+        "duplicate": 1,
+        "not_reproduced": 1,
+        "flaky_repro": 1,
+        "also_on_clean": 2,
+        "ambiguous": 1,
+        "invalid": 1,
+        "unjudged": 1,
+    }
+    assert {k: getattr(row, f"verdict_{k}") for k in expected} == expected
+    assert sum(expected.values()) == row.n_findings
+    [as_json] = json.loads(to_json([row], meta={}))["rows"]
+    assert {k: as_json[f"verdict_{k}"] for k in expected} == expected
+    header, line = to_csv([row]).splitlines()
+    assert (
+        dict(zip(header.split(","), line.split(","), strict=True))["verdict_also_on_clean"] == "2"
+    )

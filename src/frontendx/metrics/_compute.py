@@ -135,6 +135,18 @@ class MetricsRow(BaseModel):
 
     n_findings: int
     n_false_positives: int
+    # per-verdict counts of the row's findings (docs/design.md §4); with `verdict_unjudged`
+    # (findings the validator never judged) they add up to n_findings
+    verdict_validated: int = Field(default=0, description="findings judged validated")
+    verdict_duplicate: int = Field(default=0, description="a second finding of a found bug")
+    verdict_not_reproduced: int = Field(default=0, description="claim held in every replay")
+    verdict_flaky_repro: int = Field(default=0, description="claim failed in some replays")
+    verdict_also_on_clean: int = Field(
+        default=0, description="claim fails on the clean app too: false, or an unseeded bug"
+    )
+    verdict_ambiguous: int = Field(default=0, description="not one bug's doing")
+    verdict_invalid: int = Field(default=0, description="malformed, or steps that cannot run")
+    verdict_unjudged: int = Field(default=0, description="findings without a verdict")
     n_validated: int = Field(description="distinct validated bugs, summed over episodes")
     n_manifestable: int = Field(description="recall's denominator: scored (episode, bug) pairs")
 
@@ -206,6 +218,7 @@ class _Tally:
     dropped: int = 0  # generate: tests dropped on clean
     kept: int = 0  # generate: tests kept
     runtime_s: float = 0.0  # generate: the kept suite's runtime on clean
+    verdicts: Counter[str] = field(default_factory=Counter)  # verdict kind -> findings
 
 
 @dataclass(slots=True)
@@ -334,6 +347,9 @@ def _tally(
         found=len(found),
         validated=len(validated),
         findings=len(ep.findings),
+        verdicts=Counter(
+            f.verdict.kind.value if f.verdict is not None else "unjudged" for f in ep.findings
+        ),
         false_positives=n_fp,
         questions=ep.usage.questions,
         model_usd=ep.usage.model_cost_usd,
@@ -431,6 +447,10 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         statuses=dict(sorted(group.statuses.items())),
         n_findings=sum(findings),
         n_false_positives=sum(fps),
+        **{
+            f"verdict_{kind}": sum(t.verdicts[kind] for t in tallies)
+            for kind in (*(k.value for k in VerdictKind), "unjudged")
+        },
         n_validated=sum(validated),
         n_manifestable=sum(scored),
         recall=_ratio(sum(found), sum(scored)),
