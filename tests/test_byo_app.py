@@ -219,3 +219,25 @@ def test_each_row_counts_its_findings_by_verdict_in_json_and_csv() -> None:
     assert (
         dict(zip(header.split(","), line.split(","), strict=True))["verdict_also_on_clean"] == "2"
     )
+
+
+def test_the_guide_lists_every_category_severity_and_difficulty_id() -> None:
+    from frontendx.suite import Category, Difficulty, Severity
+
+    guide = (TESTS.parent / "docs" / "byo-app.md").read_text(encoding="utf-8")
+    section = guide.split("### Categories and difficulty")[1].split("\n## ")[0]
+    for enum in (Category, Severity, Difficulty):
+        missing = [v.value for v in enum if f"`{v.value}`" not in section]
+        assert not missing, f"docs/byo-app.md does not list {enum.__name__} ids {missing}"
+    assert "one-page app" in section
+
+
+def test_the_example_apps_manual_minutes_include_the_triage_they_are_charged() -> None:
+    # docs/byo-app.md "Human minutes": manual_minutes covers finding, writing up and triaging
+    # a report, so a perfect agent never saves negative minutes on a bug
+    from frontendx.metrics import load_constants
+
+    triage = load_constants().triage_minutes_per_finding
+    for bug in load_app(SHOPLIST).bugs.values():
+        assert bug.manual_minutes > triage, bug.id
+        assert f"{triage:g} for its triage" in bug.manual_minutes_rationale, bug.id
