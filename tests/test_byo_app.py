@@ -241,3 +241,47 @@ def test_the_example_apps_manual_minutes_include_the_triage_they_are_charged() -
     for bug in load_app(SHOPLIST).bugs.values():
         assert bug.manual_minutes > triage, bug.id
         assert f"{triage:g} for its triage" in bug.manual_minutes_rationale, bug.id
+
+
+def test_the_review_queue_groups_also_on_clean_claims_and_records_an_accepted_one(
+    tmp_path: Path,
+) -> None:
+    from test_metrics import episode, found
+
+    from frontendx.records import Verdict
+    from frontendx.records import VerdictKind as K
+    from frontendx.review import NativeBugs, candidates
+    from frontendx.store import SqliteStore
+
+    db = tmp_path / "r.db"
+    store = SqliteStore(db, read_only=False)
+    run = store.create_run({}, 3, "test")
+    for repeat, agent in enumerate(("crawler", "llm", "crawler")):
+        ep = episode(bugs=["b1"], findings=[found(1, K.ALSO_ON_CLEAN)], agent=agent)
+        ep = ep.model_copy(
+            update={
+                "spec": ep.spec.model_copy(update={"repeat": repeat}),
+                "versions": {"app": "v1"},
+                "findings": [
+                    f.model_copy(
+                        update={"verdict": Verdict(kind=K.ALSO_ON_CLEAN, reason="fails on clean")}
+                    )
+                    for f in ep.findings
+                ],
+            }
+        )
+        store.add_episode(run, ep)
+    store.close()
+    [claim] = candidates(SqliteStore(db, create=False, read_only=True).latest_rows())
+    assert (claim.app, claim.app_version, len(claim.agents), len(claim.episodes)) == (
+        "shop",
+        "v1",
+        2,
+        3,
+    )
+    assert claim.claim == {"action": "expect_no_page_error", "pattern": None}
+    assert claim.evidence == ["fails on clean"]
+    native = NativeBugs(db)
+    native.accept(claim, "lost-on-reload")
+    native.close()
+    assert NativeBugs(db).accepted() == {claim.id: "lost-on-reload"}  # table created once
