@@ -86,10 +86,10 @@ def test_table_shows_infra_and_agent_error_counts_and_trust_per_row() -> None:
     )
     header = next(ln for ln in text.splitlines() if "agent err" in ln)
     columns = [c.strip() for c in header.strip("┃ ").split("┃")]
-    alpha, beta = _cells(text, "alpha 1.0"), _cells(text, "beta 1.0")
-    pick = [columns.index(c) for c in ("trust", "n", "infra err", "agent err")]
-    assert [alpha[i] for i in pick] == ["trusted", "12", "3", "5"]
-    assert [beta[i] for i in pick] == ["builtin", "7", "0", "2"]
+    alpha, beta = _cells(text, "alpha"), _cells(text, "beta")
+    pick = [columns.index(c) for c in ("version", "trust", "n", "infra err", "agent err")]
+    assert [alpha[i] for i in pick] == ["1.0", "trusted", "12", "3", "5"]
+    assert [beta[i] for i in pick] == ["1.0", "builtin", "7", "0", "2"]
 
 
 def test_json_and_csv_carry_infra_and_agent_error_counts_and_trust() -> None:

@@ -65,8 +65,8 @@ def render_table(
     title: str | None = "FrontendX metrics",
     episodes: int | None = None,
 ) -> Table:
-    """A rich table of the rows: agent, trust level, task, slice, n (scored episodes), infra
-    errors (not scored), agent errors (scored), recall [CI], FP rate [CI], TTR median [CI],
+    """A rich table of the rows: agent, version, trust level, task, slice, n (scored episodes),
+    infra errors (not scored), agent errors (scored), recall [CI], FP rate [CI], TTR median [CI],
     cost per validated bug [CI] and human minutes saved [CI]. One caption says what the
     brackets are, the constants' version and (given `episodes`) how many episodes were read."""
     versions = sorted({r.constants_version for r in rows})
@@ -78,10 +78,17 @@ def render_table(
         )
     if versions:
         caption.append("constants " + ", ".join(versions))
+    if any(r.task == "generate" for r in rows):
+        caption.append(
+            "generate rows: recall = mutation score (seeded bugs killed / bugs that show), "
+            "FP rate = tests dropped (flaky or failing on the clean app), "
+            "cost per killed bug"
+        )
     if any(_ttr(r) == BEYOND_BUDGET for r in rows):
         caption.append(f"TTR {BEYOND_BUDGET} = fewer than half the bugs reproduced within it")
     table = Table(title=title, caption="; ".join(caption) or None)
     table.add_column("agent")
+    table.add_column("version")
     table.add_column("trust")
     table.add_column("task")
     table.add_column("slice")
@@ -95,7 +102,8 @@ def render_table(
     table.add_column("human min saved [CI]", justify="right")
     for r in rows:
         table.add_row(
-            Text(f"{r.agent} {r.agent_version}"),
+            Text(r.agent),
+            Text(r.agent_version),
             Text(r.trust),
             Text(r.task),
             Text(_slice_text(r)),
@@ -103,7 +111,11 @@ def render_table(
             Text(f"{r.n_infra_errors}"),
             Text(f"{r.n_agent_errors}"),
             Text(_with_ci(r.recall, r.recall_ci_low, r.recall_ci_high)),
-            Text(_with_ci(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high)),
+            Text(
+                _with_ci(r.dropped_share, r.dropped_share_ci_low, r.dropped_share_ci_high)
+                if r.task == "generate"
+                else _with_ci(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high)
+            ),
             Text(_ttr(r)),
             Text(
                 _with_ci(
