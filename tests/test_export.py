@@ -100,3 +100,60 @@ def test_export_of_a_missing_episode_is_a_clear_error(tmp_path: Path) -> None:
     )
     proc = frontendx_cli("export-test", "--db", str(db), "--episode", "999")
     assert proc.returncode == 2 and "no episode with id 999" in proc.stderr
+
+
+async def test_export_suite_passes_on_clean_and_fails_on_each_killed_variant(
+    tmp_path: Path, mini_app: App, export_python: Path
+) -> None:
+    """`export-suite` writes a generate episode's kept tests as one pytest-playwright file:
+    green on the clean app, red on every variant the suite killed, each time with the killing
+    test among the failures."""
+    db = tmp_path / "runs.db"
+    await asyncio.to_thread(
+        frontendx_cli,
+        "run",
+        "--apps",
+        str(MINI),
+        "--agents",
+        "oracle",
+        "--tasks",
+        "generate",
+        "--workers",
+        "1",
+        "--db",
+        str(db),
+        check=True,
+    )
+    with sqlite3.connect(db) as conn:
+        [(episode_id, payload)] = conn.execute("SELECT id, result_json FROM episodes").fetchall()
+    result = json.loads(payload)
+    kills = {k["bug_id"]: k["test_index"] for k in result["kills"]}
+    assert sorted(kills) == sorted(result["manifestable_bugs"])
+    folder = tmp_path / "suite"
+    await asyncio.to_thread(
+        frontendx_cli,
+        "export-suite",
+        "--db",
+        str(db),
+        "--episode",
+        str(episode_id),
+        "-o",
+        str(folder),
+        check=True,
+    )
+    out = folder / f"test_episode_{episode_id}.py"
+    assert not re.search(r"^\s*(from|import) frontendx", out.read_text(), re.MULTILINE)
+    server = AppServer(mini_app)
+    await server.start()
+    try:
+        clean, passed = await asyncio.to_thread(run_exported, export_python, out, server.url)
+        assert clean.returncode == 0, clean.stdout
+        assert len(passed) == len(result["tests"]) and all(passed.values())
+        for bug, test_index in kills.items():
+            await server.set_variant([bug])
+            buggy, passed = await asyncio.to_thread(run_exported, export_python, out, server.url)
+            assert buggy.returncode == 1, f"{bug}: the suite passed on its variant"
+            killer = next(n for n in passed if n.endswith(f"_{test_index}"))
+            assert not passed[killer], f"{bug}: {killer} passed\n{buggy.stdout}"
+    finally:
+        await server.stop()

@@ -3,6 +3,7 @@ the seeded bugs (mutants) they kill (docs/design.md §6)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,64 @@ def test_generate_run_calibrates_oracle_one_and_null_zero(tmp_path: Path) -> Non
     assert sorted(ep.kill_matrix) == sorted(ep.manifestable_bugs)
     for kill in ep.kills:  # every kill keeps its trace
         assert kill.trace is not None and (artifacts_dir_for(db) / kill.trace).is_file()
+
+
+async def test_external_tests_endpoint_records_tests_and_explains_bad_ones() -> None:
+    from external_agents import post
+
+    from frontendx.agents._external import _Endpoint
+
+    ctx = _ctx()
+    endpoint = _Endpoint(ctx)
+    await endpoint.start()
+    try:
+        url = endpoint.url + "/tests"
+        good = await asyncio.to_thread(post, url, {"name": "total", "steps": TOTAL_OFF_STEPS})
+        bad = await asyncio.to_thread(post, url, {"name": "x", "steps": [{"action": "goto"}]})
+        not_object = await asyncio.to_thread(post, url, [1, 2])
+    finally:
+        await endpoint.stop()
+    assert good == (202, {"index": 0, "added_at": good[1]["added_at"]})
+    assert bad[0] == 400 and bad[1]["index"] == 1 and "step 0" in bad[1]["error"]
+    assert not_object[0] == 400 and "index" not in not_object[1]
+    assert [t.steps is not None for t in ctx.tests] == [True, False]
+
+
+async def test_episode_page_shows_the_suite_and_its_kill_matrix(
+    tmp_path: Path, browser: Browser
+) -> None:
+    from test_dashboard import _serve, fast_views
+
+    from frontendx.dashboard import create_app
+
+    kept, flaky = GeneratedTestStatus.KEPT, GeneratedTestStatus.FLAKY_TEST
+    ep = _episode(
+        [_test(0, kept), _test(1, kept), _test(2, flaky)], kills={"b1": 1}, bugs=["b1", "b2"]
+    )
+    ep = ep.model_copy(
+        update={"kill_matrix": {"b1": {0: "holds", 1: "fails"}, "b2": {0: "holds", 1: "broken"}}}
+    )
+    store = SqliteStore(tmp_path / "runs.db")
+    run = store.create_run({"apps": ["mini"]}, 1, "test")
+    store.add_episode(run, ep)
+    [episode_id] = [e.id for e in store.index()]
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        for base in _serve(create_app(store, token=None, views=fast_views)):
+            await page.goto(f"{base}#/episode/{episode_id}")
+            matrix = page.get_by_test_id("kill-matrix")
+            await matrix.wait_for(timeout=30_000)
+            cells = await matrix.locator("td[data-outcome]").evaluate_all(
+                "tds => tds.map(td => td.dataset.outcome)"
+            )
+            statuses = page.locator("[data-testid=generated-tests] tr[data-status]")
+            heading = await page.get_by_test_id("generated-suite").locator("h2").first.inner_text()
+            rows = await statuses.evaluate_all("trs => trs.map(tr => tr.dataset.status)")
+    finally:
+        await context.close()
+        store.close()
+    # rows b1, b2; columns: the kept tests #0 and #1 (the flaky one never ran on a mutant)
+    assert cells == ["holds", "killed", "holds", "broken"]
+    assert rows == ["kept", "kept", "flaky_test"]
+    assert "mutation score 1/2" in heading

@@ -153,3 +153,24 @@ def test_unreachable_endpoint_is_a_clear_infra_error_and_the_run_goes_on(tmp_pat
     )
     assert result["status"] == "infra_error"
     assert "127.0.0.1:9" in result["error"]
+
+
+def test_llm_generates_tests_through_its_add_test_tool(tmp_path: Path) -> None:
+    """Asked to `generate`, the llm agent gets the generation prompt and an add_test tool (not
+    report_finding); the test it adds is judged on clean and kills the bug it guards."""
+    turns = [
+        ScriptedTurn.call("add_test", {"name": "total adds up", "steps": TOTAL_OFF_STEPS}),
+        ScriptedTurn.call("done", {}),
+    ]
+    prices = tmp_path / "prices.toml"
+    prices.write_text(PRICES)
+    with ScriptedUpstream(turns, model="tester-1") as server:
+        config = {"base_url": server.base_url, "model": "tester-1", "price_file": str(prices)}
+        result = run_llm(tmp_path, "generate", config, tasks=["generate"])
+        first = json.dumps(server.model_requests[0].body)
+    assert result["status"] == "ok", result["error"]
+    assert "add_test" in first and "report_finding" not in first
+    assert "regression tests" in first
+    [test] = result["tests"]
+    assert (test["name"], test["status"]) == ("total adds up", "kept")
+    assert [k["bug_id"] for k in result["kills"]] == ["total-off"]

@@ -22,6 +22,8 @@ from rich.text import Text
 import frontendx
 from frontendx._cli_data import db_option as _data_db_option
 from frontendx._cli_data import register as _register_data_commands
+from frontendx._cli_review import register as _register_review_commands
+from frontendx._cli_generate import register as _register_generate_commands
 from frontendx.errors import ConfigError, FrontendXError, InfraError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -786,6 +788,9 @@ def agents(fmt: str) -> None:
 
 
 _register_data_commands(main, _guard)  # store copy, export-data (_cli_data.py)
+_register_review_commands(main, _guard)  # review list, review accept (_cli_review.py)
+_register_app_commands(main, _guard)  # app serve (_cli_app.py)
+_register_generate_commands(main, _guard)  # export-suite (_cli_generate.py)
 
 if __name__ == "__main__":
     main()

@@ -273,6 +273,7 @@ class ExternalAgent:
             "FRONTENDX_APP_URL": ctx.app_url,
             "FRONTENDX_TASK_FILE": str(task_file),
             "FRONTENDX_FINDINGS_URL": endpoint.url + "/findings",
+            "FRONTENDX_TESTS_URL": endpoint.url + "/tests",
             "FRONTENDX_QUESTIONS_URL": endpoint.url + "/questions",
             "FRONTENDX_STEPS_URL": endpoint.url + "/steps",
             "FRONTENDX_BUDGET_SECONDS": f"{remaining:.1f}",
@@ -536,6 +537,7 @@ class _Endpoint:
         return Starlette(
             routes=[
                 HttpRoute(prefix + "/findings", self.findings, methods=["POST"]),
+                HttpRoute(prefix + "/tests", self.tests, methods=["POST"]),
                 HttpRoute(prefix + "/questions", self.questions, methods=["POST"]),
                 HttpRoute(prefix + "/steps", self.steps, methods=["POST"]),
                 HttpRoute(prefix + "/", self.index, methods=["GET"]),
@@ -637,7 +639,8 @@ class _Endpoint:
     # --- routes ---------------------------------------------------------------------------
 
     async def index(self, request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True, "endpoints": ["findings", "questions", "steps"]})
+        endpoints = ["findings", "tests", "questions", "steps"]
+        return JSONResponse({"ok": True, "endpoints": endpoints})
 
     async def findings(self, request: Request) -> JSONResponse:
         data, refused = await self._admitted(request)
@@ -651,6 +654,27 @@ class _Endpoint:
         if reported.error is not None:
             # recorded all the same, and judged `invalid`: the agent learns why
             return JSONResponse({**answer, "error": reported.error}, status_code=400)
+        return JSONResponse(answer, status_code=202)
+
+    async def tests(self, request: Request) -> JSONResponse:
+        """A `generate` agent's test: `{"name": "...", "steps": [...]}`."""
+        data, refused = await self._admitted(request)
+        if refused is not None:
+            return refused
+        if not isinstance(data, dict):
+            return _error(400, 'send {"name": "<test name>", "steps": [<steps>]}')
+        name, steps = data.get("name"), data.get("steps")
+        try:
+            added = await self.ctx.add_test(
+                name if isinstance(name, str) else "",
+                steps if isinstance(steps, list) else [steps],
+            )
+        except BudgetExceeded as exc:
+            return self._end(_Flooded(f"agent flooded the tests endpoint: {exc}"))
+        answer: dict[str, Any] = {"index": added.index, "added_at": added.added_at}
+        if added.error is not None:
+            # recorded all the same, and dropped as `invalid`: the agent learns why
+            return JSONResponse({**answer, "error": added.error}, status_code=400)
         return JSONResponse(answer, status_code=202)
 
     async def questions(self, request: Request) -> JSONResponse:

@@ -139,8 +139,13 @@ class _Session:
         from frontendx.browser import PageEvents
         from frontendx.validate import Replayer
 
+        # the one settle of the step runner (PageEvents.settle): quiet for a moment after the
+        # last request, where `networkidle` returns at once on a page that was already idle
+        events = PageEvents()
+        events.attach(ctx.context)
+        events.page = self.page
         self.runner = Replayer(
-            self.page, PageEvents(), ctx.app_url, action_timeout_ms=5_000, goto_timeout_ms=10_000
+            self.page, events, ctx.app_url, action_timeout_ms=5_000, goto_timeout_ms=10_000
         )
         self.performed: list[Step] = []
         self.refs: dict[str, dict[str, Any]] = {}
@@ -169,10 +174,19 @@ class _Session:
             Tool(
                 "select", "Choose an option of a select.", _obj(ref=ref, value={"type": "string"})
             ),
-            Tool(
-                "report_finding",
-                "Report a bug, with steps in the repro language ending in the claim.",
-                _finding_schema(),
+            (
+                Tool(
+                    "add_test",
+                    "Add a regression test: a name and steps in the repro language whose "
+                    "assertions hold on this (correct) app.",
+                    _test_schema(),
+                )
+                if self.ctx.task.kind == "generate"
+                else Tool(
+                    "report_finding",
+                    "Report a bug, with steps in the repro language ending in the claim.",
+                    _finding_schema(),
+                )
             ),
             Tool(
                 "ask",
@@ -197,6 +211,17 @@ class _Session:
             goal = (
                 "A customer reported the problem below. Reproduce it and report it as one "
                 f"finding with a minimal repro.\n\nCustomer report: {task.report}"
+            )
+        elif task.kind == "generate":
+            goal = (
+                "This app is correct. Write the regression tests its team never had time "
+                "to write: explore it, then add tests (add_test) whose assertions hold now "
+                "and would fail if a future change broke behaviour the spec describes: "
+                "totals and counts, filters and search, form validation, navigation, "
+                "signed-in flows, layout on this screen and accessibility. Each test starts "
+                "with a goto and must pass every time: assert on stable text, never on "
+                "clocks, counters or random content. Your suite is scored by how many "
+                "hidden regressions it catches, and tests that fail on this app are dropped."
             )
         else:
             goal = (
@@ -296,6 +321,8 @@ class _Session:
                     return "clicked"
                 case "report_finding":
                     return await self.report(args)
+                case "add_test":
+                    return await self.add_test(args)
                 case "ask":
                     return "Answer: " + await self.ctx.ask(str(args.get("question", "")))
                 case "done":
@@ -354,9 +381,19 @@ class _Session:
 
     async def settle(self) -> None:
         try:
-            await self.page.wait_for_load_state("networkidle", timeout=3_000)
+            await self.runner.events.settle()
         except (PwTimeout, Error):
             return
+
+    async def add_test(self, args: dict[str, Any]) -> str:
+        steps = args.get("steps")
+        added = await self.ctx.add_test(
+            str(args.get("name") or ""), steps if isinstance(steps, list) else [steps]
+        )
+        if added.error is not None:
+            return f"recorded, but it will be dropped: {added.error}"
+        self.reported += 1
+        return "added"
 
     async def report(self, args: dict[str, Any]) -> str:
         finding = {
@@ -375,6 +412,15 @@ class _Session:
         await self.ctx.report(finding)
         self.reported += 1
         return "reported"
+
+
+def _test_schema() -> dict[str, Any]:
+    """add_test's arguments: a name and steps typed by the step models' JSON schema."""
+    step = step_schema()
+    defs = step.pop("$defs", {})
+    schema = _obj(name={"type": "string"}, steps={"type": "array", "minItems": 1, "items": step})
+    schema["$defs"] = defs
+    return schema
 
 
 def _finding_schema() -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -111,7 +111,7 @@ class AgentContext:
         self.findings.append(reported)
         return reported
 
-    async def add_test(self, name: str, steps: list[Step] | list[dict[str, Any]]) -> GeneratedTest:
+    async def add_test(self, name: str, steps: Sequence[Any]) -> GeneratedTest:
         """Add a test to the suite a `generate` task asks for: steps whose assertions must
         hold on the (correct) app under test. Stamped with `added_at` on receipt; a malformed
         test is recorded (and dropped as `invalid`) instead of raising, like a finding."""

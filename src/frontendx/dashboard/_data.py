@@ -419,6 +419,7 @@ class Views:
         data["agent"] = r.spec.agent.label
         data["variant"] = r.spec.variant_label
         data["files"] = sorted(self.artifact_files(episode_id))
+        data["generated_tests"] = data.pop("tests")  # a generate episode's suite
         data["tests"] = [f"test-{f.index}.py" for f in r.findings if f.finding is not None]
         return data
 

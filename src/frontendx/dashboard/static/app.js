@@ -843,6 +843,49 @@
     return h("section", { class: "finding", "data-testid": "finding" }, head, body);
   }
 
+  // --- generate: the suite an agent wrote and the kill matrix ---------------------------------
+
+  function generatedSuite(ep) {
+    if (ep.spec.task.kind !== "generate") return null;
+    const tests = ep.generated_tests || [];
+    const kills = {};
+    (ep.kills || []).forEach((k) => { kills[k.bug_id] = k; });
+    const kept = tests.filter((t) => t.status === "kept");
+    const bugs = Object.keys(ep.kill_matrix || {}).sort();
+    const files = ep.files || [];
+    const statusKind = { kept: "good", flaky_test: "warn", fails_on_clean: "bad", invalid: "bad" };
+    const list = h("table", { "data-testid": "generated-tests" },
+      h("thead", null, h("tr", null, h("th", { class: "num", text: "#" }), h("th", { text: "Test (named by the agent)" }), h("th", { text: "On the clean app" }), h("th", { class: "num", text: "Steps" }), h("th", { text: "Kills" }))),
+      h("tbody", null, tests.map((t) => h("tr", { "data-status": t.status || "" },
+        h("td", { class: "num", text: String(t.index) }),
+        h("td", { text: t.name }),
+        h("td", null, badge(t.status || "not judged", statusKind[t.status] || "info"), t.reason ? h("div", { class: "muted", text: t.reason }) : null),
+        h("td", { class: "num", text: t.steps ? String(t.steps.length) : "—" }),
+        h("td", null, Object.values(kills).filter((k) => k.test_index === t.index).map((k) => h("code", { text: k.bug_id + " " })))))));
+    const cell = (bug, t) => {
+      const outcome = ((ep.kill_matrix || {})[bug] || {})[String(t.index)];
+      const k = kills[bug];
+      if (k && k.test_index === t.index) return h("td", { class: "kill", "data-outcome": "killed", title: "killed: failed " + k.replays.length + " of " + k.replays.length + " runs", text: "✕ kill" });
+      if (outcome === "fails" || outcome === "broken") return h("td", { "data-outcome": outcome, title: outcome + " once, not confirmed as the kill", text: outcome === "fails" ? "fails" : "broken" });
+      return h("td", { class: "muted", "data-outcome": outcome || "not run", title: outcome || "not run", text: outcome === "holds" ? "·" : "—" });
+    };
+    const matrix = h("table", { class: "kill-matrix", "data-testid": "kill-matrix" },
+      h("thead", null, h("tr", null, h("th", { text: "Seeded bug (mutant)" }), kept.map((t) => h("th", { class: "num", title: t.name, text: "#" + t.index })))),
+      h("tbody", null, bugs.map((b) => {
+        const trace = kills[b] && kills[b].trace ? kills[b].trace.split("/").pop() : null;
+        return h("tr", { "data-bug": b },
+          h("td", null, h("code", { text: b }), " ", kills[b] ? badge("killed", "good") : badge("survived", "bad"),
+            trace && files.includes(trace) ? [" ", h("a", { href: "data/episode/" + ep.id + "/files/" + trace, download: "frontendx-episode-" + ep.id + "-" + trace, title: "Playwright trace of the run that confirmed the kill", text: "⇩ trace" })] : null),
+          kept.map((t) => cell(b, t)));
+      })));
+    const killed = bugs.filter((b) => kills[b]).length;
+    return h("div", { "data-testid": "generated-suite" },
+      h("h2", { text: "Generated tests (" + tests.length + ", " + kept.length + " kept) · mutation score " + killed + "/" + bugs.length }),
+      h("div", { class: "table-wrap" }, list),
+      h("h2", { text: "Kill matrix: each kept test's first run on each seeded bug" }),
+      bugs.length && kept.length ? h("div", { class: "table-wrap" }, matrix) : h("div", { class: "panel empty", text: "No kept test ran on a seeded bug." }));
+  }
+
   async function pageEpisode(id) {
     if (!/^\d+$/.test(id || "")) throw new Error("episode ids are numbers");
     const ep = await getJSON("episode/" + id + ".json");
@@ -894,6 +937,7 @@
       h("div", { class: "episode-grid" },
         h("div", null, h("div", { class: "panel" }, h("h2", { text: "Spec" }), spec), h("div", { class: "panel" }, h("h2", { text: "Usage" }), usage)),
         h("div", { class: "panel" }, h("h2", { text: "Final screenshot" }), shot)),
+      generatedSuite(ep),
       h("h2", { text: "Findings (" + ep.findings.length + ", " + validated + " validated)" }),
       h("p", { class: "note", text: "Titles, descriptions, steps and messages below are written by the agent and shown as plain text." }),
       ep.findings.length ? ep.findings.map((f) => findingCard(ep, f)) : h("div", { class: "panel empty", text: "The agent reported no findings." }));
