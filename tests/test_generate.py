@@ -13,7 +13,7 @@ from conftest import TOTAL_OFF_STEPS, frontendx_cli
 from playwright.async_api import Browser
 
 from frontendx.agents import AgentContext, TaskView, spec_answerer
-from frontendx.agents._protocol import MAX_TESTS
+from frontendx.agents._protocol import MAX_TEST_STEPS, MAX_TESTS
 from frontendx.errors import BudgetExceeded
 from frontendx.metrics import compute_rows, load_constants
 from frontendx.records import (
@@ -53,7 +53,9 @@ async def test_add_test_keeps_good_tests_and_records_bad_ones_as_invalid() -> No
     assert unnamed.steps is None and "name" in (unnamed.error or "")
     bad_step = await ctx.add_test("bad", [{"action": "teleport"}])
     assert bad_step.steps is None and "step 0" in (bad_step.error or "")
-    assert [t.index for t in ctx.tests] == [0, 1, 2, 3]
+    too_long = await ctx.add_test("long", TOTAL_OFF_STEPS * (MAX_TEST_STEPS // 3 + 1))
+    assert too_long.steps is None and "at most" in (too_long.error or "")
+    assert [t.index for t in ctx.tests] == [0, 1, 2, 3, 4]
 
 
 async def test_add_test_is_capped() -> None:

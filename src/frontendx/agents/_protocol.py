@@ -54,6 +54,8 @@ MAX_FINDINGS = 200
 MAX_TESTS = 200
 """Tests one `generate` episode may add: each runs 3 times on clean and once per mutant."""
 MAX_TEST_NAME = 200
+MAX_TEST_STEPS = 200
+"""Steps per generated test: a test runs once per mutant, so its length bounds judging time."""
 
 
 @dataclass
@@ -124,6 +126,10 @@ class AgentContext:
         try:
             if not shown or len(shown) > MAX_TEST_NAME:
                 raise ReproError(f"a test needs a name of 1 to {MAX_TEST_NAME} characters")
+            if len(raw) > MAX_TEST_STEPS:
+                raise ReproError(
+                    f"a test has at most {MAX_TEST_STEPS} steps, got {len(raw)}: split it"
+                )
             test = GeneratedTest(index=index, name=shown, added_at=added_at, steps=parse_steps(raw))
         except ReproError as exc:
             test = GeneratedTest(
