@@ -45,6 +45,11 @@ class PageEvents:
     page: Page | None = None
     _inflight: int = 0
     _last_activity: float = field(default_factory=time.monotonic)
+    _requests: int = 0
+    """requests this context has started, ever"""
+    _settled: tuple[int, int, int] | None = None
+    """(requests, page fetches, page input events) counted when the last settle found the page
+    quiet; None before that and whenever a settle did not end quiet"""
 
     def attach(self, context: BrowserContext) -> None:
         context.on("console", self._on_console)
@@ -60,6 +65,7 @@ class PageEvents:
 
     def _on_request(self, _request: Request) -> None:
         self._inflight += 1
+        self._requests += 1
         self._last_activity = time.monotonic()
 
     def _on_done(self, _request: Request) -> None:
@@ -73,7 +79,21 @@ class PageEvents:
             self.http_errors.append(HttpError(response.status, response.url))
 
     async def settle(self, quiet_s: float = 0.4, timeout_s: float = 3.0) -> None:
-        """Wait until no request has been in flight for `quiet_s` (or `timeout_s` passes)."""
+        """Wait until no request has been in flight for `quiet_s` (or `timeout_s` passes).
+
+        Returns at once when the previous settle found the page quiet and nothing happened
+        since: no request started (counted by the context's request events and by the page's
+        own fetch/XHR probe) and no input reached the page (no click, key, input, pointer
+        move, drag or resize, which may start a request a while later). Back-to-back symptom
+        assertions then wait once, not once each; a step that acts or fetches in between makes
+        the next settle wait in full. Needs the probe (`Sandbox(instrument=True)`); without
+        it every settle waits in full."""
+        if self._settled is not None and self._inflight == 0:
+            requests = self._requests  # before asking the page: a request meanwhile counts
+            counts = await self._page_counts()
+            if counts is not None and counts[0] == 0 and (requests, *counts[1:]) == self._settled:
+                return
+        self._settled = None
         started = time.monotonic()
         deadline = started + timeout_s
         while time.monotonic() < deadline:
@@ -81,36 +101,59 @@ class PageEvents:
             # the requests an action causes may start a moment after it (a route change
             # renders, then fetches), and an old quiet spell must not hide them.
             quiet_for = time.monotonic() - max(self._last_activity, started)
-            if self._inflight == 0 and quiet_for >= quiet_s and await self._page_idle():
-                return
+            if self._inflight == 0 and quiet_for >= quiet_s:
+                requests = self._requests
+                counts = await self._page_counts()
+                if counts is None or self.page is None:
+                    if counts is not None:  # no probe: quiet, but never a fast settle next
+                        return
+                elif counts[0]:
+                    self._last_activity = time.monotonic()
+                elif self._inflight == 0 and requests == self._requests:
+                    self._settled = (requests, counts[1], counts[2])
+                    return
             await asyncio.sleep(0.03)
 
-    async def _page_idle(self) -> bool:
+    async def _page_counts(self) -> tuple[int, int, int] | None:
+        """(fetch/XHR calls in flight, started, input events) as the page's probe counts
+        them; (0, 0, 0) without a probe, None while the page navigates."""
         if self.page is None:
-            return True
+            return 0, 0, 0
         try:
-            busy = await self.page.evaluate("() => window.__fxInflight || 0")
+            counts = await self.page.evaluate(
+                "() => [window.__fxInflight || 0, window.__fxStarted || 0, window.__fxInputs || 0]"
+            )
         except Exception:  # navigating: the next poll asks again
-            return False
-        if busy:
-            self._last_activity = time.monotonic()
-        return not busy
+            return None
+        inflight, started, inputs = (int(c) for c in counts)
+        return inflight, started, inputs
 
 
 # Validator contexts only (never an agent's): counts the page's in-flight fetch/XHR calls so a
-# symptom assertion can wait for requests a click started, however late their events arrive.
+# symptom assertion can wait for requests a click started, however late their events arrive;
+# and the calls started and the input events seen, so `settle` can tell that nothing happened
+# since the last one.
 _INFLIGHT_PROBE = """(() => {
-  let n = 0;
+  let n = 0, total = 0;
   const fetch0 = window.fetch;
   window.fetch = function (...args) {
-    n++; return fetch0.apply(this, args).finally(() => { n--; });
+    n++; total++; return fetch0.apply(this, args).finally(() => { n--; });
   };
   const send0 = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (...args) {
-    n++; this.addEventListener('loadend', () => { n--; }, { once: true });
+    n++; total++; this.addEventListener('loadend', () => { n--; }, { once: true });
     return send0.apply(this, args);
   };
   Object.defineProperty(window, '__fxInflight', { get: () => n });
+  Object.defineProperty(window, '__fxStarted', { get: () => total });
+  let inputs = 0;
+  for (const type of ['pointerdown', 'pointerup', 'pointermove', 'mousedown', 'mouseup',
+                      'mousemove', 'click', 'dblclick', 'contextmenu', 'keydown', 'keyup',
+                      'input', 'change', 'submit', 'dragstart', 'drop', 'wheel', 'touchstart',
+                      'touchend', 'resize', 'focusin']) {
+    window.addEventListener(type, () => { inputs++; }, { capture: true, passive: true });
+  }
+  Object.defineProperty(window, '__fxInputs', { get: () => inputs });
 })();"""
 
 
