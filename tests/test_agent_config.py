@@ -58,7 +58,7 @@ CRAWLER_DEFAULTS = {
     "seed": 0,
     "max_pages": 12,
     "max_actions_per_page": 10,
-    "max_depth": 8,
+    "max_depth": 6,
     "shrink_tries": 4,
     "sign_in": True,
     "invariants": True,

@@ -10,15 +10,17 @@ values are a realistic one (a word taken from the page, a well-formed e-mail, a 
 and fuzz probes (a quote, empty, a parenthesis, accents, spaces, a plus address, 300 characters,
 negative and zero).
 
-**Walks.** It explores in walks. A walk starts from a fresh browser (the episode's initial
-cookies, empty storage) on a start page, as a guest or signed in, and then chains up to
-`max_depth` actions, each chosen from the **current** state: an untried action first (a sign-in
-before anything else, then forms, new routes, buttons and selects, typed probes, known links,
-each ranked lower the more often the same control was tried anywhere, ties broken by the
-seeded random source), else an edge to a state that still has untried actions. It never goes
-back to the page's URL between actions, so it acts on what its last action created: an item it
-added, a dialog it opened. Start pages are the same-origin links it has seen (a few per route
-pattern, at most `max_pages`), the least-walked first.
+**Walks.** It first opens every page a guest reaches, as loaded: breadth-first over the same-
+origin links it sees, up to `max_pages` and `DISCOVERY_SHARE` of the budget (cheap, and where
+most page-level symptoms show). Then it explores in walks. A walk starts from a fresh browser
+(the episode's initial cookies, empty storage) on a start page, as a guest or signed in, and
+then chains up to `max_depth` actions, each chosen from the **current** state: an untried action
+first (a sign-in before anything else, then forms, new routes, buttons and selects, typed
+probes, known links, each ranked lower the more often the same control was tried anywhere, ties
+broken by the seeded random source), else an edge to a state that still has untried actions. It
+never goes back to the page's URL between actions, so it acts on what its last action created:
+an item it added, a dialog it opened. Start pages are the same-origin links it has seen (a few
+per route pattern, at most `max_pages`), the least-walked first.
 
 **Test accounts.** When a state has a password field and the task lists test accounts
 (`TaskView.accounts`), signing in as each account is an action like any other (the field
@@ -118,6 +120,8 @@ _AFTER = "\x00after\x00"
 """Placeholder in a symptom's title for the action it follows, filled in after shrinking."""
 ROUTE_SAMPLES = 3
 """Start pages per route pattern (``/product/#``): a sample, seeded."""
+DISCOVERY_SHARE = 0.3
+"""The share of the budget the first pass (every page a guest reaches, as loaded) may use."""
 AXE_PER_ROUTE = 4
 """axe-core runs per route pattern and identity: a state's first visits, not every state."""
 SETTLE_WAIT_MS = 600
@@ -233,7 +237,7 @@ class CrawlerConfig(AgentConfig):
         default=10, ge=0, description="untried actions tried per state before it counts as done"
     )
     max_depth: int = Field(
-        default=8, ge=1, description="actions chained in one walk before starting afresh"
+        default=6, ge=1, description="actions chained in one walk before starting afresh"
     )
     shrink_tries: int = Field(
         default=4, ge=0, description="replays spent shrinking one symptom's path"
@@ -352,6 +356,7 @@ class _Crawl:
         self.axe_runs: Counter[tuple[str, str]] = Counter()
         self.visual_checked: set[str] = set()
         self.moved = False  # a re-check replayed a path: the walk's page is gone
+        self.dead: set[tuple[str, str]] = set()  # (route, locator) that did not respond
 
     def out_of_budget(self, share: float = 1.0) -> bool:
         """Past `share` of the time or step budget (the crawler keeps a margin for the
@@ -365,6 +370,13 @@ class _Crawl:
     async def explore(self) -> None:
         with contextlib.suppress(Error):
             self.initial_cookies = await self.ctx.context.cookies()
+        # First every page a guest can reach, as loaded (breadth-first over the links found,
+        # cheap and where most page-level symptoms show), then walks from them.
+        while not self.out_of_budget(DISCOVERY_SHARE):
+            unseen = [p for p in self.start_pages if not self.starts[("guest", p)]]
+            if not unseen:
+                break
+            await self.walk("guest", unseen[0], depth=0)
         while not self.out_of_budget():
             start = self.pick_start()
             if start is None:
@@ -385,9 +397,10 @@ class _Crawl:
         best = [o for o in options if self.starts[o] == least]
         return best[int(self.agent.random() * len(best))]
 
-    async def walk(self, identity: str, url: str) -> None:
-        """One walk: a fresh browser as `identity`, the start page, then up to `max_depth`
-        actions chosen from the current state."""
+    async def walk(self, identity: str, url: str, depth: int | None = None) -> None:
+        """One walk: a fresh browser as `identity`, the start page, then up to `depth` (default
+        `max_depth`) actions chosen from the current state."""
+        max_depth = self.cfg.max_depth if depth is None else depth
         self.starts[(identity, url)] += 1
         self.moved = False
         if not await self.fresh(identity):
@@ -414,7 +427,7 @@ class _Crawl:
             self.visual_checked.add(url)
             await self.check_visual_start(url)
         depth = 0
-        while depth < self.cfg.max_depth and not self.out_of_budget():
+        while depth < max_depth and not self.out_of_budget():
             choice = self.choose(node)
             if choice is None:
                 return
@@ -431,6 +444,8 @@ class _Crawl:
             path = (*path, action)
             if action.kind == "signin":
                 identity = await self.signed_in(action, node, path)
+                if identity != "guest":  # the sign-in as the prefix has it, with its wait
+                    path = (*path[:-1], self.modes[identity][-1])
             writes = self.symptoms.writes
             if await self.after_action(path, node, action):
                 return  # the page was replayed from scratch while shrinking: start afresh
@@ -482,13 +497,25 @@ class _Crawl:
             return self.identity
         self.identity = role
         if role not in self.modes:
-            self.modes[role] = (_Action((Goto(url=node.url),), "goto", what=node.url), action)
+            # A replay does not settle between steps: the prefix waits for the page the sign-in
+            # lands on before it goes on (or a moment, when the sign-in stays on its page).
+            landed = self.same_origin_path(self.page.url) or node.url
+            wait: Step = (
+                Expect(condition="url", url=landed.split("?")[0], timeout_ms=8_000)
+                if landed.split("?")[0] != node.url.split("?")[0]
+                else WaitFor(ms=SETTLE_WAIT_MS)
+            )
+            signin = _Action((*action.steps, wait), "signin", action.value, action.what)
+            self.modes[role] = (_Action((Goto(url=node.url),), "goto", what=node.url), signin)
         return role
 
     def choose(self, node: _Node) -> tuple[int, _Action] | None:
         """The next action from the current state: an untried one (ranked, see PRIORITY),
         else an edge towards a state with untried actions."""
         untried = node.untried(self.cfg.max_actions_per_page)
+        for i in [i for i in untried if not self.alive(node.actions[i])]:
+            node.tried.add(i)  # its control did not respond here before: skip it
+            untried.remove(i)
         if untried:
 
             def rank(i: int) -> float:
@@ -606,7 +633,8 @@ class _Crawl:
         for group in groups:
             members = [c for c in fields if c.get("group", -1) == group]
             buttons = [c for c in controls if c["kind"] == "button" and c.get("group", -1) == group]
-            buttons.sort(key=lambda c: not c.get("submit"))
+            if any(c.get("submit") for c in buttons):
+                buttons = [c for c in buttons if c.get("submit")]  # not a show-password toggle
             if not buttons:
                 continue
             probe = self.agent.shuffled([v for v in PROBE_VALUES if v and v != "it's"])[0]
@@ -617,6 +645,8 @@ class _Crawl:
                         value = _realistic(f, word)
                         if variant != "realistic" and f.get("type") in ("text", "search"):
                             value = variant
+                        elif "@" in variant and f.get("type") == "email":
+                            value = variant  # an e-mail probe goes in e-mail fields too
                         form.append(Fill(target=control_locator(f), value=value))
                     form.append(Click(target=control_locator(button)))
                     out.append(_Action(tuple(form), "form", variant, button["name"]))
@@ -643,8 +673,26 @@ class _Crawl:
         try:
             await self.runner.step(step)
         except (StepError, Error):
+            target = getattr(step, "target", None)
+            if target is not None:
+                self.dead.add((self.route(), repr(target)))
             return False
         return True
+
+    def route(self) -> str:
+        """The current page's route pattern."""
+        here = self.page.url if self.page is not None else None
+        return route_of(self.same_origin_path(here) or "/")
+
+    def alive(self, action: _Action) -> bool:
+        """False when one of the action's controls did not respond on this route before (a
+        control that times out costs seconds: it is not tried again)."""
+        route = self.route()
+        return not any(
+            (route, repr(getattr(s, "target", None))) in self.dead
+            for s in action.steps
+            if getattr(s, "target", None) is not None
+        )
 
     async def settle(self, quiet_s: float = 0.4, timeout_s: float = 4.0) -> None:
         """Wait until no request has been in flight for `quiet_s`: a click's fetches (and
@@ -794,7 +842,8 @@ class _Crawl:
         url = self.same_origin_path(self.page.url)
         if url is None:
             return None
-        reload = _Action((Goto(url=url),), "reload", what=url)
+        # the wait lets the write land before the reload in a replay, which does not settle
+        reload = _Action((WaitFor(ms=SETTLE_WAIT_MS), Goto(url=url)), "reload", what=url)
         self.symptoms.clear()
         if not await self.perform(reload):
             return None
