@@ -44,7 +44,7 @@ from frontendx.records import (
     Usage,
 )
 from frontendx.repro import Goto
-from frontendx.suite import App, AppServer, BrowserState, get_app, suite_version_of
+from frontendx.suite import App, AppServer, BrowserState, app_for, suite_version_of
 from frontendx.validate import Outcome, Replayer, SuiteJudge, Validator
 
 
@@ -231,7 +231,7 @@ class Worker:
         return EpisodeStatus.OK, None
 
     async def _run(self, spec: EpisodeSpec) -> EpisodeResult:
-        app = get_app(spec.app)
+        app = app_for(spec.app, spec.app_source)
         browser = await self.agent_browser()
         harness = await self.harness_browser()
         servers = await self.servers(app)
@@ -363,7 +363,7 @@ class Worker:
             artifacts={k: f"{spec.key}/{v}" for k, v in artifacts.items()},
             started_at=started_at,
             finished_at=time.time(),
-            suite_version=suite_version_of(spec.app),
+            suite_version=suite_version_of(spec.app, spec.app_source),
             frontendx_version=frontendx.__version__,
             chromium_version=harness.version,
             trust=_trust(agent, browser),
