@@ -117,16 +117,19 @@ def test_added_apps_run_end_to_end_with_the_calibration_agents(tmp_path: Path) -
     )
     assert run.returncode == 0, run.stderr[-3000:]
     report = frontendx_cli("report", "--db", str(db), "--by", "app", "--format", "json", check=True)
-    rows = {(r["agent_name"], r["slice"]["app"]): r for r in json.loads(report.stdout)["rows"]}
-    for app in (str(TIPCALC), str(GREETER)):
+    rows = {
+        (r["agent_name"], Path(r["slice"]["app"]).name): r
+        for r in json.loads(report.stdout)["rows"]
+    }
+    for app in ("tipcalc", "greeter"):
         oracle, null = rows[("oracle", app)], rows[("null", app)]
         assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), oracle
         assert (null["recall"], null["fp_rate"]) == (0.0, 1.0), null
     # tipcalc: three desktop bugs, one variant each (one is a separate build); greeter: one
     # variant with both environment switches on
-    assert rows[("oracle", str(TIPCALC))]["n_episodes"] == 3
-    assert rows[("oracle", str(GREETER))]["n_episodes"] == 1
-    assert rows[("oracle", str(GREETER))]["n_validated"] == 2
+    assert rows[("oracle", "tipcalc")]["n_episodes"] == 3
+    assert rows[("oracle", "greeter")]["n_episodes"] == 1
+    assert rows[("oracle", "greeter")]["n_validated"] == 2
 
 
 # --- issue 15: a third-party-style app (tests/apps/shoplist) --------------------------------
@@ -183,6 +186,26 @@ def test_self_test_proves_a_fragment_claim_and_a_check_the_buggy_build_refuses()
     assert checks["mark-all-stays-off"]["buggy_failure"].startswith(
         "step 3 (check): label='Mark all as bought' stayed unchecked after the click"
     )
+
+
+def test_a_folder_name_without_a_slash_and_its_clash_with_a_builtin_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from frontendx.errors import ConfigError
+    from frontendx.suite import get_app
+
+    shutil.copytree(SHOPLIST, tmp_path / "my-list")
+    shutil.copytree(SHOPLIST, tmp_path / "shop")
+    monkeypatch.chdir(tmp_path)
+    assert get_app("my-list").name == "shoplist"
+    with pytest.raises(ConfigError, match=r"'shop' is both a built-in app and a folder .*\./shop"):
+        get_app("shop")
+    assert get_app("./shop").name == "shoplist"
+    # an added app may not take a built-in app's name: results are kept by name
+    manifest = tmp_path / "shop" / "app.yaml"
+    manifest.write_text(manifest.read_text().replace("name: shoplist", "name: shop"))
+    with pytest.raises(ManifestError, match="'shop' is the name of a built-in app"):
+        get_app("./shop")
 
 
 def test_each_row_counts_its_findings_by_verdict_in_json_and_csv() -> None:
