@@ -30,6 +30,7 @@ selftest: setup
 bench: setup
 	.venv/bin/python benchmarks/replay_overhead.py
 	.venv/bin/python benchmarks/gateway_latency.py
+	.venv/bin/python benchmarks/ray_overhead.py
 
 # 100,000 synthetic episodes: several minutes to generate and to build the views once.
 bench-dashboard: setup

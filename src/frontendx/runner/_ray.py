@@ -1,0 +1,233 @@
+"""Executing a matrix on a Ray cluster (`executor: {kind: ray}`; `pip install frontendx[ray]`).
+
+Each worker is a Ray actor: one worker process on some node of the cluster, holding its own
+`Worker` (browsers and app servers, reused across its episodes, as a process-pool worker
+does). Each episode is one task on a free actor. The semantics are the process pool's
+(`runner._executor`): the driver stores each finished episode as it arrives, infrastructure
+failures are retried (bounded) and recorded as `infra_error`, never scored, and an actor that
+dies mid-episode (its process or its whole node gone) costs that episode a retry, not a
+result: the actor is replaced and the episode goes back to the front of the line.
+
+Workers write artifacts (traces, screenshots) to the run's artifacts folder as a path on their
+own node: on a cluster of several machines that folder must be on a file system they share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from frontendx.errors import ConfigError, InfraError
+from frontendx.records import EpisodeResult, EpisodeSpec
+from frontendx.runner._episode import Worker
+from frontendx.runner._executor import WorkerOptions, infra_result
+
+PLACEMENT_TIMEOUT_S = 300.0
+"""How long work may wait with no worker actor running on the cluster before the run fails
+(the cluster has no free CPU for one, or every node is gone)."""
+
+_CLOSE_TIMEOUT_S = 30.0
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(
+            "the Ray executor needs Ray, which is not installed: pip install 'frontendx[ray]' "
+            "(or run with the default process pool: --executor process)"
+        ) from None
+    return ray
+
+
+class EpisodeActor:
+    """A Ray actor's state: its own event loop and `Worker`. Methods run one at a time."""
+
+    def __init__(self, options: WorkerOptions) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.worker = Worker(options.artifacts, chromium=options.chromium, replays=options.replays)
+
+    def ready(self) -> str:
+        return f"{os.uname().nodename} pid {os.getpid()}"
+
+    def run(self, spec_json: str) -> tuple[str, str]:
+        """('ok', result json) or ('infra', message), as a pool worker returns them."""
+        spec = EpisodeSpec.model_validate_json(spec_json)
+        try:
+            result = self.loop.run_until_complete(self.worker.run(spec))
+        except InfraError as exc:
+            return "infra", str(exc)
+        except Exception:
+            return "infra", "harness error: " + traceback.format_exc(limit=8)[-1500:]
+        return "ok", result.model_dump_json()
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.worker.close())
+
+
+def _forwarded_env() -> dict[str, str]:
+    """FrontendX's own settings (FRONTENDX_*) reach the workers as they reach a pool's."""
+    return {k: v for k, v in os.environ.items() if k.startswith("FRONTENDX_")}
+
+
+class RayExecutor:
+    """`execute` on a Ray cluster. Call it like `runner.execute` (it may be called several
+    times; the actors and their browsers live until `close`)."""
+
+    def __init__(self, address: str | None = None) -> None:
+        self.address = address
+        self._ray: Any = None
+        self._owns_ray = False
+        self._actor_class: Any = None
+        self._options: WorkerOptions | None = None
+        self._idle: list[Any] = []  # started actors with nothing to do
+        self._starting: dict[Any, Any] = {}  # ready() ref -> actor being placed and started
+        self.replaced = 0
+        """actors that died and were replaced (worker process or node lost)"""
+
+    def _connect(self, workers: int) -> Any:
+        if self._ray is not None:
+            return self._ray
+        ray = _ray()
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {
+                "include_dashboard": False,
+                "log_to_driver": False,
+                "configure_logging": False,
+            }
+            if self.address is None:
+                kwargs["num_cpus"] = workers  # a local Ray sized for the run
+            try:
+                ray.init(address=self.address, **kwargs)
+            except ConnectionError as exc:
+                raise ConfigError(
+                    f"--ray-address {self.address}: cannot join that Ray cluster ({exc}); "
+                    "start it with `ray start --head` and pass the address it prints"
+                ) from None
+            self._owns_ray = True
+        self._ray = ray
+        self._actor_class = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(EpisodeActor)
+        return ray
+
+    def _start_actor(self) -> None:
+        assert self._options is not None
+        actor = self._actor_class.options(
+            scheduling_strategy="SPREAD",
+            runtime_env={"env_vars": _forwarded_env()},
+        ).remote(self._options)
+        self._starting[actor.ready.remote()] = actor
+
+    def __call__(
+        self,
+        claim: Callable[[int], Sequence[EpisodeSpec]],
+        options: WorkerOptions,
+        *,
+        workers: int,
+        retries: int,
+        on_done: Callable[[EpisodeResult], None],
+        on_retry: Callable[[EpisodeSpec, int, str], None] | None = None,
+    ) -> None:
+        """Run the episodes that `claim(n)` hands out on `workers` actors, as
+        `runner.execute` does on a process pool."""
+        ray = self._connect(workers)
+        if self._options != options:
+            self._stop_actors()
+            self._options = options
+        for _ in range(workers - len(self._idle) - len(self._starting)):
+            self._start_actor()
+        attempts: dict[str, int] = {}
+        again: list[EpisodeSpec] = []  # infrastructure failures to retry, first in line
+        running: dict[Any, tuple[EpisodeSpec, Any]] = {}  # run() ref -> (spec, actor)
+        nobody_since: float | None = None
+        while True:
+            # hand work to idle actors: retries first, then freshly claimed cells
+            if self._idle:
+                free = len(self._idle)
+                retry, again = again[:free], again[free:]
+                fresh = list(claim(free - len(retry))) if free > len(retry) else []
+                for spec in [*retry, *fresh]:
+                    actor = self._idle.pop()
+                    running[actor.run.remote(spec.model_dump_json())] = (spec, actor)
+            if not running and not again and self._idle:
+                return  # nothing left to claim, nothing in flight
+            if not running and not self._idle:
+                # work is waiting, yet no actor is running: the cluster has to place one
+                nobody_since = nobody_since or time.monotonic()
+                if time.monotonic() - nobody_since > PLACEMENT_TIMEOUT_S:
+                    raise InfraError(
+                        f"Ray executor: no worker actor could start on the cluster at "
+                        f"{self.address or '(local)'} for {PLACEMENT_TIMEOUT_S:.0f} s: it has no "
+                        "free CPU for one (each takes 1), or its nodes are gone; add nodes "
+                        "or lower `workers`"
+                    )
+            else:
+                nobody_since = None
+            refs = [*running, *self._starting]
+            finished, _ = ray.wait(refs, num_returns=1, timeout=5.0)
+            for ref in finished:
+                if ref in self._starting:
+                    self._started(ref)
+                    continue
+                spec, actor = running.pop(ref)
+                attempts[spec.key] = attempt = attempts.get(spec.key, 0) + 1
+                try:
+                    kind, payload = ray.get(ref)
+                    self._idle.append(actor)
+                except ray.exceptions.RayError as exc:  # the actor's process or node died
+                    kind, payload = "infra", f"Ray worker lost: {_first_line(exc)}"
+                    self._replace(actor)
+                if kind == "ok":
+                    result = EpisodeResult.model_validate_json(payload)
+                    on_done(result.model_copy(update={"attempts": attempt}))
+                elif attempt > retries:
+                    on_done(infra_result(spec, payload, attempt))
+                else:
+                    if on_retry is not None:
+                        on_retry(spec, attempt, payload)
+                    again.append(spec)
+
+    def _started(self, ref: Any) -> None:
+        actor = self._starting.pop(ref)
+        try:
+            self._ray.get(ref)
+        except self._ray.exceptions.RayError:  # died while starting (node lost, no browser)
+            self._replace(actor)
+            return
+        self._idle.append(actor)
+
+    def _replace(self, actor: Any) -> None:
+        self.replaced += 1
+        with contextlib.suppress(Exception):  # already gone with its node
+            self._ray.kill(actor, no_restart=True)
+        self._start_actor()
+
+    def _stop_actors(self) -> None:
+        if self._ray is None:
+            return
+        ray = self._ray
+        actors = [*self._idle, *self._starting.values()]
+        closing = [a.close.remote() for a in self._idle]
+        if closing:  # let the workers close their browsers and app servers
+            ray.wait(closing, num_returns=len(closing), timeout=_CLOSE_TIMEOUT_S)
+        for actor in actors:
+            with contextlib.suppress(Exception):
+                ray.kill(actor, no_restart=True)
+        self._idle, self._starting = [], {}
+
+    def close(self) -> None:
+        """Stop the actors (closing their browsers), and the local Ray if this started one."""
+        self._stop_actors()
+        if self._ray is not None and self._owns_ray:
+            self._ray.shutdown()
+        self._ray = None
+        self._owns_ray = False
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
