@@ -125,6 +125,48 @@ def _evil_episode() -> EpisodeResult:
     )
 
 
+ONLY_ORACLE = "oracle-only-bug"
+"""A bug that only the calibration oracle validated: the matrix's "all agents" column must
+not credit it to the contestants."""
+
+
+def _calibration_episodes() -> list[EpisodeResult]:
+    """oracle (validates a bug no contestant found) and null (one fake finding), on shop."""
+    now = time.time()
+    out = []
+    for name, kind in (("oracle", VerdictKind.VALIDATED), ("null", VerdictKind.NOT_REPRODUCED)):
+        finding = Finding.model_validate(
+            {
+                "title": f"{name} finding",
+                "steps": [
+                    {"action": "goto", "url": "/"},
+                    {"action": "expect", "condition": "visible", "target": {"text": "Total"}},
+                ],
+            }
+        )
+        spec = EpisodeSpec(
+            app="shop",
+            bugs=(ONLY_ORACLE,),
+            state=BUILTIN_STATES["desktop"],
+            agent=AgentSpec(name=name, version="1"),
+            task=TaskSpec(kind="explore"),
+            repeat=0,
+        )
+        verdict = Verdict(kind=kind, bug_id=ONLY_ORACLE if kind is VerdictKind.VALIDATED else None)
+        out.append(
+            EpisodeResult(
+                spec=spec,
+                status=EpisodeStatus.OK,
+                findings=[ReportedFinding(index=0, found_at=3.0, finding=finding, verdict=verdict)],
+                manifestable_bugs=[ONLY_ORACLE],
+                started_at=now - 50,
+                finished_at=now - 40,
+                versions={"frontendx": "0.1.0"},
+            )
+        )
+    return out
+
+
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     db = tmp_path_factory.mktemp("dash") / "runs.db"
@@ -150,6 +192,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         }
     )
     assert store.add_episode(run, confined)
+    for calibration in _calibration_episodes():
+        assert store.add_episode(run, calibration)
     assert store.add_episode(run, evil)
     evil_id = max(e.id for e in store.index())
     store.close()
@@ -254,9 +298,9 @@ async def check_leaderboard(page: Page, site: Site) -> None:
     assert await rows.count() == len(expected) > 4
     first = await rows.first.inner_text()
     assert re.search(r"\d+\.\d%\s*\[\d+\.\d%, \d+\.\d%\]", first), first  # recall [CI]
-    assert re.search(r"\$\d+\.\d+\s*\[\$\d", first), first  # cost [CI]
+    assert re.search(r"\$\d+(\.\d+)?\s*\[\$\d", first), first  # cost [CI]
     n_cells = await page.locator(
-        "table.leaderboard tbody tr[data-agent] td:nth-child(9)"
+        "table.leaderboard tbody tr[data-agent] td:nth-child(10)"
     ).all_inner_texts()
     assert sorted(int(t.split()[0]) for t in n_cells) == sorted(r["n_episodes"] for r in expected)
     # every row shows its infra and agent-error counts and its agents' trust level
@@ -271,14 +315,14 @@ async def check_leaderboard(page: Page, site: Site) -> None:
         for r in expected
     )
     assert any(r["n_infra_errors"] for r in expected) and any(r["n_agent_errors"] for r in expected)
-    assert {r["trust"] for r in expected} == {"trusted", "sandboxed"}
+    assert {r["trust"] for r in expected} == {"trusted", "sandboxed", "builtin"}
     # stale results show a badge with their reasons, and every row its age
     stale = [r for r in expected if r["stale"]]
     assert stale, "the synthetic data has stale results"
     assert await page.locator(".badge.warn", has_text="stale").count() == len(stale)
     assert stale[0]["stale_reasons"][0] in await page.locator(".stale-reasons").first.inner_text()
     ages = await page.locator(
-        "table.leaderboard tbody tr[data-agent] td:nth-child(12)"
+        "table.leaderboard tbody tr[data-agent] td:nth-child(13)"
     ).all_inner_texts()
     assert all(re.fullmatch(r"\d+ (min|h|d)", a) for a in ages), ages
 
@@ -376,6 +420,12 @@ async def check_episode(page: Page, site: Site) -> None:
     await show(page, site, f"episode/{site.evil_id}")
     title = await page.locator('[data-testid="finding-title"]').inner_text()
     assert title == f"Title {PAYLOAD}"
+    # the replay evidence is collapsed until asked for
+    evidence = page.locator('[data-testid="replay-evidence"]')
+    assert await evidence.get_attribute("open") is None
+    assert not await page.locator('[data-testid="replays"]').is_visible()
+    await evidence.locator("summary").click()
+    assert await page.locator('[data-testid="replays"]').is_visible()
     body = await page.locator('[data-testid="finding"]').inner_text()
     for field in ("Description", "Expected", "Actual", "Reason", "Message"):
         assert f"{field} {PAYLOAD}" in body, field
@@ -426,6 +476,253 @@ async def test_episode_list_links_to_episodes(page: Page, live: Site) -> None:
     assert re.search(r"Episode #\d+", await page.locator("h1").inner_text())
 
 
+# --- issue 17: what a reader sees, at phone and desktop widths --------------------------------
+
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+async def sized(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
+    width = WIDTHS[request.param]
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    pg = await context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield pg
+    await context.close()
+    assert not errors, errors
+
+
+async def axis_labels(page: Page, canvas_id: str) -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = await page.evaluate(
+        """(id) => { const c = Chart.getChart(document.getElementById(id));
+            return { x: c.scales.x.ticks.map(t => t.label),
+                     y: c.scales.y.ticks.map(t => t.label),
+                     xmax: [String(c.scales.x.max)] }; }""",
+        canvas_id,
+    )
+    return labels
+
+
+def calibration_labels(site: Site) -> set[str]:
+    from frontendx.agents import available_agents
+
+    index = leaderboard_json(site, "index.json")
+    known = available_agents()
+    expected = {
+        a["label"]
+        for a in index["agents"]
+        if a["name"] in known and getattr(known[a["name"]].factory, "calibration", False)
+    }
+    assert {a["label"] for a in index["agents"] if a["calibration"]} == expected
+    assert any(label.startswith("oracle") for label in expected)
+    return expected
+
+
+async def test_pareto_axes_legends_and_unplotted_agents(sized: Page, live: Site) -> None:
+    page = sized
+    await show(page, live, "pareto")
+    rows = [
+        r
+        for r in leaderboard_json(live, "leaderboard/latest/all.json")["rows"]
+        if r["task"] == "explore" and not r["calibration"]
+    ]
+    for name, metric in (
+        ("cost_recall", "cost_per_validated_bug"),
+        ("ttr_recall", "ttr_median_s"),
+        ("fp_recall", "fp_rate"),
+    ):
+        labels = await axis_labels(page, f"chart-{name}")
+        for axis in ("x", "y"):
+            ticks = labels[axis]
+            assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), (name, axis, ticks)
+        # numbers, not pixels: the ticks read as the values they stand for, in order
+        numbers = [float(re.sub(r"[^0-9.\-]", "", t)) for t in labels["x"]]
+        assert numbers == sorted(numbers) and numbers[0] == 0, (name, labels["x"])
+        assert labels["y"][-1] == "100%"
+        if metric == "fp_rate":
+            assert float(labels["xmax"][0]) <= 1
+            assert all(float(t.rstrip("%")) <= 100 for t in labels["x"])
+        # the legend lists each plotted agent config in the colour of its point
+        colours = await page.evaluate(
+            """(id) => { const c = Chart.getChart(document.getElementById(id));
+                const d = c.data.datasets[0];
+                return Object.fromEntries(
+                    d.data.map((p, i) => [p.label, d.pointBackgroundColor[i]])); }""",
+            f"chart-{name}",
+        )
+        legend = await page.locator(
+            f'[data-testid="chart-legend-{name}"] [data-testid="legend-item"]'
+        ).evaluate_all("items => items.map(i => [i.dataset.agent, i.firstChild.dataset.color])")
+        assert dict(legend) == colours and len(colours) >= 2
+        # every agent config without a figure for the axis is named, none silently dropped
+        missing = sorted(r["agent"] for r in rows if r[metric] is None or r["recall"] is None)
+        listed = page.locator(f'[data-testid="not-plotted-{name}"]')
+        if missing:
+            text = await listed.inner_text()
+            assert all(m in text for m in missing) and f"({len(missing)})" in text
+        else:
+            assert await listed.count() == 0
+        assert sorted(colours) == sorted(
+            r["agent"] for r in rows if r[metric] is not None and r["recall"] is not None
+        )
+    assert any(r["ttr_median_s"] is None for r in rows), "the data has agents without a TTR"
+    # calibration agents are not plotted: they are named instead
+    assert "oracle" in await page.locator('[data-testid="pareto-calibration"]').inner_text()
+    # nothing overflows the page sideways at phone width
+    width, viewport, wide = await page.evaluate(
+        """() => [document.documentElement.scrollWidth, window.innerWidth,
+            [...document.querySelectorAll('main *, header *')]
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(0, 5).map(e => e.tagName + '.' + e.className)]"""
+    )
+    assert width <= viewport, wide
+
+
+async def test_leaderboard_sorts_counts_and_keeps_calibration_apart(
+    sized: Page, live: Site
+) -> None:
+    page = sized
+    calibration = calibration_labels(live)
+    await show(page, live, "leaderboard?task=explore")
+    rows = [
+        r
+        for r in leaderboard_json(live, "leaderboard/latest/all.json")["rows"]
+        if r["task"] == "explore"
+    ]
+    ranked = page.locator('[data-testid="leaderboard-table"] tbody tr[data-agent]')
+    ranked_agents = await ranked.evaluate_all("rs => rs.map(r => r.dataset.agent)")
+    assert not set(ranked_agents) & calibration
+    shown_calibration = await page.locator(
+        '[data-testid="calibration-table"] tbody tr[data-agent]'
+    ).evaluate_all("rs => rs.map(r => r.dataset.agent)")
+    assert set(shown_calibration) == {r["agent"] for r in rows if r["agent"] in calibration}
+    # found/total beside recall, from the stored counts
+    found = dict(
+        await page.locator("tr[data-agent]").evaluate_all(
+            "rs => rs.map(r => [r.dataset.agent,"
+            " r.querySelector('[data-testid=row-found]').textContent])"
+        )
+    )
+    assert found == {r["agent"]: f"{r['n_validated']}/{r['n_manifestable']}" for r in rows}
+    # hover: description, version and config; every sortable header defines its metric
+    oracle = next(a for a in calibration if a.startswith("oracle"))
+    title = await page.locator(
+        f'tr[data-agent="{oracle}"] [data-testid="agent-cell"]'
+    ).get_attribute("title")
+    assert title and "ground-truth" in title and "version 1" in title and "config:" in title
+    helps = await page.locator('[data-testid="leaderboard-table"] thead th').evaluate_all(
+        "ths => ths.filter(t => t.dataset.col !== 'rank').map(t => t.title)"
+    )
+    assert all(len(h) > 20 for h in helps), helps
+    # sorting: recall descending, then ascending, by the numbers the JSON holds
+    for direction in ("desc", "asc"):
+        await page.locator('[data-testid="sort-recall"]').click()
+        await ready(page, "leaderboard")
+        order = await ranked.evaluate_all("rs => rs.map(r => r.dataset.agent)")
+        recall = {r["agent"]: r["recall"] for r in rows}
+        values = [recall[a] for a in order if recall[a] is not None]
+        assert values == sorted(values, reverse=direction == "desc"), (direction, values)
+        assert f"sort=recall%3A{direction}" in page.url or f"sort=recall:{direction}" in page.url
+    # a per-app breakdown one click away
+    apps = leaderboard_json(live, "index.json")["slices"]["app"]
+    await page.locator('[data-testid="per-app"] a', has_text=apps[0]["value"]).click()
+    await ready(page, "leaderboard")
+    assert f"slice={apps[0]['key']}" in urllib.parse.unquote(page.url)
+
+
+async def test_matrix_leaves_calibration_out_of_all_agents(page: Page, live: Site) -> None:
+    await show(page, live, "matrix")
+    row = page.locator(f'tr[data-bug="{ONLY_ORACLE}"]')
+    assert await row.locator('[data-testid="matrix-total"]').inner_text() in ("—", "0.0%")
+    assert "calibration" in await page.locator('[data-testid="all-agents-col"]').inner_text()
+    href = await page.get_attribute('[data-testid="download-matrix-csv"]', "href")
+    assert href == "data/matrix/latest.csv"
+    lines = httpx.get(live.base + href, timeout=60).text.splitlines()
+    assert lines[0].startswith("app,bug,category,difficulty,agent,calibration,task,found,scored")
+    oracle_line = next(
+        line for line in lines if f",{ONLY_ORACLE}," in line and ",oracle,True," in line
+    )
+    assert ",True,explore,1,1," in oracle_line
+
+
+async def test_regressions_have_a_page_linked_from_the_nav(page: Page, live: Site) -> None:
+    await show(page, live, "leaderboard")
+    await page.locator('#nav a[data-page="regressions"]').click()
+    await ready(page, "regressions")
+    expected = {
+        k: v for k, v in leaderboard_json(live, "regressions.json")["regressions"].items() if v
+    }
+    shown = page.locator('[data-testid="regressions-table"] tbody tr[data-agent]')
+    assert await shown.count() == len(expected)
+    if expected:
+        first = await shown.first.inner_text()
+        assert any(w.split(":")[0] in first for ws in expected.values() for w in ws)
+
+
+async def test_variants_and_formats_read_as_words(page: Page, live: Site) -> None:
+    from frontendx.report import usd
+
+    await show(page, live, "leaderboard")
+    values = [0, 0.001, 0.0012, 0.0234, 0.05, 0.5, 0.999, 1.5, 12.3456, 1234.5]
+    js = await page.evaluate("(vs) => vs.map(v => FrontendXFormat.usd(v))", values)
+    assert js == [usd(v) for v in values]  # one rule for the terminal and the dashboard
+    words = await page.evaluate(
+        """() => [FrontendXFormat.variantText(["a","b","c"]),
+                  FrontendXFormat.variantText(["a","c"], ["a","b","c"]),
+                  FrontendXFormat.variantText([], ["a","b"]),
+                  FrontendXFormat.variantText(["b"], ["a","b","c"])]"""
+    )
+    assert words == ["all 3 bugs", "all but b", "clean app", "b"]
+    ticks = await page.evaluate(
+        "() => [FrontendXFormat.tickLabels([0, 0.0005, 0.001, 0.0015], 'usd'),"
+        " FrontendXFormat.tickLabels([0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2], 'secs')]"
+    )
+    assert ticks == [
+        ["$0.0000", "$0.0005", "$0.0010", "$0.0015"],
+        ["0.0 s", "0.2 s", "0.4 s", "0.6 s", "0.8 s", "1.0 s", "1.2 s"],
+    ]
+    # an episode with many bugs says how many, the full list one click away
+    synthetic = next(
+        a["key"]
+        for a in leaderboard_json(live, "index.json")["agents"]
+        if a["label"].startswith("synthetic-")
+    )
+    episodes = leaderboard_json(live, f"episodes/latest/{synthetic}/0.json")["episodes"]
+    many = next(e for e in episodes if "+" in e["variant"])
+    await show(page, live, f"episode/{many['id']}")
+    n = many["variant"].count("+") + 1
+    variant = page.locator('.kv [data-testid="variant"]')
+    assert await variant.locator("summary").inner_text() == f"all {n} bugs"
+    assert not await variant.locator(".variant-list").is_visible()
+    await variant.locator("summary").click()
+    assert await variant.locator(".variant-list").inner_text() == many["variant"].replace("+", ", ")
+
+
+async def test_trends_with_one_run_show_a_single_point_state(
+    sized: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page = sized
+    db = tmp_path_factory.mktemp("one") / "runs.db"
+    store = SqliteStore(db)
+    generate_synthetic(store, episodes=40, agents=2, runs=1, seed=1, artifacts=0)
+    for base in _serve(create_app(store, token=None, views=fast_views)):
+        await page.goto(base + "#/trends")
+        await ready(page, "trends")
+        assert "One run so far" in await page.locator('[data-testid="trends-single"]').inner_text()
+        scale = await page.evaluate(
+            """() => { const c = Chart.getChart(document.getElementById('chart-trends'));
+                return [c.scales.x.min, c.scales.x.max, c.scales.x.ticks.map(t => t.label),
+                        c.data.datasets.map(d => d.data.length),
+                        c.data.datasets[0].pointRadius]; }"""
+        )
+        low, high, labels, points, radius = scale
+        assert high - low <= 3 * 86400 * 1000  # days, not years
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in labels), labels
+        assert len(set(labels)) == len(labels) and set(points) == {1} and radius >= 6
+    store.close()
+
+
 def test_write_endpoint_needs_a_token(live: Site, store_path: tuple[Path, int]) -> None:
     url = live.base + "api/refresh"
     assert httpx.post(url).status_code == 401
@@ -454,7 +751,10 @@ def test_headers_and_errors(live: Site) -> None:
     assert httpx.get(live.base + "data/episode/999999.json").status_code == 404
     assert httpx.get(live.base + "data/../pyproject.toml").status_code == 404
     index = json.loads(httpx.get(live.base + "data/index.json").text)
-    assert all(a["label"].startswith(("synthetic-", "handmade-")) for a in index["agents"])
+    assert all(
+        a["label"].startswith(("synthetic-", "handmade-", "oracle", "null"))
+        for a in index["agents"]
+    )
 
 
 # --- the static export -----------------------------------------------------------------------

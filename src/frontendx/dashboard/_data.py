@@ -14,7 +14,9 @@ computed once per change of the store, not once per request.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
+import io
 import json
 import math
 import re
@@ -39,7 +41,7 @@ from frontendx.store import SqliteStore
 SLICE_DIMS: tuple[str, ...] = ("app", "state", "category", "difficulty")
 """Slices the leaderboard can be cut by (task is a column of every row)."""
 
-VIEWS_FORMAT = 5
+VIEWS_FORMAT = 6
 """Bumped whenever a view's shape or computation changes, so views cached in a store by an
 older FrontendX are recomputed rather than served."""
 
@@ -199,6 +201,14 @@ class Views:
     def index(self) -> dict[str, Any]:
         def compute(snap: _Snapshot) -> dict[str, Any]:
             latest = [e.result for e in snap.as_of(None)]
+            about: dict[str, dict[str, Any]] = {}
+            for r in sorted(latest, key=lambda r: r.finished_at):  # the newest version wins
+                about[r.spec.agent.label] = {
+                    "name": r.spec.agent.name,
+                    "version": r.spec.agent.version,
+                    "config": r.spec.agent.config,
+                    **agent_facts(r.spec.agent.name),
+                }
             values: dict[str, set[str]] = defaultdict(set)
             for r in latest:
                 values["app"].add(r.spec.app)
@@ -220,7 +230,7 @@ class Views:
                 },
                 "tasks": sorted(values["task"]),
                 "agents": [
-                    {"label": a, "key": agent_key(a)}
+                    {"label": a, "key": agent_key(a), **about[a]}
                     for a in sorted({r.spec.agent.label for r in latest})
                 ],
             }
@@ -238,7 +248,12 @@ class Views:
                 for row in self._rows(as_of, dim)
                 if dim is None or row["slice"].get(dim) == value
             ]
-            _mark_pareto(rows)
+            # calibration agents (oracle, null) check the validator: they are on no front
+            calibration = set(self.calibration_agents())
+            _mark_pareto([r for r in rows if r["agent"] not in calibration])
+            for row in rows:
+                row["calibration"] = row["agent"] in calibration
+                row.setdefault("pareto", dict.fromkeys(PARETO, False))
             return {"as_of": as_of, "slice": slice_, "rows": rows}
 
         return dict(self._cached(f"leaderboard/{as_of}/{slice_}", compute))
@@ -380,6 +395,51 @@ class Views:
 
         return dict(self._cached(f"matrix/{as_of}", compute))
 
+    def matrix_csv(self, as_of: str = "latest") -> str:
+        """The bug x agent matrix as CSV: one line per (app, bug, agent config, task)."""
+        data = self.matrix(as_of)
+        facts = {(b["app"], b["bug"]): b for b in data["bugs"]}
+        calibration = set(self.calibration_agents())
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(
+            [
+                "app",
+                "bug",
+                "category",
+                "difficulty",
+                "agent",
+                "calibration",
+                "task",
+                "found",
+                "scored",
+                "share",
+            ]
+        )
+        for c in data["cells"]:
+            b = facts.get((c["app"], c["bug"]), {})
+            share = round(c["found"] / c["scored"], 4) if c["scored"] else ""
+            writer.writerow(
+                [
+                    c["app"],
+                    c["bug"],
+                    b.get("category", ""),
+                    b.get("difficulty", ""),
+                    c["agent"],
+                    c["agent"] in calibration,
+                    c["task"],
+                    c["found"],
+                    c["scored"],
+                    share,
+                ]
+            )
+        return buf.getvalue()
+
+    def calibration_agents(self) -> list[str]:
+        """Labels of the agent configs that calibrate the validator (oracle, null): shown
+        apart from the ranking and left out of cross-agent totals."""
+        return [a["label"] for a in self.index()["agents"] if a.get("calibration")]
+
     def episodes(self, as_of: str, agent: str, page: int = 0) -> dict[str, Any]:
         """One page of an agent config's episodes in a view, newest first."""
 
@@ -473,6 +533,7 @@ class Views:
                 lambda m: ("text/csv", self.leaderboard_csv(m[1], m[2]).encode()),
             ),
             (r"matrix/([^/]+)\.json", lambda m: _json(self.matrix(m[1]))),
+            (r"matrix/([^/]+)\.csv", lambda m: ("text/csv", self.matrix_csv(m[1]).encode())),
             (
                 r"episodes/([^/]+)/([^/]+)/(\d+)\.json",
                 lambda m: _json(self.episodes(m[1], self._agent(m[2]), int(m[3]))),
@@ -509,6 +570,7 @@ class Views:
                 yield f"leaderboard/{point}/{s}.json"
                 yield f"leaderboard/{point}/{s}.csv"
             yield f"matrix/{point}.json"
+            yield f"matrix/{point}.csv"
             snap = self.snapshot()
             labels = sorted(
                 {e.result.spec.agent.label for e in snap.as_of(self._point(snap, point))}
@@ -527,6 +589,23 @@ class Views:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def agent_facts(name: str) -> dict[str, Any]:
+    """What the dashboard says about an agent by its registered name: its description (the
+    class's docstring, for built-in agents) and whether it is a calibration agent (the class
+    declares ``calibration = True``). Plug-in agents are not imported here: trusted code
+    runs in `run`, not when results are read."""
+    from frontendx.agents import available_agents
+
+    info = available_agents().get(name)
+    if info is None or info.kind == "entry-point":
+        return {"description": None, "calibration": False}
+    doc = " ".join((info.factory.__doc__ or "").split("\n\n")[0].split())
+    return {
+        "description": doc or None,
+        "calibration": bool(getattr(info.factory, "calibration", False)),
+    }
 
 
 def _json(value: Any) -> tuple[str, bytes]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import socket
 import tempfile
 import threading
@@ -27,6 +28,10 @@ from frontendx.store import SqliteStore
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
+def _note(errors: list[str], exc: Exception) -> None:
+    errors.append(str(exc))
+
+
 async def _shoot(base: str, out: Path, tag: str, episode_id: int) -> list[Path]:
     written: list[Path] = []
     async with async_playwright() as pw:
@@ -34,6 +39,8 @@ async def _shoot(base: str, out: Path, tag: str, episode_id: int) -> list[Path]:
         for label, width in WIDTHS.items():
             context = await browser.new_context(viewport={"width": width, "height": 900})
             page = await context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", functools.partial(_note, errors))
             for name, route in (
                 ("leaderboard", "leaderboard"),
                 ("pareto", "pareto"),
@@ -44,6 +51,8 @@ async def _shoot(base: str, out: Path, tag: str, episode_id: int) -> list[Path]:
                 await page.wait_for_timeout(600)
                 path = out / f"{name}-{label}-{tag}.png"
                 await page.screenshot(path=str(path), full_page=name != "episode")
+                if errors:
+                    raise RuntimeError(f"{route}: page errors: {errors}")
                 written.append(path)
             await context.close()
         await browser.close()

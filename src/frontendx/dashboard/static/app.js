@@ -23,10 +23,14 @@
     "#c2255c", "#5c7cfa", "#087f5b", "#862e9c", "#364fc7", "#a61e4d",
   ];
   const METRICS = {
-    recall: { label: "Recall", fmt: pct, axis: "Recall" },
-    fp_rate: { label: "False-positive rate", fmt: pct, axis: "False-positive rate" },
-    cost_per_validated_bug: { label: "Cost per validated bug", fmt: usd, axis: "Cost per validated bug (USD)" },
-    ttr_median_s: { label: "Median time to reproduction", fmt: secs, axis: "Median time to reproduction (s)" },
+    recall: { label: "Recall", fmt: pct, unit: "pct", axis: "Recall",
+      help: "Share of the seeded bugs that were active and showed in the episode's browser state which the agent reported in a finding the validator reproduced (validated). Found/total counts (episode, bug) pairs." },
+    fp_rate: { label: "False-positive rate", fmt: pct, unit: "pct", axis: "False-positive rate",
+      help: "False-positive findings / all findings. Every verdict but validated and duplicate counts as false: not reproduced, flaky, also on the clean app, ambiguous, invalid." },
+    cost_per_validated_bug: { label: "Cost per validated bug", fmt: usd, unit: "usd", axis: "Cost per validated bug (USD)",
+      help: "(Metered model cost + browser-seconds × rate) / validated bugs. Not defined when nothing was validated." },
+    ttr_median_s: { label: "Median time to reproduction", fmt: secs, unit: "secs", axis: "Median time to reproduction (s)",
+      help: "Kaplan–Meier median time from episode start to the first validated finding of a bug; unfound bugs are censored at the budget. \u201c> budget\u201d: fewer than half were found within it." },
   };
   const PARETO = [
     { key: "cost_recall", x: "cost_per_validated_bug", title: "Cost per validated bug vs recall",
@@ -105,7 +109,21 @@
 
   function isNum(v) { return typeof v === "number" && isFinite(v); }
   function pct(v) { return isNum(v) ? (v * 100).toFixed(1) + "%" : "—"; }
-  function usd(v) { return isNum(v) ? "$" + (Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2)) : "—"; }
+  // The same rules as frontendx.report._format (terminal and dashboard read alike; a test
+  // checks both give the same text): at least two significant figures below $1.
+  const BEYOND_BUDGET = "> budget";
+  function usdDecimals(v) {
+    let d = 2;
+    const x = Math.abs(v);
+    while (x && x < Math.pow(10, 1 - d) && d < 8) d++;
+    return d;
+  }
+  function usd(v) {
+    if (!isNum(v)) return "—";
+    if (v === 0) return "$0";
+    const d = usdDecimals(v);
+    return "$" + v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  }
   function secs(v) {
     if (!isNum(v)) return "—";
     if (v >= 3600) return (v / 3600).toFixed(1) + " h";
@@ -117,10 +135,6 @@
     if (!isNum(ts) || ts <= 0) return "—";
     const d = new Date(ts * 1000);
     return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  }
-  function shortDate(ms) {
-    const d = new Date(ms);
-    return d.toISOString().slice(5, 10);
   }
   function age(ts) {
     if (!isNum(ts) || ts <= 0) return "—";
@@ -134,7 +148,7 @@
   function withCI(v, lo, hi, fmt, openHigh) {
     const out = [h("span", { class: "value", text: fmt(v) })];
     if (isNum(lo) || isNum(hi)) {
-      const high = isNum(hi) ? fmt(hi) : (openHigh ? "> budget" : "—");
+      const high = isNum(hi) ? fmt(hi) : (openHigh ? BEYOND_BUDGET : "—");
       out.push(h("span", { class: "ci", text: "[" + fmt(lo) + ", " + high + "]" }));
     }
     return out;
@@ -220,9 +234,9 @@
       const target = a.dataset.page;
       a.classList.toggle("active", target === page || (target === "agents" && (page === "agent" || page === "episode")));
       const q = new URLSearchParams();
-      if (state && state.asof && state.asof !== "latest" && target !== "changelog" && target !== "agents") q.set("asof", state.asof);
+      if (state && state.asof && state.asof !== "latest" && target !== "changelog" && target !== "agents" && target !== "regressions") q.set("asof", state.asof);
       if (state && state.slice && state.slice !== "all" && (target === "leaderboard" || target === "pareto")) q.set("slice", state.slice);
-      if (state && state.task && state.task !== "all" && target !== "changelog" && target !== "agents") q.set("task", state.task);
+      if (state && state.task && state.task !== "all" && target !== "changelog" && target !== "agents" && target !== "regressions") q.set("task", state.task);
       a.href = "#/" + target + (q.toString() ? "?" + q.toString() : "");
     }
   }
@@ -236,6 +250,7 @@
     const pages = {
       leaderboard: pageLeaderboard, pareto: pagePareto, trends: pageTrends, matrix: pageMatrix,
       agents: pageAgents, agent: pageAgent, episode: pageEpisode, changelog: pageChangelog,
+      regressions: pageRegressions,
     };
     const render = pages[page];
     try {
@@ -307,67 +322,139 @@
 
   // --- leaderboard -----------------------------------------------------------------------------
 
-  function leaderboardTables(data, task, ci) {
+  function agentInfo(label) { return INDEX.agents.find((a) => a.label === label) || null; }
+  function isCalibration(label) { const a = agentInfo(label); return !!(a && a.calibration); }
+
+  /** Hover text for an agent config: what it is, its version and its config. */
+  function agentTitle(label, version) {
+    const a = agentInfo(label);
+    const lines = [label + " \u2014 agent " + (a ? a.name : label.split("@")[0]) + ", version " + version];
+    if (a && a.description) lines.push(a.description);
+    if (label.includes("@")) lines.push("@" + label.split("@").pop() + " is a short hash of its config");
+    if (a && a.config && Object.keys(a.config).length) lines.push("config: " + JSON.stringify(a.config));
+    else lines.push("config: defaults");
+    return lines.join("\n");
+  }
+
+  const VERDICT_KINDS = ["validated", "duplicate", "not_reproduced", "flaky_repro", "also_on_clean", "ambiguous", "invalid"];
+  /** Per-verdict counts of a row, when the metrics carry them (`verdicts` or `n_<kind>`). */
+  function verdictCounts(r) {
+    const src = r.verdicts && typeof r.verdicts === "object" ? r.verdicts : null;
+    const out = [];
+    for (const k of VERDICT_KINDS) {
+      const v = src ? src[k] : r["n_" + k];
+      if (isNum(v)) out.push([k, v]);
+    }
+    return out;
+  }
+
+  // Leaderboard columns: header, tooltip, sort key (a number; missing sorts last).
+  const LB_COLUMNS = [
+    { key: "rank", th: "#", cls: "rank" },
+    { key: "agent", th: "Agent config", sort: (r) => r.agent, help: "Agent name @ short hash of its config; hover a name for its description, version and config." },
+    { key: "trust", th: "Trust", sort: (r) => r.trust, help: "How far the agent was confined: builtin, sandboxed, unconfined or trusted (in-process code)" },
+    { key: "recall", th: "Recall [CI]", num: true, sort: (r) => r.recall, help: METRICS.recall.help },
+    { key: "found", th: "Found / total", num: true, sort: (r) => r.n_validated, help: "Validated (episode, bug) pairs / scored pairs: recall's numerator and denominator." },
+    { key: "fp_rate", th: "FP rate [CI]", num: true, sort: (r) => r.fp_rate, low: true, help: METRICS.fp_rate.help },
+    { key: "ttr", th: "Median TTR [CI]", num: true, sort: (r) => (isNum(r.ttr_median_s) ? r.ttr_median_s : (isNum(r.found_within_budget) ? 1e15 : null)), low: true, help: METRICS.ttr_median_s.help },
+    { key: "cost", th: "Cost / validated bug [CI]", num: true, sort: (r) => r.cost_per_validated_bug, low: true, help: METRICS.cost_per_validated_bug.help },
+    { key: "minutes", th: "Human min saved [CI]", num: true, sort: (r) => r.human_minutes_saved, help: "Validated bugs' manual minutes \u2212 findings \u00d7 triage \u2212 false positives \u00d7 wasted time \u2212 questions \u00d7 answer time (metrics/constants.toml)." },
+    { key: "n", th: "n episodes", num: true, sort: (r) => r.n_episodes, help: "Scored episodes (infrastructure errors excluded)." },
+    { key: "infra", th: "Infra errors", num: true, sort: (r) => r.n_infra_errors, low: true, help: "Episodes lost to infrastructure: retried, then left out of every figure" },
+    { key: "agent_err", th: "Agent errors", num: true, sort: (r) => r.n_agent_errors, low: true, help: "Episodes that ended as agent_error: scored, and included in n" },
+    { key: "age", th: "Age", num: true, sort: (r) => -r.newest_at, low: true, help: "Time since the newest result of the row." },
+    { key: "status", th: "Status", help: "stale: a newer version of something the result depends on is known; regression: worse than its previous result beyond the CI." },
+  ];
+
+  function sortRows(rows, sort) {
+    const col = LB_COLUMNS.find((c) => c.key === (sort && sort.key));
+    if (!col || !col.sort) return rows.slice();
+    const dir = sort.dir === "asc" ? 1 : -1;
+    return rows.slice().sort((a, b) => {
+      const x = col.sort(a), y = col.sort(b);
+      const missX = x === null || x === undefined || (typeof x === "number" && !isFinite(x));
+      const missY = y === null || y === undefined || (typeof y === "number" && !isFinite(y));
+      if (missX || missY) return missX === missY ? 0 : (missX ? 1 : -1);
+      return (typeof x === "string" ? x.localeCompare(y) : x - y) * dir;
+    });
+  }
+
+  function leaderboardRow(r, rank, withVerdicts) {
+    const key = agentKey(r.agent);
+    const name = key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: r.agent }) : h("span", { text: r.agent });
+    const fronts = PARETO.filter((p) => r.pareto && r.pareto[p.key]).map((p) => p.key.split("_")[0]);
+    const shownReasons = r.stale_reasons.slice(0, 2);
+    const more = r.stale_reasons.length - shownReasons.length;
+    const status = r.stale
+      ? [badge("stale", "warn", "Stale: " + r.stale_reasons.join("; ")),
+         h("ul", { class: "stale-reasons", title: r.stale_reasons.join("\n") },
+           shownReasons.map((s) => h("li", { text: s })),
+           more > 0 ? h("li", { class: "more", text: "+ " + more + " more (hover)" }) : null)]
+      : [badge("current", "good", "No newer version of anything this result depends on is known")];
+    const title = agentTitle(r.agent, r.agent_version) + (fronts.length ? "\nOn the Pareto front of " + fronts.join(", ") + " vs recall" : "");
+    const verdicts = verdictCounts(r);
+    return h("tr", { "data-agent": r.agent, "data-task": r.task, "data-calibration": r.calibration ? "true" : "false" },
+      h("td", { class: "rank", text: rank }),
+      h("td", { class: "agent-cell", title: title, "data-testid": "agent-cell" },
+        name, h("div", { class: "agent-version", text: "version " + r.agent_version })),
+      h("td", { "data-testid": "row-trust" }, trustBadges(r.trust)),
+      h("td", { class: "num" }, withCI(r.recall, r.recall_ci_low, r.recall_ci_high, pct)),
+      h("td", { class: "num nowrap", "data-testid": "row-found", title: r.n_validated + " of " + r.n_manifestable + " scored (episode, bug) pairs validated", text: num(r.n_validated) + "/" + num(r.n_manifestable) }),
+      h("td", { class: "num" }, withCI(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high, pct)),
+      h("td", { class: "num" }, !isNum(r.ttr_median_s) && isNum(r.found_within_budget)
+        ? [h("span", { class: "value", title: "Fewer than half of the scored bugs were reproduced within the budget (" + pct(r.found_within_budget) + "), so the median is beyond it", text: BEYOND_BUDGET }),
+           isNum(r.ttr_ci_low) ? h("span", { class: "ci", text: "[" + secs(r.ttr_ci_low) + ", " + BEYOND_BUDGET + "]" }) : null]
+        : withCI(r.ttr_median_s, r.ttr_ci_low, r.ttr_ci_high, secs, true)),
+      h("td", { class: "num" }, withCI(r.cost_per_validated_bug, r.cost_per_validated_bug_ci_low, r.cost_per_validated_bug_ci_high, usd)),
+      h("td", { class: "num" }, withCI(r.human_minutes_saved, r.human_minutes_saved_ci_low, r.human_minutes_saved_ci_high, mins)),
+      h("td", { class: "num", text: num(r.n_episodes) }),
+      h("td", { class: "num", "data-testid": "row-infra-errors", text: num(r.n_infra_errors) }),
+      h("td", { class: "num", "data-testid": "row-agent-errors", text: num(r.n_agent_errors) }),
+      h("td", { class: "num nowrap", title: "newest result: " + date(r.newest_at), text: age(r.newest_at) }),
+      withVerdicts ? h("td", { class: "verdict-counts", "data-testid": "row-verdicts" }, verdicts.length ? h("ul", { class: "plain" }, verdicts.map(([k, v]) => h("li", { text: v + " " + k.replace(/_/g, " ") }))) : "—") : null,
+      h("td", null, status),
+    );
+  }
+
+  function leaderboardTables(data, task, ci, sort, onSort) {
     const tasks = task === "all" ? Array.from(new Set(data.rows.map((r) => r.task))) : [task];
     const out = [];
+    const withVerdicts = data.rows.some((r) => verdictCounts(r).length);
+    const columns = LB_COLUMNS.slice();
+    if (withVerdicts) columns.splice(columns.length - 1, 0, { key: "verdicts", th: "Verdicts", help: "How the validator judged the findings (docs/design.md \u00a74)." });
+    const head = (sortable) => h("thead", null, h("tr", null, columns.map((c) => {
+      const active = sortable && sort && sort.key === c.key;
+      const th = h("th", { class: (c.num ? "num " : "") + (c.cls || "") + (sortable && c.sort ? " sortable" : ""), title: c.help || null, "data-col": c.key,
+        "aria-sort": active ? (sort.dir === "asc" ? "ascending" : "descending") : null });
+      if (sortable && c.sort) {
+        const next = active ? (sort.dir === "asc" ? "desc" : "asc") : (c.low ? "asc" : "desc");
+        th.appendChild(h("button", { type: "button", class: "sort", "data-testid": "sort-" + c.key, on: { click: () => onSort({ key: c.key, dir: next }) } },
+          c.th, h("span", { class: "arrow", text: active ? (sort.dir === "asc" ? " \u25b2" : " \u25bc") : "" })));
+      } else {
+        th.textContent = c.th;
+      }
+      return th;
+    })));
     for (const t of tasks) {
-      const rows = data.rows.filter((r) => r.task === t);
+      const all = data.rows.filter((r) => r.task === t);
+      const ranked = sortRows(all.filter((r) => !r.calibration), sort);
+      const calib = all.filter((r) => r.calibration);
       const wrap = h("div", { class: "table-wrap" });
       wrap.appendChild(h("div", { class: "table-caption" }, "Task: " + t,
-        h("span", { class: "muted", text: rows.length + " agent config" + (rows.length === 1 ? "" : "s") + " · " + ci })));
-      const table = h("table", { class: "leaderboard", "data-testid": "leaderboard-table", "data-task": t });
-      table.appendChild(h("thead", null, h("tr", null,
-        h("th", { class: "rank", text: "#" }),
-        h("th", { text: "Agent config" }),
-        h("th", { text: "Trust", title: "How far the agent was confined: builtin, sandboxed, unconfined or trusted (in-process code)" }),
-        h("th", { class: "num", text: "Recall [CI]" }),
-        h("th", { class: "num", text: "FP rate [CI]" }),
-        h("th", { class: "num", text: "Median TTR [CI]" }),
-        h("th", { class: "num", text: "Cost / validated bug [CI]" }),
-        h("th", { class: "num", text: "Human min saved [CI]" }),
-        h("th", { class: "num", text: "n episodes" }),
-        h("th", { class: "num", text: "Infra errors", title: "Episodes lost to infrastructure: retried, then left out of every figure" }),
-        h("th", { class: "num", text: "Agent errors", title: "Episodes that ended as agent_error: scored, and included in n" }),
-        h("th", { class: "num", text: "Age" }),
-        h("th", { text: "Status" }),
-      )));
+        h("span", { class: "muted", text: ranked.length + " agent config" + (ranked.length === 1 ? "" : "s") + " ranked · " + ci })));
+      const table = h("table", { class: "leaderboard", "data-testid": "leaderboard-table", "data-task": t }, head(!!onSort));
       const body = h("tbody");
-      rows.forEach((r, i) => {
-        const key = agentKey(r.agent);
-        const name = key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: r.agent }) : h("span", { text: r.agent });
-        const fronts = PARETO.filter((p) => r.pareto && r.pareto[p.key]).map((p) => p.key.split("_")[0]);
-        const shownReasons = r.stale_reasons.slice(0, 2);
-        const more = r.stale_reasons.length - shownReasons.length;
-        const status = r.stale
-          ? [badge("stale", "warn", "Stale: " + r.stale_reasons.join("; ")),
-             h("ul", { class: "stale-reasons", title: r.stale_reasons.join("\n") },
-               shownReasons.map((s) => h("li", { text: s })),
-               more > 0 ? h("li", { class: "more", text: "+ " + more + " more (hover)" }) : null)]
-          : [badge("current", "good", "No newer version of anything this result depends on is known")];
-
-        body.appendChild(h("tr", { "data-agent": r.agent, "data-task": r.task },
-          h("td", { class: "rank", text: String(i + 1) }),
-          h("td", { class: "agent-cell", title: fronts.length ? "On the Pareto front of " + fronts.join(", ") + " vs recall" : null },
-            name, h("div", { class: "agent-version", text: "version " + r.agent_version })),
-          h("td", { "data-testid": "row-trust" }, trustBadges(r.trust)),
-          h("td", { class: "num" }, withCI(r.recall, r.recall_ci_low, r.recall_ci_high, pct)),
-          h("td", { class: "num" }, withCI(r.fp_rate, r.fp_rate_ci_low, r.fp_rate_ci_high, pct)),
-          h("td", { class: "num" }, !isNum(r.ttr_median_s) && isNum(r.found_within_budget)
-            ? [h("span", { class: "value", title: "Fewer than half of the scored bugs were reproduced within the budget (" + pct(r.found_within_budget) + "), so the median is beyond it", text: "> budget" }),
-               isNum(r.ttr_ci_low) ? h("span", { class: "ci", text: "[" + secs(r.ttr_ci_low) + ", > budget]" }) : null]
-            : withCI(r.ttr_median_s, r.ttr_ci_low, r.ttr_ci_high, secs, true)),
-          h("td", { class: "num" }, withCI(r.cost_per_validated_bug, r.cost_per_validated_bug_ci_low, r.cost_per_validated_bug_ci_high, usd)),
-          h("td", { class: "num" }, withCI(r.human_minutes_saved, r.human_minutes_saved_ci_low, r.human_minutes_saved_ci_high, mins)),
-          h("td", { class: "num", text: num(r.n_episodes) }),
-          h("td", { class: "num", "data-testid": "row-infra-errors", text: num(r.n_infra_errors) }),
-          h("td", { class: "num", "data-testid": "row-agent-errors", text: num(r.n_agent_errors) }),
-          h("td", { class: "num nowrap", title: "newest result: " + date(r.newest_at), text: age(r.newest_at) }),
-          h("td", null, status),
-        ));
-      });
-      if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: "13", class: "empty", text: "No results for this task in this view." })));
+      ranked.forEach((r, i) => body.appendChild(leaderboardRow(r, String(i + 1), withVerdicts)));
+      if (!ranked.length) body.appendChild(h("tr", null, h("td", { colspan: String(columns.length), class: "empty", text: "No ranked results for this task in this view." })));
       table.appendChild(body);
       wrap.appendChild(table);
+      if (calib.length) {
+        wrap.appendChild(h("div", { class: "table-caption calibration-caption" }, "Calibration (not ranked)",
+          h("span", { class: "muted", text: "They check the validator, not compete: oracle must score recall 100% and FP 0%, null recall 0% and FP 100% (docs/design.md \u00a74)." })));
+        const ctable = h("table", { class: "leaderboard calibration", "data-testid": "calibration-table", "data-task": t }, head(false));
+        ctable.appendChild(h("tbody", null, calib.map((r) => leaderboardRow(r, "\u2013", withVerdicts))));
+        wrap.appendChild(ctable);
+      }
       out.push(wrap);
     }
     if (!tasks.length) {
@@ -392,7 +479,9 @@
   async function pageLeaderboard(arg, params) {
     const st = common(params, { task: "all" });
     const data = await getJSON("leaderboard/" + st.asof + "/" + st.slice + ".json");
-    const upd = (ch) => go("leaderboard", null, Object.assign({}, st, ch));
+    const sortParam = (params.get("sort") || "").split(":");
+    const sort = LB_COLUMNS.some((c) => c.key === sortParam[0] && c.sort) ? { key: sortParam[0], dir: sortParam[1] === "asc" ? "asc" : "desc" } : null;
+    const upd = (ch) => go("leaderboard", null, Object.assign({ sort: sort ? sort.key + ":" + sort.dir : null }, st, ch));
     const cur = sliceOf(st.slice);
     const node = h("div", null,
       h("div", { class: "page-head" }, h("div", null,
@@ -408,9 +497,21 @@
       cur && (cur.dim === "category" || cur.dim === "difficulty")
         ? h("p", { class: "note", text: "Bug-level slice: recall and TTR count only the bugs in the slice; FP rate, cost and minutes saved are episode-level figures and are not defined here." })
         : null,
-      leaderboardTables(data, st.task, ciText()));
+      perAppLinks(st),
+      leaderboardTables(data, st.task, ciText(), sort, (next) => upd({ sort: next.key + ":" + next.dir })));
     if (st.asof === "latest" && st.slice === "all") markRegressions(node);
     return { node: node, state: st };
+  }
+
+  /** One click to each app's leaderboard (the app slice). */
+  function perAppLinks(st) {
+    const apps = INDEX.slices.app || [];
+    if (apps.length < 2) return null;
+    return h("nav", { class: "per-app", "data-testid": "per-app", "aria-label": "Per-app leaderboards" },
+      h("span", { class: "muted", text: "Per app: " }),
+      st.slice === "all" ? h("strong", { text: "all apps" }) : h("a", { href: "#/leaderboard?" + new URLSearchParams(Object.assign({}, st.asof !== "latest" ? { asof: st.asof } : {}, st.task !== "all" ? { task: st.task } : {})).toString(), text: "all apps" }),
+      apps.map((a) => [" \u00b7 ", st.slice === a.key ? h("strong", { text: a.value })
+        : h("a", { href: "#/leaderboard?" + new URLSearchParams(Object.assign({ slice: a.key }, st.asof !== "latest" ? { asof: st.asof } : {}, st.task !== "all" ? { task: st.task } : {})).toString(), text: a.value })]));
   }
 
   // Regressions (newest result worse than the previous one beyond the CI) cost a bootstrap
@@ -452,8 +553,37 @@
     },
   };
 
-  function axisTicks(fmt) {
-    return { callback: (v) => fmt(v), color: "#5f6b7a" };
+  /** Tick labels for a linear axis: decimals follow the step between ticks (not each
+   * value's magnitude), raised until no two labels repeat. */
+  const TICK_UNITS = {
+    pct: { scale: 100, prefix: "", suffix: "%", min: 0 },
+    usd: { scale: 1, prefix: "$", suffix: "", min: 0 },
+    secs: { scale: 1, prefix: "", suffix: " s", min: 0 },
+  };
+  function tickLabels(values, unit) {
+    const u = TICK_UNITS[unit];
+    const scaled = values.map((v) => v * u.scale);
+    let step = Infinity;
+    for (let i = 1; i < scaled.length; i++) step = Math.min(step, Math.abs(scaled[i] - scaled[i - 1]));
+    let d = isFinite(step) && step > 0 ? Math.max(u.min, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+    if (unit === "usd" && d > 0) d = Math.max(d, 2);
+    for (;; d++) {
+      const labels = scaled.map((v) => u.prefix + (Math.abs(v) < 1e-12 ? 0 : v).toFixed(d) + u.suffix);
+      if (new Set(labels).size === labels.length || d >= 8) return labels;
+    }
+  }
+  function axisTicks(unit) {
+    return {
+      color: "#5f6b7a",
+      callback: function (v, i, ticks) { return tickLabels(ticks.map((t) => t.value), unit)[i]; },
+    };
+  }
+
+  /** The x axis's upper end: a share never runs past 100%. */
+  function paretoMaxX(spec, pts) {
+    const top = Math.max(0, ...pts.map((p) => p.x));
+    if (METRICS[spec.x].unit !== "pct") return undefined;
+    return Math.min(1, Math.max(0.1, Math.ceil(top * 1.15 * 10) / 10));
   }
 
   function paretoChart(canvas, rows, spec) {
@@ -462,6 +592,7 @@
       x: r[spec.x], y: r.recall, label: r.agent, version: r.agent_version, n: r.n_episodes, front: !!(r.pareto && r.pareto[spec.key]),
     }));
     const front = pts.filter((p) => p.front).sort((a, b) => a.x - b.x);
+    const maxX = paretoMaxX(spec, pts);
     return new Chart(canvas, {
       type: "scatter",
       data: {
@@ -472,7 +603,6 @@
             pointBackgroundColor: pts.map((p) => agentColor(p.label)),
             pointBorderColor: pts.map((p) => (p.front ? "#101828" : "#ffffff")),
             pointBorderWidth: pts.map((p) => (p.front ? 2 : 1)),
-            backgroundColor: "#98a2b3", borderColor: "#98a2b3",
           },
           {
             label: "Pareto front", data: front.map((p) => ({ x: p.x, y: p.y, label: p.label })), order: 2,
@@ -485,17 +615,19 @@
         responsive: true, maintainAspectRatio: false, animation: false,
         layout: { padding: { right: 12, top: 6 } },
         scales: {
-          x: { type: "linear", beginAtZero: true, grace: "8%", title: { display: true, text: xm.axis, font: { weight: "600" } }, ticks: axisTicks(xm.fmt), grid: { color: "#eef0f3" } },
-          y: { type: "linear", min: 0, suggestedMax: 1, title: { display: true, text: "Recall", font: { weight: "600" } }, ticks: axisTicks(pct), grid: { color: "#eef0f3" } },
+          x: { type: "linear", min: 0, max: maxX, grace: maxX === undefined ? "8%" : 0, title: { display: true, text: xm.axis, font: { weight: "600" } }, ticks: axisTicks(xm.unit), grid: { color: "#eef0f3" } },
+          y: { type: "linear", min: 0, max: 1, title: { display: true, text: "Recall", font: { weight: "600" } }, ticks: axisTicks("pct"), grid: { color: "#eef0f3" } },
         },
         plugins: {
-          legend: { position: "bottom", labels: { usePointStyle: true, boxWidth: 8 } },
+          // the legend is HTML below the chart (paretoLegend): one entry per agent config in
+          // the colour of its point, which Chart.js's per-dataset legend cannot show
+          legend: { display: false },
           tooltip: {
             filter: (item) => item.datasetIndex === 0,
             callbacks: {
               label: (item) => {
                 const p = item.raw;
-                return p.label + " v" + p.version + ": recall " + pct(p.y) + ", " + xm.label.toLowerCase() + " " + xm.fmt(p.x) + " (n=" + p.n + ")" + (p.front ? " — on the front" : "");
+                return p.label + " version " + p.version + ": recall " + pct(p.y) + ", " + xm.label.toLowerCase() + " " + xm.fmt(p.x) + " (n=" + p.n + ")" + (p.front ? " — on the front" : "");
               },
             },
           },
@@ -505,11 +637,40 @@
     });
   }
 
+  function paretoLegend(rows, spec) {
+    const shown = rows.filter((r) => isNum(r[spec.x]) && isNum(r.recall));
+    const items = shown.map((r) => {
+      const dot = h("span", { class: "legend-dot", "data-color": agentColor(r.agent) });
+      dot.style.backgroundColor = agentColor(r.agent); // CSSOM, allowed by the CSP
+      if (r.pareto && r.pareto[spec.key]) dot.classList.add("on-front");
+      return h("li", { "data-testid": "legend-item", "data-agent": r.agent }, dot, r.agent);
+    });
+    items.push(h("li", { class: "legend-front" }, h("span", { class: "legend-line" }), "Pareto front (ringed points)"));
+    return h("ul", { class: "chart-legend", "data-testid": "chart-legend-" + spec.key }, items);
+  }
+
+  /** Agent configs a chart cannot place (no figure on its x axis), named with why. */
+  function paretoMissing(rows, spec) {
+    const missing = rows.filter((r) => !(isNum(r[spec.x]) && isNum(r.recall)));
+    if (!missing.length) return null;
+    const why = (r) => {
+      if (!isNum(r.recall)) return "no recall";
+      if (spec.x === "ttr_median_s") return isNum(r.found_within_budget) ? BEYOND_BUDGET + " (" + pct(r.found_within_budget) + " found within it)" : "nothing to time";
+      if (spec.x === "cost_per_validated_bug") return "no validated bug";
+      return "no findings";
+    };
+    return h("div", { class: "not-plotted", "data-testid": "not-plotted-" + spec.key },
+      h("strong", { text: "Not plotted (" + missing.length + "): " }),
+      missing.map((r, i) => [i ? "; " : "", h("span", { text: r.agent + " — " + why(r) })]));
+  }
+
   async function pagePareto(arg, params) {
     const st = common(params, { task: INDEX.tasks[0] || "explore" });
     if (st.task === "all") st.task = INDEX.tasks[0] || "explore";
     const data = await getJSON("leaderboard/" + st.asof + "/" + st.slice + ".json");
-    const rows = data.rows.filter((r) => r.task === st.task);
+    const all = data.rows.filter((r) => r.task === st.task);
+    const rows = all.filter((r) => !isCalibration(r.agent));
+    const calib = all.filter((r) => isCalibration(r.agent));
     const upd = (ch) => go("pareto", null, Object.assign({}, st, ch));
     const cards = [];
     const pending = [];
@@ -519,7 +680,8 @@
       cards.push(h("div", { class: "chart-card" },
         h("h3", { text: spec.title }),
         h("p", { class: "sub", text: spec.sub + " Points are agent configs; the dashed line joins the Pareto front." }),
-        usable ? h("div", { class: "chart-box" }, canvas) : h("p", { class: "empty", text: "Not defined in this slice (no agent config has both figures)." })));
+        usable ? [h("div", { class: "chart-box" }, canvas), paretoLegend(rows, spec)] : h("p", { class: "empty", text: "Not defined in this slice (no agent config has both figures)." }),
+        paretoMissing(rows, spec)));
       if (usable) pending.push([canvas, spec]);
     }
     const node = h("div", null,
@@ -531,6 +693,7 @@
         sliceSelects(st.slice, (v) => upd({ slice: v })),
         taskSelect(st.task, false, (v) => upd({ task: v })),
         downloads(st.asof, st.slice)),
+      calib.length ? h("p", { class: "note", "data-testid": "pareto-calibration", text: "Calibration agents (" + calib.map((r) => r.agent).join(", ") + ") check the validator and are not plotted: see the leaderboard's calibration rows." }) : null,
       h("div", { class: "chart-grid" }, cards));
     return { node: node, state: st, after: () => { for (const [c, s] of pending) charts.push(paretoChart(c, rows, s)); } };
   }
@@ -548,8 +711,25 @@
     return Array.from(best.values()).sort((a, b) => a.at - b.at);
   }
 
+  /** The x range of a time axis: the data's span, padded; one point in time gets a day
+   * either side, so the axis never spans years around a single run. */
+  function timeRange(times) {
+    const lo = Math.min(...times), hi = Math.max(...times);
+    const pad = hi > lo ? (hi - lo) * 0.04 : 86400000;
+    return { min: lo - pad, max: hi + pad };
+  }
+  /** A time tick: the date with its year, plus the hour when the axis spans under 3 days. */
+  function timeTick(ms, span) {
+    const iso = new Date(ms).toISOString();
+    return span < 3 * 86400000 ? iso.slice(0, 10) + " " + iso.slice(11, 16) : iso.slice(0, 10);
+  }
+
   function trendsChart(canvas, series, metric, asofAt) {
     const m = METRICS[metric];
+    const times = [].concat(...series.map((s) => s.points.map((p) => p.at * 1000)));
+    const range = timeRange(times.length ? times : [Date.now()]);
+    const span = range.max - range.min;
+    const single = new Set(times).size <= 1;
     const marker = {
       id: "fxAsOf",
       afterDatasetsDraw(chart) {
@@ -574,15 +754,15 @@
           label: s.agent,
           data: onePerTime(s.points).filter((p) => isNum(p[metric])).map((p) => ({ x: p.at * 1000, y: p[metric], n: p.n_episodes, version: p.agent_version, point: p.point })),
           borderColor: agentColor(s.agent), backgroundColor: agentColor(s.agent),
-          pointRadius: 3, pointHoverRadius: 5, borderWidth: 2, tension: 0.15, spanGaps: true,
+          pointRadius: single ? 6 : 3, pointHoverRadius: single ? 8 : 5, borderWidth: 2, tension: 0.15, spanGaps: true,
         })),
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: "nearest", intersect: false },
         scales: {
-          x: { type: "linear", title: { display: true, text: "Run finished (UTC date)", font: { weight: "600" } }, ticks: { callback: (v) => shortDate(v), maxTicksLimit: 12, color: "#5f6b7a" }, grid: { color: "#eef0f3" } },
-          y: { type: "linear", beginAtZero: true, title: { display: true, text: m.axis, font: { weight: "600" } }, ticks: axisTicks(m.fmt), grid: { color: "#eef0f3" } },
+          x: { type: "linear", min: range.min, max: range.max, title: { display: true, text: "Run finished (UTC)", font: { weight: "600" } }, ticks: { callback: (v) => timeTick(v, span), maxTicksLimit: 6, maxRotation: 0, color: "#5f6b7a" }, grid: { color: "#eef0f3" } },
+          y: { type: "linear", beginAtZero: true, max: m.unit === "pct" ? 1 : undefined, title: { display: true, text: m.axis, font: { weight: "600" } }, ticks: axisTicks(m.unit), grid: { color: "#eef0f3" } },
         },
         plugins: {
           legend: { position: "right", labels: { usePointStyle: true, boxWidth: 8 } },
@@ -619,10 +799,11 @@
         asOfSelect(st.asof, (v) => upd({ asof: v }))),
       h("div", { class: "chart-card" },
         h("h3", { text: METRICS[metric].label + " over time — task " + st.task }),
-        h("p", { class: "sub", text: series.length + " agent config" + (series.length === 1 ? "" : "s") + " · " + INDEX.points.length + " points in time" + (asofAt ? " · dashed line: as of " + date(asofAt) : "") }),
+        h("p", { class: "sub", text: series.length + " agent config" + (series.length === 1 ? "" : "s") + " · " + INDEX.points.length + " point" + (INDEX.points.length === 1 ? "" : "s") + " in time" + (asofAt ? " · dashed line: as of " + date(asofAt) : "") }),
+        INDEX.points.length === 1 ? h("p", { class: "note", "data-testid": "trends-single", text: "One run so far (" + date(INDEX.points[0].at) + "): each agent config has a single point, shown as a dot. Lines appear once a second run is stored (`frontendx run` again, or `frontendx watch`)." }) : null,
         series.length ? h("div", { class: "chart-box tall" }, canvas) : h("p", { class: "empty", text: "No trend data for this task." })),
       h("h2", { text: "Leaderboard as of " + asOfText(st.asof) }),
-      leaderboardTables(board, st.task, ciText()));
+      leaderboardTables(board, st.task, ciText(), null, null));
     return { node: node, state: st, after: () => { if (series.length) charts.push(trendsChart(canvas, series, metric, asofAt)); } };
   }
 
@@ -649,18 +830,23 @@
       tally.set(k, t);
       const kt = c.app + "\u0000" + c.bug;
       const tt = total.get(kt) || [0, 0];
-      tt[0] += c.found; tt[1] += c.scored;
+      // calibration agents (oracle, null) are not contestants: they stay out of the total
+      if (!isCalibration(c.agent)) { tt[0] += c.found; tt[1] += c.scored; }
       total.set(kt, tt);
     }
-    const agents = data.agents;
+    const ranked = data.agents.filter((a) => !isCalibration(a));
+    const calib = data.agents.filter((a) => isCalibration(a));
+    const agents = ranked.concat(calib);
     const table = h("table", { class: "matrix", "data-testid": "matrix-table" });
     table.appendChild(h("thead", null, h("tr", null,
       h("th", { text: "Bug" }), h("th", { text: "Category" }), h("th", { text: "Difficulty" }),
       agents.map((a) => {
         const key = agentKey(a);
-        return h("th", { class: "agent-col", title: a }, key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: a }) : a);
+        const cal = isCalibration(a);
+        return h("th", { class: "agent-col" + (cal ? " calibration-col" : ""), title: (cal ? "Calibration agent (not in \u201cAll agents\u201d)\n" : "") + agentTitle(a, (agentInfo(a) || {}).version || "?"), "data-calibration": cal ? "true" : "false" },
+          key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: a }) : a, cal ? h("div", { class: "muted small", text: "calibration" }) : null);
       }),
-      h("th", { class: "agent-col", text: "All agents" }))));
+      h("th", { class: "agent-col", "data-testid": "all-agents-col", title: "Share over every agent config except the calibration agents (" + (calib.join(", ") || "none") + ")", text: "All agents" + (calib.length ? " (excl. calibration)" : "") }))));
     const body = h("tbody");
     let app = null;
     let shown = 0;
@@ -681,7 +867,7 @@
       body.appendChild(h("tr", { "data-bug": b.bug },
         h("td", { class: "mono", text: b.bug }), h("td", { class: "nowrap", text: b.category }), h("td", { text: b.difficulty }),
         cells,
-        h("td", { class: "cell " + heat(tt[0], tt[1]), title: "all agents: " + tt[0] + " of " + tt[1], text: pct(tt[1] ? tt[0] / tt[1] : null) })));
+        h("td", { class: "cell " + heat(tt[0], tt[1]), "data-testid": "matrix-total", title: "all agents but calibration: " + tt[0] + " of " + tt[1], text: tt[1] ? pct(tt[0] / tt[1]) : "—" })));
     }
     if (!shown) body.appendChild(h("tr", null, h("td", { colspan: String(agents.length + 4), class: "empty", text: "No scored bugs in this view." })));
     table.appendChild(body);
@@ -696,7 +882,9 @@
       h("div", { class: "controls" },
         asOfSelect(st.asof, (v) => upd({ asof: v })),
         taskSelect(st.task, true, (v) => upd({ task: v })),
-        h("div", { class: "downloads" }, h("a", { class: "btn-link", href: "data/matrix/" + st.asof + ".json", download: "frontendx-matrix-" + st.asof + ".json", text: "⇩ JSON" }))),
+        h("div", { class: "downloads" },
+          h("a", { class: "btn-link", href: "data/matrix/" + st.asof + ".csv", download: "frontendx-matrix-" + st.asof + ".csv", "data-testid": "download-matrix-csv", text: "⇩ CSV" }),
+          h("a", { class: "btn-link", href: "data/matrix/" + st.asof + ".json", download: "frontendx-matrix-" + st.asof + ".json", text: "⇩ JSON" }))),
       h("div", { class: "panel" }, legend),
       h("div", { class: "table-wrap" }, table));
     return { node: node, state: { asof: st.asof, task: st.task } };
@@ -740,7 +928,7 @@
         h("td", null, h("a", { href: "#/episode/" + e.id, "data-testid": "episode-link", text: "#" + e.id })),
         h("td", { class: "nowrap", text: date(e.finished_at) }),
         h("td", { text: e.app }), h("td", { text: e.state }), h("td", { text: e.task }),
-        h("td", { class: "mono", text: e.variant }),
+        h("td", null, variantNode(e.variant === "clean" ? [] : e.variant.split("+"))),
         h("td", null, statusBadge(e.status)),
         h("td", { "data-testid": "episode-trust" }, trustBadges(e.trust)),
         h("td", { class: "num", text: num(e.findings) }),
@@ -763,6 +951,32 @@
       h("div", { class: "pager" }, prev, h("span", { class: "muted", text: "Page " + (page + 1) + " of " + data.pages }), next),
       h("div", { class: "table-wrap" }, table));
     return { node: node, state: { asof: st.asof, task: st.task } };
+  }
+
+  // --- variants ----------------------------------------------------------------------------------
+
+  /** A set of active bugs in words, relative to the episode's own variant (`of`): "clean app",
+   * "all 13 bugs", "all but cart-remove-unnamed", one id, or "N bugs". */
+  function variantText(bugs, of) {
+    const set = bugs || [];
+    const base = of || set;
+    if (!set.length) return "clean app";
+    if (set.length === 1 && base.length <= 1) return set[0];
+    const inBase = set.every((b) => base.includes(b));
+    if (inBase && set.length === base.length) return base.length === 1 ? set[0] : "all " + set.length + " bugs";
+    if (inBase && set.length === base.length - 1) return "all but " + base.find((b) => !set.includes(b));
+    if (set.length === 1) return set[0];
+    return set.length + " bugs";
+  }
+
+  /** The summary, with the full list one click away when it is not already the whole text. */
+  function variantNode(bugs, of) {
+    const text = variantText(bugs, of);
+    const set = bugs || [];
+    if (set.length <= 1 && !text.startsWith("all but")) return h("span", { class: "variant", "data-testid": "variant", text: text });
+    return h("details", { class: "variant", "data-testid": "variant" },
+      h("summary", { text: text }),
+      h("code", { class: "variant-list", text: set.join(", ") || "none" }));
   }
 
   // --- episode ---------------------------------------------------------------------------------
@@ -795,7 +1009,7 @@
 
   const VERDICT_KIND = { validated: "good", duplicate: "info", flaky_repro: "warn", ambiguous: "warn" };
 
-  function verdictBlock(v) {
+  function verdictBlock(v, episodeBugs) {
     if (!v) return h("div", { class: "verdict" }, badge("not judged"), " The validator did not judge this finding; it counts as a false positive.");
     const cls = VERDICT_KIND[v.kind] || "bad";
     const block = h("div", { class: "verdict " + (cls === "info" ? "" : cls), "data-testid": "verdict" },
@@ -803,10 +1017,14 @@
         v.bug_id ? [" ", h("span", { class: "muted", text: "bug " }), h("code", { text: v.bug_id })] : null),
       v.reason ? h("p", { class: "untrusted", text: v.reason }) : null);
     if (v.replays && v.replays.length) {
-      block.appendChild(h("table", { class: "replays", "data-testid": "replays" },
+      const failed = v.replays.filter((r) => r.outcome === "fails").length;
+      const evidence = h("details", { class: "replay-evidence", "data-testid": "replay-evidence" },
+        h("summary", { text: "Replay evidence: " + v.replays.length + " replay" + (v.replays.length === 1 ? "" : "s") + " (" + failed + " failed the claim)" }));
+      block.appendChild(evidence);
+      evidence.appendChild(h("table", { class: "replays", "data-testid": "replays" },
         h("thead", null, h("tr", null, ["Variant", "Purpose", "Outcome", "Step", "Message"].map((t) => h("th", { text: t })), h("th", { class: "num", text: "Seconds" }))),
         h("tbody", null, v.replays.map((r) => h("tr", null,
-          h("td", { class: "mono", text: r.variant.length ? r.variant.join("+") : "clean" }),
+          h("td", null, variantNode(r.variant, episodeBugs)),
           h("td", { text: r.purpose }),
           h("td", null, badge(r.outcome, r.outcome === "fails" ? "bad" : r.outcome === "holds" ? "good" : "warn")),
           h("td", { class: "num", text: r.step_index === null || r.step_index === undefined ? "—" : String(r.step_index) }),
@@ -839,7 +1057,7 @@
       body.appendChild(h("p", { class: "untrusted", text: "Could not be parsed: " + (f.error || "unknown error") }));
       body.appendChild(h("pre", { class: "raw", text: JSON.stringify(f.raw, null, 2) }));
     }
-    body.appendChild(verdictBlock(f.verdict));
+    body.appendChild(verdictBlock(f.verdict, ep.spec.bugs));
     return h("section", { class: "finding", "data-testid": "finding" }, head, body);
   }
 
@@ -895,7 +1113,7 @@
     const u = ep.usage;
     const spec = kv([
       ["App", s.app],
-      ["Variant", h("code", { text: ep.variant })],
+      ["Variant", variantNode(s.bugs)],
       ["Browser state", state.name + " — " + state.viewport.width + "×" + state.viewport.height + ", " + state.locale + ", " + state.color_scheme + (state.role !== "anonymous" ? ", signed in as " + state.role : "")],
       ["Task", s.task.kind + (s.task.target_bug ? " (target " + s.task.target_bug + ")" : "") + " · budget " + secs(s.task.budget.wall_seconds) + ", " + s.task.budget.steps + " steps"],
       ["Agent", [key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: ep.agent }) : ep.agent, " ", h("span", { class: "muted", text: "v" + s.agent.version })]],
@@ -932,7 +1150,7 @@
     const node = h("div", null,
       h("div", { class: "page-head" }, h("div", null,
         h("h1", null, "Episode #" + ep.id + " ", statusBadge(ep.status)),
-        h("p", { text: s.app + " · " + ep.variant + " · " + state.name + " · " + s.task.kind + " · " + ep.agent })),
+        h("p", { text: s.app + " · " + variantText(s.bugs) + " · " + state.name + " · " + s.task.kind + " · " + ep.agent })),
         dl),
       h("div", { class: "episode-grid" },
         h("div", null, h("div", { class: "panel" }, h("h2", { text: "Spec" }), spec), h("div", { class: "panel" }, h("h2", { text: "Usage" }), usage)),
@@ -941,6 +1159,31 @@
       h("h2", { text: "Findings (" + ep.findings.length + ", " + validated + " validated)" }),
       h("p", { class: "note", text: "Titles, descriptions, steps and messages below are written by the agent and shown as plain text." }),
       ep.findings.length ? ep.findings.map((f) => findingCard(ep, f)) : h("div", { class: "panel empty", text: "The agent reported no findings." }));
+    return { node: node, state: {} };
+  }
+
+  // --- regressions -----------------------------------------------------------------------------
+
+  async function pageRegressions() {
+    const data = await getJSON("regressions.json");
+    const entries = Object.entries(data.regressions).filter(([, worse]) => worse.length).map(([k, worse]) => {
+      const [agent, task] = k.split("\u001f");
+      return { agent: agent, task: task, worse: worse };
+    }).sort((a, b) => a.agent.localeCompare(b.agent) || a.task.localeCompare(b.task));
+    const table = h("table", { "data-testid": "regressions-table" },
+      h("thead", null, h("tr", null, h("th", { text: "Agent config" }), h("th", { text: "Task" }), h("th", { text: "Worse than its previous result (change, 95% CI of the change, previous version)" }))),
+      h("tbody", null, entries.map((e) => {
+        const key = agentKey(e.agent);
+        return h("tr", { "data-agent": e.agent, "data-task": e.task },
+          h("td", { title: agentTitle(e.agent, (agentInfo(e.agent) || {}).version || "?") }, key ? h("a", { href: "#/agent/" + encodeURIComponent(key), text: e.agent }) : e.agent),
+          h("td", { text: e.task }),
+          h("td", null, h("ul", { class: "plain" }, e.worse.map((w) => h("li", { text: w })))));
+      })));
+    if (!entries.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "3", class: "empty", text: "No regressions: no agent config's newest result is worse than its previous one beyond the CI." })));
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Regressions" }),
+        h("p", { text: "Agent configs whose newest result is worse than their previous one on a headline metric, with the whole 95% interval of the change on the worse side (what `frontendx compare` flags)." }))),
+      h("div", { class: "table-wrap" }, table));
     return { node: node, state: {} };
   }
 
@@ -972,6 +1215,8 @@
     Chart.defaults.font.size = 12;
     Chart.defaults.color = "#344054";
   }
+  // the formatting rules, for the tests that hold them to frontendx.report._format's
+  window.FrontendXFormat = Object.freeze({ usd: usd, tickLabels: tickLabels, variantText: variantText, timeTick: timeTick });
   window.addEventListener("hashchange", route);
   route();
 })();
