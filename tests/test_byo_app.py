@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,10 +119,8 @@ def test_added_apps_run_end_to_end_with_the_calibration_agents(tmp_path: Path) -
     )
     assert run.returncode == 0, run.stderr[-3000:]
     report = frontendx_cli("report", "--db", str(db), "--by", "app", "--format", "json", check=True)
-    rows = {
-        (r["agent_name"], Path(r["slice"]["app"]).name): r
-        for r in json.loads(report.stdout)["rows"]
-    }
+    rows = {(r["agent_name"], r["slice"]["app"]): r for r in json.loads(report.stdout)["rows"]}
+    # an added app is shown (and identified) by its manifest's name, not by the path given
     for app in ("tipcalc", "greeter"):
         oracle, null = rows[("oracle", app)], rows[("null", app)]
         assert (oracle["recall"], oracle["fp_rate"]) == (1.0, 0.0), oracle
@@ -130,6 +130,18 @@ def test_added_apps_run_end_to_end_with_the_calibration_agents(tmp_path: Path) -
     assert rows[("oracle", "tipcalc")]["n_episodes"] == 3
     assert rows[("oracle", "greeter")]["n_episodes"] == 1
     assert rows[("oracle", "greeter")]["n_validated"] == 2
+
+    # the same apps named another way from another folder are the same apps: all reused
+    rest = ["--agents", "oracle,null", "--tasks", "explore", "--db", str(db)]
+    again = subprocess.run(
+        [sys.executable, "-m", "frontendx.cli", "run", "--apps", "tipcalc,./greeter", *rest],
+        cwd=TIPCALC.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "8 episodes: 8 reused" in " ".join(again.stderr.split()), again.stderr
 
 
 # --- issue 15: a third-party-style app (tests/apps/shoplist) --------------------------------
@@ -164,6 +176,10 @@ def test_a_malformed_step_hides_no_other_problem_in_either_format() -> None:
     for problem, (field, bug, _, message) in zip(result["problems"], expected, strict=True):
         assert problem.startswith(f"{manifest}: field `{field}` (bug '{bug}'):"), problem
         assert message in problem
+    # and each as a record
+    located = [(p["field"], p["bug"], p["step"]) for p in result["located"]]
+    assert located == [(f, b, s) for f, b, s, _ in expected]
+    assert {p["file"] for p in result["located"]} == {str(manifest)}
 
 
 def test_the_third_party_app_itself_validates() -> None:
@@ -186,6 +202,55 @@ def test_self_test_proves_a_fragment_claim_and_a_check_the_buggy_build_refuses()
     assert checks["mark-all-stays-off"]["buggy_failure"].startswith(
         "step 3 (check): label='Mark all as bought' stayed unchecked after the click"
     )
+
+
+def _plan(apps: list[str]) -> list[tuple[str, str | None, str]]:
+    from frontendx.runner import expand, parse_run_spec
+
+    spec = parse_run_spec({"apps": apps, "agents": ["oracle"], "tasks": ["reproduce"]})
+    return [(e.app, e.app_source, e.cell) for e in expand(spec)]
+
+
+def test_an_added_app_is_one_app_however_and_wherever_it_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(SHOPLIST.parent)
+    plans = [_plan(["./shoplist"]), _plan(["shoplist"]), _plan([str(SHOPLIST)])]
+    monkeypatch.chdir(SHOPLIST)
+    plans += [_plan(["."]), _plan(["app.yaml"])]
+    monkeypatch.chdir(tmp_path)
+    plans.append(_plan([str(SHOPLIST / "app.yaml"), "../" * 8 + str(SHOPLIST)[1:]]))
+    assert all(plan == plans[0] for plan in plans), plans
+    assert {(app, source) for app, source, _ in plans[0]} == {("shoplist", str(SHOPLIST))}
+    assert len(plans[0]) == 2  # one reproduce cell per bug, the app given twice counts once
+
+    # a run spec stores where the app was found, absolute, so resume works from any folder
+    from frontendx.runner import parse_run_spec
+
+    monkeypatch.chdir(SHOPLIST.parent)
+    spec = parse_run_spec({"apps": ["shoplist", "shop"], "agents": ["oracle"]})
+    assert spec.apps == [str(SHOPLIST), "shop"]
+
+
+def test_two_folders_claiming_one_name_are_a_located_error(tmp_path: Path) -> None:
+    for copy in ("a", "b"):
+        shutil.copytree(SHOPLIST, tmp_path / copy)
+    proc = frontendx_cli(
+        "run",
+        "--apps",
+        f"{tmp_path / 'a'},{tmp_path / 'b'}",
+        "--agents",
+        "oracle",
+        "--db",
+        str(tmp_path / "x.db"),
+    )
+    assert proc.returncode == 2, proc.stderr
+    text = " ".join(proc.stderr.split())
+    assert (
+        f"({tmp_path / 'a'}) and" in text
+        and f"({tmp_path / 'b'}) both claim the app name 'shoplist'" in text
+    )
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_a_folder_name_without_a_slash_and_its_clash_with_a_builtin_app(

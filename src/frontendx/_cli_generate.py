@@ -30,7 +30,6 @@ def register(main: click.Group, guard: Callable[[Any], Any]) -> None:
     ) -> None:
         """Write the tests a `generate` episode kept as one pytest-playwright file: it passes
         on the clean app and fails on every seeded bug the suite killed."""
-        from frontendx._cli_app import app_serve_url
         from frontendx.report import export_generated_suite
         from frontendx.repro import write_exported_test
         from frontendx.store import open_store
@@ -38,7 +37,10 @@ def register(main: click.Group, guard: Callable[[Any], Any]) -> None:
         result = open_store(db, create=False, read_only=True).episode(episode_id)
         filename = f"test_episode_{episode_id}.py"
         source = export_generated_suite(
-            result, episode_id=episode_id, app_url=app_url or app_serve_url(), filename=filename
+            result,
+            episode_id=episode_id,
+            app_url=app_url or "http://127.0.0.1:8000",
+            filename=filename,
         )
         output.mkdir(parents=True, exist_ok=True)
         for written in write_exported_test(output / filename, source):

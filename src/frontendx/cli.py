@@ -22,8 +22,8 @@ from rich.text import Text
 import frontendx
 from frontendx._cli_data import db_option as _data_db_option
 from frontendx._cli_data import register as _register_data_commands
-from frontendx._cli_review import register as _register_review_commands
 from frontendx._cli_generate import register as _register_generate_commands
+from frontendx._cli_review import register as _register_review_commands
 from frontendx.errors import ConfigError, FrontendXError, InfraError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -719,13 +719,14 @@ def suites(ctx: click.Context, fmt: str) -> None:
 def suites_validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Check app manifests (a folder with app.yaml, or the file): every problem, with its file
     and field. Exit 1 if any."""
-    from frontendx.suite._check import check_app, summary
+    from frontendx.suite._check import check_app, locate, manifest_file, summary
 
     results: list[dict[str, Any]] = []
     for path in paths:
         app, problems = check_app(path)
+        located = [locate(p, manifest_file(path)) for p in problems]
         results.append(
-            {"path": str(path), "ok": not problems, "problems": problems}
+            {"path": str(path), "ok": not problems, "problems": problems, "located": located}
             | (summary(app) if app is not None else {})
         )
     if fmt == "json":
@@ -789,7 +790,6 @@ def agents(fmt: str) -> None:
 
 _register_data_commands(main, _guard)  # store copy, export-data (_cli_data.py)
 _register_review_commands(main, _guard)  # review list, review accept (_cli_review.py)
-_register_app_commands(main, _guard)  # app serve (_cli_app.py)
 _register_generate_commands(main, _guard)  # export-suite (_cli_generate.py)
 
 if __name__ == "__main__":

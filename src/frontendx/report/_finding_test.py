@@ -7,7 +7,7 @@ import json
 from frontendx.errors import ConfigError
 from frontendx.records import EpisodeResult
 from frontendx.repro import export_pytest
-from frontendx.suite import get_app
+from frontendx.suite import app_for
 
 
 def export_finding_test(
@@ -37,10 +37,10 @@ def export_finding_test(
     cookies = []
     if state.flags:
         # feature flags reach the app as a cookie, as in the episode's sandbox
-        name = get_app(result.spec.app).manifest.flags_cookie
+        name = app_for(result.spec.app, result.spec.app_source).manifest.flags_cookie
         cookies.append({"name": name, "value": json.dumps(state.flags)})
     if state.role != "anonymous":
-        app = get_app(result.spec.app)
+        app = app_for(result.spec.app, result.spec.app_source)
         if state.role in app.manifest.accounts:
             account, login = app.manifest.accounts[state.role], app.manifest.login
             sign_in = {

@@ -313,15 +313,17 @@ def events(page, base_url):
     return Events(page)
 
 
-def path(url):
+def path(url, pattern=""):
     parts = urlsplit(url)
-    return parts.path + ("?" + parts.query if parts.query else "")
+    current = parts.path + ("?" + parts.query if parts.query else "")
+    # the fragment counts when the pattern has one (hash-routed apps)
+    return current + ("#" + parts.fragment if "#" in pattern and parts.fragment else "")
 
 
 def expect_url(page, url, exact, negate, timeout):
     deadline = time.monotonic() + timeout / 1000
     while True:
-        current = path(page.url)
+        current = path(page.url, url)
         matched = current == url if exact else url in current
         if matched != negate:
             return

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from frontendx.agents import make_agent
 from frontendx.errors import FrontendXError, RunSpecError
 from frontendx.records import TASK_KINDS, AgentSpec, Budget, EpisodeSpec, TaskKind, TaskSpec
-from frontendx.suite import App, builtin_app_names, get_app, get_state
+from frontendx.suite import App, app_source, builtin_app_names, get_app, get_state, resolve_apps
 
 VariantChoice = Literal["auto", "all", "each", "clean"]
 
@@ -98,8 +98,8 @@ def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
         ]
         raise RunSpecError(f"{source}: invalid run spec:\n" + "\n".join(problems)) from None
     try:
-        for name in spec.apps:
-            get_app(name)
+        # each app once, by a name that holds from any folder (resume, watch)
+        apps = [canonical for canonical, _ in resolve_apps(spec.apps)]
         for entry in spec.agents:
             make_agent(entry.name, entry.config)
         for state in spec.states:
@@ -109,7 +109,7 @@ def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
     for task in spec.tasks:
         if task not in TASK_KINDS:  # pragma: no cover - Literal already enforces it
             raise RunSpecError(f"{source}: unknown task {task!r}")
-    return spec
+    return spec.model_copy(update={"apps": apps})
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -147,7 +147,8 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
                         for repeat in range(spec.repeats):
                             episodes.append(
                                 EpisodeSpec(
-                                    app=app_name,
+                                    app=app.name,
+                                    app_source=app_source(app),
                                     bugs=bugs,
                                     state=state,
                                     agent=agent,
