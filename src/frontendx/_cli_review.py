@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from frontendx._cli_data import db_option
+
 
 def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     """Add the `review` group to the `frontendx` group."""
@@ -18,66 +20,53 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
     def review_group() -> None:
         """Findings that also fail on the clean app: false claims, or bugs nobody seeded."""
 
-    db_option = click.option(
-        "--db",
-        "db",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=Path("frontendx.db"),
-        show_default=True,
-        help="SQLite results store.",
-    )
-
     @review_group.command("list")
-    @db_option
+    @db_option(create=False)
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
     @guard
-    def review_list(db: Path, fmt: str) -> None:
+    def review_list(db: Path | str, fmt: str) -> None:
         """The also_on_clean findings of the newest result of every cell, grouped by app
-        version and claim, with how many agents and episodes made each and the evidence."""
-        from frontendx.review import NativeBugs, candidates
-        from frontendx.store import SqliteStore
+        version and claim, with how many agents and episodes made each, the validator's
+        evidence and, once accepted, the native bug it is."""
+        from frontendx.review import review_list as queue
+        from frontendx.store import open_store
 
-        native = NativeBugs(db)
-        accepted = native.accepted()
-        native.close()
-        found = candidates(SqliteStore(db, create=False, read_only=True).latest_rows())
-        for c in found:
-            c.accepted_as = accepted.get(c.id)
+        found = queue(open_store(db, create=False, read_only=True))
         if fmt == "json":
             click.echo(json.dumps([c.as_dict() for c in found], indent=2))
             return
         if not found:
             click.echo("no also_on_clean findings")
         for c in found:
-            state = f"accepted as {c.accepted_as}" if c.accepted_as else "open"
+            state = f"accepted as native bug {c.accepted_as}" if c.accepted_as else "open"
             click.echo(
                 f"{c.id}  {c.app}@{c.app_version[:8]}  {len(c.agents)} agent(s), "
                 f"{len(c.episodes)} episode(s), {state}: {c.title}"
             )
-            click.echo(f"    claim: {json.dumps(c.claim)}")
+            shown = {k: v for k, v in c.claim.items() if v not in (None, False)}
+            if isinstance(shown.get("target"), dict):  # the locator's fields that are set
+                shown["target"] = {k: v for k, v in shown["target"].items() if v}
+            click.echo(f"    claim: {json.dumps(shown)}")
+            click.echo(f"    episodes: {', '.join(str(e) for e in c.episodes[:10])}")
             for reason in c.evidence[:3]:
                 click.echo(f"    evidence: {reason}")
 
     @review_group.command("accept")
     @click.argument("candidate")
     @click.option("--as", "bug_id", required=True, help="Id to record the native bug under.")
-    @db_option
+    @db_option(create=False)
     @guard
-    def review_accept(candidate: str, bug_id: str, db: Path) -> None:
+    def review_accept(candidate: str, bug_id: str, db: Path | str) -> None:
         """Record the claim CANDIDATE (an id from `review list`) as a known native bug of
-        that app version, in the results store (never in the app's manifest)."""
-        from frontendx.errors import ConfigError
-        from frontendx.review import NativeBugs, candidates
-        from frontendx.store import SqliteStore
+        that app version, in the results store (never in the app's manifest). From then on,
+        findings making that claim on that app version score as validated; reports before
+        the acceptance stay as they were under --as-of."""
+        from frontendx.review import accept
+        from frontendx.store import open_store
 
-        found = {c.id: c for c in candidates(SqliteStore(db, create=False).latest_rows())}
-        if candidate not in found:
-            raise ConfigError(
-                f"no review candidate {candidate!r} in {db}; `frontendx review list` shows "
-                f"the ids ({', '.join(sorted(found)) or 'none yet'})"
-            )
-        native = NativeBugs(db)
-        native.accept(found[candidate], bug_id)
-        native.close()
-        c = found[candidate]
-        click.echo(f"accepted {candidate} as native bug {bug_id!r} of {c.app}@{c.app_version}")
+        bug, c = accept(open_store(db, create=False, read_only=False), candidate, bug_id)
+        click.echo(
+            f"accepted {c.id} as native bug {bug.bug_id!r} of {c.app}@{c.app_version}: "
+            f"{c.n_findings} finding(s) in {len(c.episodes)} episode(s) now score as "
+            "validated (`frontendx changelog` shows the change)"
+        )

@@ -274,12 +274,15 @@ def _print_report(
 ) -> None:
     from frontendx.metrics import compute_rows, load_constants
     from frontendx.report import render_table, to_csv, to_json
+    from frontendx.review import scored
 
     if run_id is not None:
         store.run(run_id)  # a clear error for an unknown run id
         episodes = store.episodes(run_id)
     else:
         episodes = [r for _, r in store.latest_rows(as_of)]
+    # findings on native bugs accepted by then score as validated (frontendx.review)
+    episodes = scored(store, episodes, as_of)
     constants = load_constants()
     rows = compute_rows(episodes, by=by, constants=constants)
     meta = {

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from frontendx.errors import ConfigError
 from frontendx.metrics import Constants, MetricChange, compare_episodes
 from frontendx.records import EpisodeResult, EpisodeSpec
+from frontendx.review import scored
 from frontendx.store import EpisodeIndex, Store
 
 
@@ -113,8 +114,10 @@ def compare_results(
 def compare_runs(
     store: Store, old_run: str, new_run: str, *, constants: Constants | None = None
 ) -> list[Comparison]:
-    """Each agent config present in both runs, old run against new."""
-    old_eps, new_eps = store.episodes(store.run(old_run).id), store.episodes(store.run(new_run).id)
+    """Each agent config present in both runs, old run against new (both scored with the
+    native bugs accepted so far, frontendx.review)."""
+    old_eps = scored(store, store.episodes(store.run(old_run).id))
+    new_eps = scored(store, store.episodes(store.run(new_run).id))
     agents = sorted({e.spec.agent.label for e in old_eps} & {e.spec.agent.label for e in new_eps})
     if not agents:
         raise ConfigError(f"runs {old_run} and {new_run} have no agent config in common")
@@ -138,8 +141,9 @@ def compare_agents(
     as_of: float | None = None,
     constants: Constants | None = None,
 ) -> list[Comparison]:
-    """Two agent configs' newest results (as of a time), on the cells both ran."""
-    latest = [r for _, r in store.latest_rows(as_of)]
+    """Two agent configs' newest results (as of a time, with the native bugs accepted by
+    then), on the cells both ran."""
+    latest = scored(store, [r for _, r in store.latest_rows(as_of)], as_of)
     sides = []
     for wanted in (old_agent, new_agent):
         eps = [e for e in latest if wanted in (e.spec.agent.label, e.spec.agent.name)]
@@ -172,6 +176,8 @@ def latest_regressions(store: Store, *, constants: Constants | None = None) -> l
             continue
         prev, last = refs[-2], refs[-1]
         results = store.results(prev.episode_ids + last.episode_ids)  # unreadable rows left out
+        # both sides with the same ground truth: the native bugs accepted so far
+        results = dict(zip(results, scored(store, results.values()), strict=True))
         out += compare_results(
             [results[i] for i in prev.episode_ids if i in results],
             [results[i] for i in last.episode_ids if i in results],

@@ -49,6 +49,13 @@ SLICES: tuple[str, ...] = EPISODE_SLICES + BUG_SLICES
 UNKNOWN = "unknown"
 """Bug-level slice value of a bug that has no `BugFacts` in its episode."""
 
+NATIVE_BUG_PREFIX = "native:"
+"""How a verdict names a native bug: one nobody seeded, accepted from the review queue
+(frontendx.review), so it can never be taken for a seeded bug id. A finding validated against
+one counts as found (`n_validated`, `n_native_validated`) and not as a false positive; recall
+stays over the seeded bugs, the only ones known to show in a state, and it gains no manual
+minutes (a native bug has none)."""
+
 
 # --- constants ------------------------------------------------------------------------------
 
@@ -148,6 +155,10 @@ class MetricsRow(BaseModel):
     verdict_invalid: int = Field(default=0, description="malformed, or steps that cannot run")
     verdict_unjudged: int = Field(default=0, description="findings without a verdict")
     n_validated: int = Field(description="distinct validated bugs, summed over episodes")
+    n_native_validated: int = Field(
+        default=0,
+        description="of n_validated, accepted native bugs (review queue): not in recall",
+    )
     n_manifestable: int = Field(description="recall's denominator: scored (episode, bug) pairs")
 
     recall: float | None
@@ -205,6 +216,7 @@ class _Tally:
     scored: int  # recall's denominator
     found: int  # scored bugs validated
     validated: int  # distinct validated bugs (in the slice)
+    native: int  # of them, accepted native bugs (NATIVE_BUG_PREFIX)
     findings: int
     false_positives: int
     questions: int
@@ -298,6 +310,7 @@ def _generate_tally(
         scored=len(scored),
         found=len(found),
         validated=len(validated),
+        native=0,
         findings=0,
         false_positives=0,
         questions=ep.usage.questions,
@@ -346,6 +359,7 @@ def _tally(
         scored=len(scored),
         found=len(found),
         validated=len(validated),
+        native=sum(1 for b in validated if b.startswith(NATIVE_BUG_PREFIX)),
         findings=len(ep.findings),
         verdicts=Counter(
             f.verdict.kind.value if f.verdict is not None else "unjudged" for f in ep.findings
@@ -452,6 +466,7 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
             for kind in (*(k.value for k in VerdictKind), "unjudged")
         },
         n_validated=sum(validated),
+        n_native_validated=sum(t.native for t in tallies),
         n_manifestable=sum(scored),
         recall=_ratio(sum(found), sum(scored)),
         recall_ci_low=cis["recall"].low,

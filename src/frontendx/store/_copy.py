@@ -20,10 +20,10 @@ class CopySummary:
 
 
 def copy_store(src: Store, dst: Store, *, batch: int = 500) -> CopySummary:
-    """Copy every run, episode (with its flat rows, rebuilt from the payload) and changelog
-    entry of `src` into `dst`, which must hold no runs. Episode ids are renumbered in `dst`;
-    which episode carries which stored result over (`reused_from`) is kept. Leases and cached
-    views are not copied (they are recomputed)."""
+    """Copy every run, episode (with its flat rows, rebuilt from the payload), changelog
+    entry and accepted native bug (the review queue's) of `src` into `dst`, which must hold no
+    runs. Episode ids are renumbered in `dst`; which episode carries which stored result over
+    (`reused_from`) is kept. Leases and cached views are not copied (they are recomputed)."""
     if dst.runs():
         raise StoreError(
             f"{getattr(dst, 'name', dst.location)}: already holds runs; copy "
@@ -59,4 +59,6 @@ def copy_store(src: Store, dst: Store, *, batch: int = 500) -> CopySummary:
             ran=change["ran"],
             at=change["at"],
         )
+    for bug in src.native_bugs():  # their changelog entries were copied above
+        dst.add_native_bug(bug)
     return CopySummary(len(runs), copied, len(changes), skipped)

@@ -27,11 +27,14 @@ from frontendx.records import EpisodeResult
 from frontendx.store._flat import EPISODE_COLUMNS, episode_values, flat_rows, flat_tables_sql
 from frontendx.store._flat import insert_sql as flat_insert_sql
 from frontendx.store._sqlite import (
+    NATIVE_BUG_COLUMNS,
     READ_ONLY_COMMANDS,
     SCHEMA_VERSION,
     EpisodeIndex,
     RunInfo,
     _died_here,
+    _native_facts,
+    native_bug_values,
     table_columns,
 )
 
@@ -48,6 +51,14 @@ MIGRATIONS: dict[int, list[str]] = {}
 # One lock id (pg_advisory_xact_lock) for creating the schema and for claiming leases.
 _LOCK_SCHEMA = 0x46580001
 _LOCK_LEASES = 0x46580002
+
+# The review queue's accepted native bugs: as `_sqlite._NATIVE_BUGS`, made on first use.
+_NATIVE_BUGS = (
+    "CREATE TABLE IF NOT EXISTS review_native_bugs (candidate TEXT NOT NULL, app TEXT NOT NULL, "
+    "app_version TEXT NOT NULL, bug_id TEXT NOT NULL, claim_json TEXT NOT NULL, "
+    "title TEXT NOT NULL, accepted_at DOUBLE PRECISION NOT NULL, "
+    "PRIMARY KEY (app, app_version, candidate))"
+)
 
 _BASE_SCHEMA = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -368,6 +379,50 @@ class PostgresStore:
                 ran,
             ),
         )
+
+    def add_native_bug(self, bug: dict[str, Any], changes: list[str] | None = None) -> bool:
+        """As `SqliteStore.add_native_bug`."""
+        self._writing()
+        with self._db.transaction():
+            # CREATE TABLE IF NOT EXISTS races with itself on the catalog: serialise it
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SCHEMA,))
+            self._db.execute(_NATIVE_BUGS)
+            cursor = self._db.execute(
+                "INSERT INTO review_native_bugs VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                native_bug_values(bug),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if changes is not None:
+                self._db.execute(
+                    "INSERT INTO changelog (at, versions_json, changes_json, run_id, reused, "
+                    "ran) VALUES (%s, %s, %s, NULL, 0, 0)",
+                    (
+                        bug["accepted_at"],
+                        json.dumps({"native_bug": _native_facts(bug)}, sort_keys=True),
+                        json.dumps(changes),
+                    ),
+                )
+        return True
+
+    def native_bugs(self) -> list[dict[str, Any]]:
+        """As `SqliteStore.native_bugs`."""
+        made = self._db.execute("SELECT to_regclass('review_native_bugs')").fetchone()
+        if made is None or made[0] is None:
+            return []
+        rows = self._db.execute(
+            f"SELECT {', '.join(NATIVE_BUG_COLUMNS)} FROM review_native_bugs "
+            "ORDER BY accepted_at, candidate"
+        ).fetchall()
+        found = []
+        for r in rows:
+            bug = dict(zip(NATIVE_BUG_COLUMNS, r, strict=True))
+            claim = self._json("review_native_bugs", bug["candidate"], bug.pop("claim_json"))
+            if isinstance(claim, dict):
+                bug["claim"] = claim
+                found.append(bug)
+        return found
 
     def cache_view(self, key: str, revision: str, payload: str) -> None:
         """Keep a computed view; raises `StoreError` when the store cannot be written."""

@@ -75,6 +75,11 @@ class Store(Protocol):
 
     def cache_view(self, key: str, revision: str, payload: str) -> None: ...
 
+    # the review queue's accepted native bugs (frontendx.review)
+    def add_native_bug(self, bug: dict[str, Any], changes: list[str] | None = None) -> bool: ...
+
+    def native_bugs(self) -> list[dict[str, Any]]: ...
+
     # leases (concurrent drivers)
     def claim(
         self,

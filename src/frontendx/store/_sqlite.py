@@ -107,6 +107,31 @@ CREATE INDEX IF NOT EXISTS episodes_fingerprint ON episodes (fingerprint);
 )
 
 
+# The review queue's accepted native bugs (frontendx.review): bugs of an app version that nobody
+# seeded, accepted by a reviewer from findings judged `also_on_clean`. A table of its own,
+# created on the first acceptance (a store without one has accepted none), so no schema version
+# changes; each acceptance also appends a changelog entry, in the same transaction.
+NATIVE_BUG_COLUMNS = (
+    "candidate",
+    "app",
+    "app_version",
+    "bug_id",
+    "claim_json",
+    "title",
+    "accepted_at",
+)
+_NATIVE_BUGS = """CREATE TABLE IF NOT EXISTS review_native_bugs (
+    candidate TEXT NOT NULL,
+    app TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    bug_id TEXT NOT NULL,
+    claim_json TEXT NOT NULL,
+    title TEXT NOT NULL,
+    accepted_at REAL NOT NULL,
+    PRIMARY KEY (app, app_version, candidate)
+)"""
+
+
 @dataclass(frozen=True)
 class EpisodeIndex:
     """An episode's identity and time: enough to select results without parsing them."""
@@ -734,6 +759,54 @@ class SqliteStore:
                 ),
             )
 
+    def add_native_bug(self, bug: dict[str, Any], changes: list[str] | None = None) -> bool:
+        """Record an accepted native bug (`NATIVE_BUG_COLUMNS`; `claim` a mapping) and, with
+        `changes`, the changelog entry that says so, in one transaction. False (and nothing
+        written) when that candidate of that app version is already recorded."""
+        if self.read_only:
+            raise StoreError(self._read_only_message())
+        with self._tx():
+            self._db.execute(_NATIVE_BUGS)
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO review_native_bugs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                native_bug_values(bug),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if changes is not None:
+                self._db.execute(
+                    "INSERT INTO changelog (at, versions_json, changes_json, run_id, reused, "
+                    "ran) VALUES (?, ?, ?, NULL, 0, 0)",
+                    (
+                        bug["accepted_at"],
+                        json.dumps({"native_bug": _native_facts(bug)}, sort_keys=True),
+                        json.dumps(changes),
+                    ),
+                )
+        return True
+
+    def native_bugs(self) -> list[dict[str, Any]]:
+        """Every accepted native bug, oldest acceptance first (none when the table was never
+        made)."""
+        made = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='review_native_bugs'"
+        ).fetchone()
+        if made is None:
+            return []
+        rows = self._db.execute(
+            f"SELECT {', '.join(NATIVE_BUG_COLUMNS)} FROM review_native_bugs "
+            "ORDER BY accepted_at, candidate"
+        ).fetchall()
+        return [b for r in rows if (b := self._native_row(r)) is not None]
+
+    def _native_row(self, row: tuple[Any, ...]) -> dict[str, Any] | None:
+        bug = dict(zip(NATIVE_BUG_COLUMNS, row, strict=True))
+        claim = self._json("review_native_bugs", bug["candidate"], bug.pop("claim_json"))
+        if not isinstance(claim, dict):
+            return None
+        bug["claim"] = claim
+        return bug
+
     def changelog(self) -> list[dict[str, Any]]:
         rows = self._db.execute(
             "SELECT id, at, versions_json, changes_json, run_id, reused, ran FROM changelog "
@@ -812,6 +885,19 @@ def table_columns(name: str) -> list[str]:
         return [c for c, _ in FLAT_TABLES[name][0]]
     known = ", ".join(["episodes", *FLAT_TABLES, "runs"])
     raise StoreError(f"no results table {name!r}; the tables are {known}")
+
+
+def native_bug_values(bug: dict[str, Any]) -> tuple[Any, ...]:
+    """A native bug record as the row `add_native_bug` stores (`NATIVE_BUG_COLUMNS`)."""
+    return tuple(
+        json.dumps(bug["claim"], sort_keys=True) if c == "claim_json" else bug[c]
+        for c in NATIVE_BUG_COLUMNS
+    )
+
+
+def _native_facts(bug: dict[str, Any]) -> dict[str, Any]:
+    """What a changelog entry of an acceptance keeps about the native bug."""
+    return {k: bug[k] for k in ("candidate", "app", "app_version", "bug_id")}
 
 
 def new_lease_owner() -> str:
