@@ -57,6 +57,13 @@ def exit_code(exc: FrontendXError) -> int:
     return EXIT_FAILED
 
 
+def _print_table(table: Any) -> None:
+    """A table on stdout; in a file or pipe at its full width, not squeezed to 80 columns."""
+    from frontendx.report import print_wide
+
+    print_wide(out, table)
+
+
 def _fail(message: str, code: int) -> None:
     err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(code)
@@ -159,14 +166,10 @@ def _spec_from(spec_file: Path | None, flags: dict[str, Any]) -> Any:
 
 
 def _print_summary(summary: Any, db: Path | str) -> None:
-    err.print(
-        f"run {summary.run_id}: {summary.total} episodes: {summary.reused} reused (fingerprint "
-        f"unchanged), {summary.ran} ran"
-        + (f" {dict(summary.statuses)}" if summary.statuses else "")
-        + f"; stored in {db}"
-    )
-    for reason, count in summary.reasons.most_common():
-        err.print(f"  ran {count} because: {reason}", markup=False)
+    from frontendx.report import run_summary_lines
+
+    for line in run_summary_lines(summary, db):
+        err.print(line, soft_wrap=True)
 
 
 @main.command()
@@ -314,14 +317,8 @@ def _print_report(
     elif fmt == "csv":
         click.echo(to_csv(rows), nl=False)
     else:
-        out.print(render_table(rows))
-        out.print(
-            Text(
-                f"{len(episodes)} episodes; human-minute constants {constants.version}; "
-                "95% bootstrap CIs in brackets",
-                style="dim",
-            )
-        )
+        # one footer (the table's caption): episodes read, what the brackets are, constants
+        _print_table(render_table(rows, episodes=len(episodes)))
 
 
 @main.command("self-test")
@@ -396,7 +393,7 @@ def self_test_cmd(
                 off,
                 "ok" if c.ok else Text("FAILED", style="red"),
             )
-        out.print(table)
+        _print_table(table)
     for c in failed:
         err.print(
             Text.assemble(("FAILED", "red"), f" {c.app}/{c.bug}: " + "; ".join(c.problems)),
@@ -477,7 +474,7 @@ def compare(
     elif fmt == "json":
         click.echo(comparisons_to_json(comparisons))
     elif comparisons:
-        out.print(render_comparisons(comparisons))
+        _print_table(render_comparisons(comparisons))
     worse = [c for c in comparisons if c.regression]
     if worse:
         for c in worse:
@@ -585,7 +582,7 @@ def changelog(db: Path | str, fmt: str) -> None:
             str(e["ran"]),
             str(e["reused"]),
         )
-    out.print(table)
+    _print_table(table)
 
 
 @main.command()
@@ -606,10 +603,12 @@ def serve(db: Path | str, host: str, port: int, token_env: str) -> None:
     import os
 
     from frontendx.dashboard import run_server
+    from frontendx.report import check_port
     from frontendx.store import open_store
     from frontendx.store._protocol import sqlite_typed
 
     store = open_store(db, create=False)
+    check_port(host, port)  # before announcing a URL that another server holds
     err.print(f"dashboard for {db} on http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
     run_server(sqlite_typed(store), host=host, port=port, token=os.environ.get(token_env) or None)
 
@@ -712,7 +711,7 @@ def suites(ctx: click.Context, fmt: str) -> None:
                 b.difficulty.value,
                 ",".join(s.name for s in b.manifesting_states()),
             )
-    out.print(table)
+    _print_table(table)
 
 
 @suites.command("validate")
@@ -788,7 +787,7 @@ def agents(fmt: str) -> None:
         table.add_row(
             str(r["name"]), str(r["version"]), str(r["kind"]), json.dumps(r["config"], default=str)
         )
-    out.print(table)
+    _print_table(table)
 
 
 _register_data_commands(main, _guard)  # store copy, export-data (_cli_data.py)

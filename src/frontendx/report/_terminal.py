@@ -92,8 +92,9 @@ class EpisodeLines:
 
 def run_summary_lines(summary: Any, db: object) -> list[str]:
     """The end of `run`: what ran, what was reused, and why the rest ran."""
+    episodes = "episode" if summary.total == 1 else "episodes"
     head = (
-        f"run {summary.run_id}: {summary.total} episodes: {summary.reused} reused "
+        f"run {summary.run_id}: {summary.total} {episodes}: {summary.reused} reused "
         f"(fingerprint unchanged), {summary.ran} ran"
     )
     if summary.statuses:

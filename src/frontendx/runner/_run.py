@@ -1,4 +1,5 @@
-"""Starting and resuming runs: matrix -> executor -> store, with a progress bar."""
+"""Starting and resuming runs: matrix -> executor -> store, with a progress bar on a terminal
+and one plain line per finished episode elsewhere (a CI log, `frontendx run > log`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import frontendx
 from frontendx.browser import chromium_executable
 from frontendx.living import VersionResolver, explain, fingerprint
 from frontendx.records import EpisodeResult, EpisodeSpec
+from frontendx.report import EpisodeLines
 from frontendx.runner._executor import WorkerOptions, execute
 from frontendx.runner._spec import RunSpec, expand, parse_run_spec
 from frontendx.store import SqliteStore, new_lease_owner
@@ -127,6 +129,10 @@ def _execute(
     options.artifacts.mkdir(parents=True, exist_ok=True)
     prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in todo}
     owner = new_lease_owner()
+    # rich draws no bar where it cannot redraw a line: it would print nothing until the end
+    sink: SqliteStore | EpisodeLines = store
+    if console is not None and not console.is_terminal:
+        sink = EpisodeLines(store, console, total=len(episodes), done=summary.skipped)
     progress = Progress(
         TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
@@ -135,6 +141,7 @@ def _execute(
         TextColumn("{task.fields[last]}", markup=False),
         console=console,
         transient=False,
+        disable=sink is not store,
     )
 
     with progress, store.leases_kept(owner, LEASE_SECONDS):
@@ -149,7 +156,7 @@ def _execute(
             result = result.model_copy(
                 update={"versions": sources, "fingerprint": fingerprint(result.spec, sources)}
             )
-            store.add_episode(run_id, result, lease=(owner, prints[result.spec.key]))
+            sink.add_episode(run_id, result, lease=(owner, prints[result.spec.key]))
             summary.ran += 1
             summary.statuses[result.status.value] += 1
             s = result.spec
@@ -183,7 +190,7 @@ def _execute(
             computed = store.reusable((prints[e.key] for e in todo), since=since)
             for e in todo:
                 hit = computed.get(prints[e.key])
-                if hit is not None and store.add_episode(run_id, hit[1], reused_from=hit[0]):
+                if hit is not None and sink.add_episode(run_id, hit[1], reused_from=hit[0]):
                     summary.by_others += 1
                     progress.update(bar, advance=1, last=f"{e.agent.label}: computed elsewhere")
             todo = [e for e in todo if prints[e.key] not in computed]

@@ -89,27 +89,70 @@ def parse_run_spec(raw: Any, source: str = "run spec") -> RunSpec:
     runs, so bad input never reaches the store."""
     if not isinstance(raw, dict):
         raise RunSpecError(f"{source}: must be a mapping of keys to values")
+    # every problem at once, not only the first: the fields that do not validate, then every
+    # app, agent and state named by a field that does
+    problems: list[str] = []
+    spec: RunSpec | None = None
     try:
         spec = RunSpec.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            f"  field `{_where(e['loc'])}`: {e['msg'].removeprefix('Value error, ')}"
+            f"field `{_where(e['loc'])}`: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
-        raise RunSpecError(f"{source}: invalid run spec:\n" + "\n".join(problems)) from None
+    problems += _name_problems(spec, raw)
+    if problems or spec is None:
+        raise RunSpecError(f"{source}: invalid run spec:\n" + "\n".join(f"  {p}" for p in problems))
     try:
-        # each app once, by a name that holds from any folder (resume, watch)
+        # each app once, by a name that holds from any folder (resume, watch); two folders
+        # that claim one app name are an error
         apps = [canonical for canonical, _ in resolve_apps(spec.apps)]
-        for entry in spec.agents:
-            make_agent(entry.name, entry.config)
-        for state in spec.states:
-            get_state(state)
     except FrontendXError as exc:
         raise RunSpecError(f"{source}: {exc}") from None
     for task in spec.tasks:
         if task not in TASK_KINDS:  # pragma: no cover - Literal already enforces it
             raise RunSpecError(f"{source}: unknown task {task!r}")
     return spec.model_copy(update={"apps": apps})
+
+
+def _name_problems(spec: RunSpec | None, raw: dict[str, Any]) -> list[str]:
+    """What is wrong with the apps, agents and states a spec names, each checked on its own
+    (when the spec does not validate, those of its raw entries that are names)."""
+    if spec is not None:
+        apps, states = spec.apps, spec.states
+        agents = [(e.name, e.config) for e in spec.agents]
+    else:
+
+        def strings(key: str) -> list[str]:
+            value = raw.get(key)
+            if not isinstance(value, list):
+                return []
+            return [v for v in value if isinstance(v, str)]
+
+        apps, states = strings("apps"), strings("states")
+        agents = []
+        entries = raw.get("agents")
+        if isinstance(entries, list):
+            for entry in entries:
+                if isinstance(entry, str):
+                    agents.append((entry, {}))
+                elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                    config = entry.get("config")
+                    agents.append((entry["name"], config if isinstance(config, dict) else {}))
+    checks: list[tuple[str, Any]] = [
+        (f"apps[{i}]", lambda a=a: resolve_apps([a])) for i, a in enumerate(apps)
+    ]
+    checks += [
+        (f"agents[{i}]", lambda n=n, c=c: make_agent(n, c)) for i, (n, c) in enumerate(agents)
+    ]
+    checks += [(f"states[{i}]", lambda s=s: get_state(s)) for i, s in enumerate(states)]
+    problems = []
+    for where, check in checks:
+        try:
+            check()
+        except FrontendXError as exc:
+            problems.append(f"field `{where}`: {exc}")
+    return problems
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -126,7 +169,12 @@ def load_run_spec(path: Path) -> RunSpec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise RunSpecError(f"{path}: not valid YAML: {exc}") from None
+        # PyYAML's own message, with the line, column and a caret under the spot; the marks
+        # name the file, not "<unicode string>"
+        for mark in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)):
+            if mark is not None:
+                mark.name = str(path)
+        raise RunSpecError(f"{path}: not valid YAML:\n{exc}") from None
     return parse_run_spec(raw, str(path))
 
 
