@@ -30,6 +30,7 @@ def register(main: click.Group, guard: Callable[[Any], Any]) -> None:
     ) -> None:
         """Write the tests a `generate` episode kept as one pytest-playwright file: it passes
         on the clean app and fails on every seeded bug the suite killed."""
+        from frontendx._cli_app import app_serve_url
         from frontendx.report import export_generated_suite
         from frontendx.repro import write_exported_test
         from frontendx.store import open_store
@@ -39,7 +40,7 @@ def register(main: click.Group, guard: Callable[[Any], Any]) -> None:
         source = export_generated_suite(
             result,
             episode_id=episode_id,
-            app_url=app_url or "http://127.0.0.1:8000",
+            app_url=app_url or app_serve_url(),
             filename=filename,
         )
         output.mkdir(parents=True, exist_ok=True)

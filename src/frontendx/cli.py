@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 import frontendx
+from frontendx._cli_app import register as _register_app_commands
 from frontendx._cli_data import db_option as _data_db_option
 from frontendx._cli_data import register as _register_data_commands
 from frontendx._cli_generate import register as _register_generate_commands
@@ -637,13 +638,17 @@ def export_site_cmd(db: Path | str, out_dir: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="File to write (default: stdout).",
 )
-@click.option("--app-url", help="Base URL the test targets by default.")
+@click.option(
+    "--app-url", help="Base URL the test targets by default (default: where app serve listens)."
+)
 @_db_option(create=False)
 @_guard
 def export_test(
     db: Path | str, episode_id: int, finding_index: int, output: Path | None, app_url: str | None
 ) -> None:
-    """Write a finding as a runnable Playwright pytest test."""
+    """Write a finding as a runnable Playwright pytest test (its header says how to host
+    the app it needs: `frontendx app serve ...`)."""
+    from frontendx._cli_app import app_serve_url
     from frontendx.report import export_finding_test
     from frontendx.store import open_store
 
@@ -652,7 +657,7 @@ def export_test(
         result,
         finding_index,
         episode_id=episode_id,
-        app_url=app_url or "http://127.0.0.1:8000",
+        app_url=app_url or app_serve_url(),
         filename=output.name if output else "test_finding.py",
     )
     if output is None:
@@ -793,6 +798,7 @@ def agents(fmt: str) -> None:
 _register_data_commands(main, _guard)  # store copy, export-data (_cli_data.py)
 _register_review_commands(main, _guard)  # review list, review accept (_cli_review.py)
 _register_generate_commands(main, _guard)  # export-suite (_cli_generate.py)
+_register_app_commands(main, _guard)  # app serve (_cli_app.py)
 
 if __name__ == "__main__":
     main()

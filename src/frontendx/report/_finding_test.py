@@ -6,6 +6,7 @@ import json
 
 from frontendx.errors import ConfigError
 from frontendx.records import EpisodeResult
+from frontendx.report._suite_export import about_export
 from frontendx.repro import export_pytest
 from frontendx.suite import app_for
 
@@ -63,4 +64,10 @@ def export_finding_test(
         cookies=cookies,
         name=f"episode_{episode_id}_finding_{finding_index}",
         filename=filename,
+        about=about_export(
+            result,
+            f"found by {result.spec.agent.label} (episode {episode_id}, finding {finding_index})",
+            app_url=app_url,
+            filename=filename,
+        ),
     )

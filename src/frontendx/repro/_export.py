@@ -3,8 +3,10 @@
 An exported file needs only `pytest-playwright` (and, for accessibility claims, axe-core's
 ``axe.min.js`` next to it or at ``$FRONTENDX_AXE``), not FrontendX. It takes the plugin's
 ``page`` fixture, so ``--browser``, ``--headed`` and ``--tracing`` work; ``base_url`` comes
-from ``--base-url``, else ``$FRONTENDX_APP_URL``, else the URL the finding was recorded
-against; the episode's browser state goes into ``browser_context_args``.
+from ``--base-url``, else ``$FRONTENDX_APP_URL``, else the default URL given at export (where
+``frontendx app serve`` listens unless told otherwise); the episode's browser state goes into
+``browser_context_args``. The header says which app, bugs and state the test is about and
+how to host them (the `about` lines).
 
 Every step kind is rendered by the one table `RENDER` (step model -> code), and each rendered
 step does what the `Replayer` does for it: the same locators, timeouts and matching, and the
@@ -206,8 +208,8 @@ INFLIGHT_PROBE = """(() => {{
 
 @pytest.fixture(scope="session")
 def base_url(base_url):
-    """--base-url, else $FRONTENDX_APP_URL, else the URL the finding was recorded against."""
-    return (base_url or os.environ.get("FRONTENDX_APP_URL") or RECORDED_URL).rstrip("/")
+    """--base-url, else $FRONTENDX_APP_URL, else DEFAULT_URL."""
+    return (base_url or os.environ.get("FRONTENDX_APP_URL") or DEFAULT_URL).rstrip("/")
 
 
 @pytest.fixture(scope="session")
@@ -390,6 +392,7 @@ def export_pytest(
     cookies: list[dict[str, str]] | None = None,
     name: str = "finding",
     filename: str = "test_finding.py",
+    about: list[str] | None = None,
 ) -> str:
     """Python source of a pytest-playwright test that fails while the finding's claim fails.
     Every text the agent or user chose is either a `repr` literal or a comment without line
@@ -402,6 +405,7 @@ def export_pytest(
         sign_in=sign_in,
         cookies=cookies,
         filename=filename,
+        about=about,
     )
 
 
@@ -413,21 +417,24 @@ def export_suite(
     sign_in: dict[str, Any] | None = None,
     cookies: list[dict[str, str]] | None = None,
     filename: str = "test_findings.py",
+    about: list[str] | None = None,
 ) -> str:
     """One pytest-playwright file with a test per (name, finding), all in one browser state.
-    Names must be Python identifiers."""
+    Names must be Python identifiers. `about`: header comment lines saying what the tests are
+    about (app, bugs, state) and how to host it."""
     bad = [n for n, _ in tests if not n.isidentifier()]
     if bad or not tests:
         raise ReproError(f"test names must be Python identifiers, got {bad or 'no tests'}")
     titles = "\n".join(f"# Finding: {_comment(f.title)}" for _, f in tests)
+    about_lines = "".join(f"# {_comment(line)}\n" for line in about or [])
     head = (
         '"""Findings exported by FrontendX as pytest-playwright tests."""\n\n'
-        f"{titles}\n"
+        f"{titles}\n{about_lines}"
         f"# Run with: pytest {_comment(filename)} [--base-url URL] (needs pytest-playwright)\n"
-        f"# Targets --base-url, else $FRONTENDX_APP_URL (recorded against {_comment(app_url)}).\n"
+        f"# Targets --base-url, else $FRONTENDX_APP_URL, else {_comment(app_url)}.\n"
         "# Accessibility claims load axe-core from axe.min.js beside this file or $FRONTENDX_AXE.\n"
         + _PRELUDE.format(action_timeout=ACTION_TIMEOUT_MS)
-        + f"\nRECORDED_URL = {app_url!r}\nCONTEXT = {dict(context or {})!r}\n"
+        + f"\nDEFAULT_URL = {app_url!r}\nCONTEXT = {dict(context or {})!r}\n"
         f"SIGN_IN = {sign_in!r}\nCOOKIES = {list(cookies or [])!r}\n"
     )
     bodies = []
