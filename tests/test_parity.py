@@ -1,12 +1,14 @@
 """Parity: a finding means the same through the validator's replayer and as an exported
 pytest-playwright test. Every step and assertion kind is run both ways on the `mini` app,
-buggy and clean, 10 times each, and the two must agree on every run.
+buggy and clean, 10 times each (`make test-slow`; 3 times in the default run), and the two
+must agree on every run.
 
-The exported side runs in a fresh venv holding only pytest-playwright (one pytest process per
-variant runs all findings x 10 runs). The late HTTP-5xx finding is the case that used to
-differ: the exported test waited for `networkidle`, which returns at once on an idle page, so
-it finished before the failing request and passed on the buggy app (10 of 10 runs on mini);
-the a11y claim with a target is the other (the exporter dropped the target)."""
+The exported side runs in a fresh venv holding only pytest-playwright (two pytest processes per
+variant, each running every finding for half the runs); the replayer side runs on five lanes.
+The late HTTP-5xx finding is the case that used to differ: the exported test waited for
+`networkidle`, which returns at once on an idle page, so it finished before the failing request
+and passed on the buggy app (10 of 10 runs on mini); the a11y claim with a target is the other
+(the exporter dropped the target)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import TOTAL_SHOWN
 from export_venv import export_python, run_exported
 from playwright.async_api import Browser
@@ -28,7 +31,9 @@ from frontendx.validate import Outcome, Replayer, Validator, resolve
 
 __all__ = ["export_python"]  # the fixture, imported for pytest
 
-RUNS = 10
+RUNS = 10  # `make test-slow`; the default run repeats each case 3 times
+CHUNKS = 2  # pytest processes per variant (each runs RUNS / CHUNKS runs of every finding)
+EXTRA_LANES = 2  # replay lanes beside the session's three mini servers
 BUGGY = ("clear-throws", "narrow-overlap", "search-500", "total-off")
 DESKTOP = get_state("desktop")
 OUT = {"test_id": "out"}
@@ -206,7 +211,9 @@ async def _clean_total_sha256(browser: Browser, app: App, server: AppServer) -> 
     return hashlib.sha256(shot).hexdigest()
 
 
+@pytest.mark.parametrize("runs", [3, pytest.param(RUNS, marks=pytest.mark.slow)])
 async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
+    runs: int,
     tmp_path: Path,
     browser: Browser,
     mini_app: App,
@@ -221,57 +228,76 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
     assert used == set(ACTIONS), f"kinds without a parity case: {set(ACTIONS) - used}"
     assert conditions == set(ExpectCondition.__args__), "an expect condition has no parity case"  # type: ignore[attr-defined]
 
-    # the exported side: one file, every finding x RUNS, one pytest process per variant
-    tests = [
-        (f"{name}_run{run}", Finding(title=name, steps=steps))
-        for run in range(RUNS)
-        for name, steps in parsed.items()
-    ]
-    source = export_suite(
-        tests, app_url="http://127.0.0.1:1", context={"viewport": {"width": 1280, "height": 800}}
-    )
+    # the exported side: every finding x RUNS, split over CHUNKS files (pytest processes) per
+    # variant, all at once
     folder = tmp_path / "exported"
     folder.mkdir()
     servers = {"buggy": AppServer(mini_app), "clean": AppServer(mini_app)}
-    files = {v: folder / f"test_{v}.py" for v in servers}
+    files: list[tuple[str, Path]] = []
+    for chunk in range(CHUNKS):
+        tests = [
+            (f"{name}_run{run}", Finding(title=name, steps=steps))
+            for run in range(chunk, runs, CHUNKS)
+            for name, steps in parsed.items()
+        ]
+        source = export_suite(
+            tests,
+            app_url="http://127.0.0.1:1",
+            context={"viewport": {"width": 1280, "height": 800}},
+        )
+        for variant in servers:
+            files.append((variant, folder / f"test_{variant}_{chunk}.py"))
+            write_exported_test(files[-1][1], source)
+    lanes = [AppServer(mini_app) for _ in range(EXTRA_LANES)]
     for variant, server in servers.items():
-        write_exported_test(files[variant], source)
         await server.start()
         await server.set_variant(BUGGY if variant == "buggy" else [])
+    for lane in lanes:
+        await lane.start()
     # the replayer side: the validator's own replays, same findings, same runs; both sides
     # run at once (the exported tests in their own processes) to keep the test short
-    validator = Validator(browser, mini_servers)
+    validator = Validator(browser, [*mini_servers, *lanes])
     keys = [
         (name, variant, run)
-        for run in range(RUNS)
+        for run in range(runs)
         for name in parsed
         for variant in ("buggy", "clean")
     ]
+    side_s: dict[str, float] = {}
+
+    async def timed(side: str, *work: Any) -> list[Any]:
+        results = await asyncio.gather(*work)
+        side_s[side] = time.monotonic() - both_started
+        return results
+
     try:
         both_started = time.monotonic()
         results, outcomes = await asyncio.gather(
-            asyncio.gather(
+            timed(
+                "exported",
                 *(
-                    asyncio.to_thread(run_exported, export_python, files[v], s.url)
-                    for v, s in servers.items()
-                )
+                    asyncio.to_thread(run_exported, export_python, file, servers[variant].url)
+                    for variant, file in files
+                ),
             ),
-            asyncio.gather(
+            timed(
+                "replayer",
                 *(
                     validator.replay(parsed[name], BUGGY if variant == "buggy" else (), DESKTOP)
                     for name, variant, run in keys
-                )
+                ),
             ),
         )
         both_s = time.monotonic() - both_started
     finally:
-        for server in servers.values():
+        for server in [*servers.values(), *lanes]:
             await server.stop()
-    exported: dict[str, dict[str, bool]] = {}
-    for variant, (proc, passed) in zip(servers, results, strict=True):
+    exported: dict[str, dict[str, bool]] = {"buggy": {}, "clean": {}}
+    for (variant, file), (proc, passed) in zip(files, results, strict=True):
         output = f"{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}"
-        assert len(passed) == len(tests), f"{variant}: pytest ran {len(passed)} tests\n{output}"
-        exported[variant] = passed
+        expected_n = len(parsed) * len(range(int(file.stem[-1]), runs, CHUNKS))
+        assert len(passed) == expected_n, f"{file.name}: pytest ran {len(passed)} tests\n{output}"
+        exported[variant].update(passed)
 
     disagreements = []
     misjudged = []
@@ -288,8 +314,9 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
         if replay_fails != expected:
             misjudged.append(f"{name} {variant} run {run}: {result.outcome} {result.message}")
     print(
-        f"parity: {len(keys)} replays and 2 x {len(tests)} exported tests in {both_s:.1f} s; "
-        f"total {time.monotonic() - started:.1f} s"
+        f"parity: {len(keys)} replays ({side_s['replayer']:.1f} s) and {len(keys)} exported "
+        f"tests ({side_s['exported']:.1f} s) in {both_s:.1f} s; total "
+        f"{time.monotonic() - started:.1f} s"
     )
     logs = "\n".join(proc.stdout[-4000:] for proc, _ in results)
     assert not disagreements, "\n".join(disagreements) + "\n" + logs
