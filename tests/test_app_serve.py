@@ -210,3 +210,20 @@ def test_exported_tests_name_app_bugs_and_state_and_the_command_that_hosts_them(
     finally:
         code, err = stop(proc)
     assert code == 0, err
+
+
+def test_the_docs_app_serve_commands_parse() -> None:
+    import click
+    from test_bad_input import _doc_commands
+
+    from frontendx.cli import main
+
+    guide = Path(__file__).resolve().parent.parent / "docs" / "byo-app.md"
+    commands = [c for c in _doc_commands(guide) if c[:2] == ["app", "serve"]]
+    assert commands
+    for words in commands:
+        group = main.get_command(click.Context(main), "app")
+        assert isinstance(group, click.Group)
+        serve = group.get_command(click.Context(group), "serve")
+        assert serve is not None
+        serve.make_context("serve", words[2:])  # raises on a wrong usage
