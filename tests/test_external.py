@@ -22,7 +22,9 @@ from conftest import MINI, TESTS, frontendx_cli
 from playwright.async_api import Browser, async_playwright
 
 from frontendx.agents import AgentContext, TaskView, make_agent, spec_answerer
-from frontendx.agents._model import ModelClient
+from frontendx.agents._external import ExternalAgent
+from frontendx.agents._model import ModelClient, ModelEndpoint
+from frontendx.agents._registry import config_listing
 from frontendx.browser import NetworkGuard, Sandbox, cdp_endpoint, launch_chromium
 from frontendx.gateway import DUMMY_KEY
 from frontendx.records import Budget
@@ -254,7 +256,11 @@ def test_bad_external_agent_configs_fail_clearly() -> None:
     from frontendx.errors import ConfigError
 
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"command": "node agent.mjs"}, "non-empty list of strings"),
+        ({"command": "node agent.mjs"}, "`command`: Input should be a valid list"),
+        ({"command": []}, "`command`: List should have at least 1 item"),
+        ({"command": [PY], "model": "m"}, "give both `base_url` and `model`"),
+        ({"command": [PY], "api": "grpc"}, "`api`: Input should be 'openai' or 'anthropic'"),
+        ({"command": [PY], "comand": [PY]}, "Accepted options: api, api_key_env"),
         ({"command": ["no-such-program-xyz"]}, "not on PATH"),
         ({"command": [PY], "env": {"FRONTENDX_APP_URL": "x"}}, "FRONTENDX_* variables"),
         ({"command": [PY], "version_command": [PY, "-c", "import sys; sys.exit(4)"]}, "exited 4"),
@@ -268,6 +274,19 @@ def test_bad_external_agent_configs_fail_clearly() -> None:
         {"command": [PY], "version_command": [PY, "-c", "print('2.5.1\\nbuild 7')"]},
     )
     assert (agent.name, agent.version) == ("external", "2.5.1")
+    # the config is a pydantic model sharing the model endpoint's fields; the stored config
+    # keeps only what was given, as before the model existed (cell identities unchanged)
+    listed = config_listing(ExternalAgent)[1]["properties"]
+    assert set(ModelEndpoint.model_fields) <= set(listed) and "command" in listed
+    with_model = make_agent(
+        "external", {"command": [PY], "base_url": "http://h/v1", "model": "gpt-5-mini"}
+    )
+    assert with_model.config == {
+        "command": [PY],
+        "base_url": "http://h/v1",
+        "model": "gpt-5-mini",
+        "api": "openai",
+    }
 
 
 # --- through the real CLI -------------------------------------------------------------------

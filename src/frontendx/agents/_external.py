@@ -27,15 +27,18 @@ import time
 from collections import deque
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
 import uvicorn
 from playwright.async_api import CDPSession
+from pydantic import Field, model_validator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as HttpRoute
 
+from frontendx.agents._config import parse_config
+from frontendx.agents._model import EndpointOptions, ModelEndpoint
 from frontendx.agents._protocol import AgentContext
 from frontendx.errors import AgentFlooded as _Flooded
 from frontendx.errors import AgentProcessError as AgentProcessError  # re-exported: moved
@@ -58,9 +61,6 @@ VERSION_CACHE_S = 60.0
 """How long a version command's answer is reused (make_agent runs several times per run;
 watch mode must still see a new version soon)."""
 
-_GATEWAY_KEYS = ("base_url", "model", "api", "api_key_env", "cassette", "cassette_mode")
-
-
 _VERSIONS: dict[tuple[tuple[str, ...], str], tuple[float, str]] = {}
 
 
@@ -81,94 +81,86 @@ def _tail(stream: IO[bytes], lines: int = STDERR_TAIL_LINES) -> str:
     return "\n".join(kept)
 
 
-class ExternalAgent:
-    """Runs `command` as the agent; see docs/external-agents.md for the protocol.
+class ExternalConfig(EndpointOptions):
+    """The external agent's options; `base_url` and `model` (with the shared endpoint options)
+    give it a model endpoint behind the metered gateway, as `ModelEndpoint` defines one."""
 
-    Config: `command` (list of strings, required), `cwd`, `env` (extra, non-secret variables:
-    they are stored with the results), `version_command` (its stdout's first line is the
-    agent's version), `name` (a display name, kept in the config), and the model endpoint
-    settings of the metered gateway (`base_url`, `model`, `api`, `api_key_env`, `cassette`,
-    `cassette_mode`, `price_file`).
-    """
+    command: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1,
+        description='the program and its arguments, e.g. ["node", "examples/node-agent/agent.mjs"]',
+    )
+    cwd: str | None = Field(default=None, description="directory the command runs in")
+    env: dict[str, str] | None = Field(
+        default=None, description="extra, non-secret variables (stored with the results)"
+    )
+    version_command: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None, min_length=1, description="its stdout's first line is the agent's version"
+    )
+    name: str | None = Field(default=None, description="a display name, kept in the config")
+    base_url: str | None = Field(
+        default=None, description="the model's API root with its version prefix, e.g. .../v1"
+    )
+    model: str | None = Field(default=None, description="model name, with `base_url`")
+
+    @model_validator(mode="after")
+    def _endpoint_complete(self) -> ExternalConfig:
+        if (self.base_url is None) != (self.model is None):
+            raise ValueError("give both `base_url` and `model` for a model endpoint")
+        return self
+
+    def endpoint(self) -> ModelEndpoint | None:
+        """The model endpoint these options describe, if any."""
+        if self.base_url is None or self.model is None:
+            return None
+        options = self.model_dump(include=set(EndpointOptions.model_fields))
+        return ModelEndpoint(base_url=self.base_url, model=self.model, **options)
+
+    def stored(self) -> dict[str, Any]:
+        """Only the options given (endpoint options only with an endpoint), so a config
+        stores, and identifies its cells, as it was written."""
+        kept = self.model_dump(exclude_none=True, exclude={"env", *EndpointOptions.model_fields})
+        if self.env:
+            kept["env"] = dict(self.env)
+        if self.base_url is not None:
+            endpoint = self.model_dump(include=set(EndpointOptions.model_fields), exclude_none=True)
+            if endpoint.get("cassette_mode") == "off":
+                del endpoint["cassette_mode"]
+            kept.update(endpoint)
+        return kept
+
+
+class ExternalAgent:
+    """Runs `command` as the agent; see docs/external-agents.md for the protocol and
+    `ExternalConfig` for its options."""
 
     name = "external"
     version = "0"  # until `version_command` says otherwise
+    config_model = ExternalConfig
 
-    def __init__(
-        self,
-        command: list[str],
-        cwd: str | None = None,
-        env: dict[str, str] | None = None,
-        version_command: list[str] | None = None,
-        name: str | None = None,
-        base_url: str | None = None,
-        model: str | None = None,
-        api: str = "openai",
-        api_key_env: str | None = None,
-        cassette: str | None = None,
-        cassette_mode: str = "off",
-        price_file: str | None = None,
-    ) -> None:
+    def __init__(self, **options: Any) -> None:
+        settings = parse_config(ExternalConfig, "external", options)
         where = "agent 'external'"
-        if (
-            not isinstance(command, list)
-            or not command
-            or not all(isinstance(c, str) and c for c in command)
-        ):
-            raise ConfigError(
-                f"{where}: `command` must be a non-empty list of strings, e.g. "
-                '["node", "examples/node-agent/agent.mjs"]; got ' + repr(command)
-            )
+        cwd = settings.cwd
         if cwd is not None and not Path(cwd).is_dir():
             raise ConfigError(f"{where}: `cwd` {cwd!r} is not a directory")
-        extra = dict(env or {})
-        for key, value in extra.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise ConfigError(f"{where}: `env` must map names to strings; got {key!r}")
+        extra = dict(settings.env or {})
+        for key in extra:
             if key.upper().startswith("FRONTENDX_"):
                 raise ConfigError(
                     f"{where}: `env` may not set {key!r}: FRONTENDX_* variables are the "
                     "harness's (see docs/external-agents.md)"
                 )
-        self._check_executable(command[0], cwd, extra)
-        if (base_url is None) != (model is None):
-            raise ConfigError(f"{where}: give both `base_url` and `model` for a model endpoint")
-        if base_url is not None and model is not None:
-            if api not in ("openai", "anthropic"):
-                raise ConfigError(f"{where}: api {api!r} unknown; use openai or anthropic")
-            if cassette_mode not in ("off", "record", "replay"):
-                raise ConfigError(f"{where}: cassette_mode must be off, record or replay")
-            from frontendx.gateway import Gateway, UpstreamConfig
-
-            # fail the run spec now (unknown price, unset key variable, missing cassette)
-            Gateway(
-                UpstreamConfig(api=api, base_url=base_url, model=model, api_key_env=api_key_env),  # type: ignore[arg-type]
-                price_file=price_file,
-                cassette=cassette,
-                cassette_mode=cassette_mode,  # type: ignore[arg-type]
-            )
-        self.command = list(command)
+        self._check_executable(settings.command[0], cwd, extra)
+        endpoint = settings.endpoint()
+        if endpoint is not None:
+            endpoint.check()  # fail the run spec now (unknown price, unset key, no cassette)
+        self.command = list(settings.command)
         self.cwd = cwd
         self.env = extra
-        self.config: dict[str, Any] = {"command": list(command)}
-        optional: dict[str, Any] = {
-            "cwd": cwd,
-            "env": extra or None,
-            "version_command": version_command,
-            "name": name,
-        }
-        if base_url is not None:
-            optional.update(
-                base_url=base_url,
-                model=model,
-                api=api,
-                api_key_env=api_key_env,
-                cassette=cassette,
-                cassette_mode=cassette_mode if cassette_mode != "off" else None,
-                price_file=price_file,
-            )
-        self.config.update({k: v for k, v in optional.items() if v is not None})
-        self.version = self._version(version_command) if version_command is not None else "0"
+        self.config: dict[str, Any] = settings.stored()
+        self.version = (
+            self._version(settings.version_command) if settings.version_command is not None else "0"
+        )
 
     @staticmethod
     def _check_executable(program: str, cwd: str | None, env: dict[str, str]) -> None:
@@ -188,12 +180,6 @@ class ExternalAgent:
 
     def _version(self, command: list[str]) -> str:
         where = "agent 'external': `version_command`"
-        if (
-            not isinstance(command, list)
-            or not command
-            or not all(isinstance(c, str) and c for c in command)
-        ):
-            raise ConfigError(f"{where} must be a non-empty list of strings; got {command!r}")
         key = (tuple(command), str(Path(self.cwd or ".").resolve()))
         cached = _VERSIONS.get(key)
         if cached is None or time.monotonic() - cached[0] > VERSION_CACHE_S:

@@ -23,13 +23,9 @@ from frontendx.errors import ModelError as ModelError  # re-exported: moved to e
 Role = Literal["system", "user", "assistant", "tool"]
 
 
-class ModelEndpoint(AgentConfig):
-    """The model an agent talks to, behind the harness's metered gateway: the settings every
-    model-driven agent shares (the llm agent's config extends it; an external agent that
-    asks for a model takes the same fields)."""
+class EndpointOptions(AgentConfig):
+    """How a model endpoint is reached and metered, beside its `base_url` and `model`."""
 
-    base_url: str = Field(description="API root with its version prefix, e.g. .../v1")
-    model: str = Field(description="model name, sent upstream and priced from the table")
     api: Literal["openai", "anthropic"] = Field(default="openai", description="wire format")
     api_key_env: str | None = Field(
         default=None, description="NAME of the env var holding the key; none for local servers"
@@ -37,6 +33,15 @@ class ModelEndpoint(AgentConfig):
     cassette: str | None = Field(default=None, description="file of recorded model calls")
     cassette_mode: Literal["off", "record", "replay"] = "off"
     price_file: str | None = Field(default=None, description="per-token prices (YAML/JSON)")
+
+
+class ModelEndpoint(EndpointOptions):
+    """The model an agent talks to, behind the harness's metered gateway: the settings every
+    model-driven agent shares (the llm agent's config extends it; an external agent that
+    asks for a model takes the same fields, see `ExternalConfig.endpoint`)."""
+
+    base_url: str = Field(description="API root with its version prefix, e.g. .../v1")
+    model: str = Field(description="model name, sent upstream and priced from the table")
 
     def check(self) -> None:
         """Fail now, not in every episode, when the endpoint cannot work: unknown price,
