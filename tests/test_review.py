@@ -147,7 +147,8 @@ def also_on_clean(
         repeat=repeat,
         state=state,
     )
-    finding = Finding.model_validate({"title": title, "steps": CLAIM_STEPS})
+    steps = [*CLAIM_STEPS[:-1], {**CLAIM_STEPS[-1], "text": text}]
+    finding = Finding.model_validate({"title": title, "steps": steps})
     replays = [
         ReplayRecord(variant=("b1",), purpose="buggy", outcome="fails", step_index=2),
         ReplayRecord(

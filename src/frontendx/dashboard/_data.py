@@ -35,13 +35,14 @@ from frontendx.living import SOURCES, latest_regressions
 from frontendx.metrics import Constants, MetricsRow, compute_rows, load_constants
 from frontendx.records import EpisodeResult, EpisodeStatus, VerdictKind
 from frontendx.report import export_finding_test, to_csv
+from frontendx.review import candidates, native_bugs, rescore
 from frontendx.runner import artifacts_dir_for
 from frontendx.store import SqliteStore
 
 SLICE_DIMS: tuple[str, ...] = ("app", "state", "category", "difficulty")
 """Slices the leaderboard can be cut by (task is a column of every row)."""
 
-VIEWS_FORMAT = 6
+VIEWS_FORMAT = 7
 """Bumped whenever a view's shape or computation changes, so views cached in a store by an
 older FrontendX are recomputed rather than served."""
 
@@ -92,16 +93,32 @@ class _Snapshot:
         self.revision = store.revision()
         index = [e for e in store.index() if e.reused_from is None]
         results = store.results(e.id for e in index)  # rows that cannot be read are left out
-        self.episodes = [
+        self.episodes = [  # as stored
             _Episode(e.id, e.run_id, e.cell, results[e.id]) for e in index if e.id in results
         ]
-        self.by_id = {e.id: e for e in self.episodes}
+        self.native = native_bugs(store)  # the review queue's accepted native bugs
+        self.by_id = {e.id: e for e in self._rescored(self.episodes, None)}
         self.points = store.time_points()
         self.changelog = store.changelog()
+        self._as_of: dict[float | None, list[_Episode]] = {}
+
+    def _rescored(self, episodes: list[_Episode], at: float | None) -> list[_Episode]:
+        """`episodes` scored with the native bugs accepted by `at` (None: all of them)."""
+        results = rescore([e.result for e in episodes], self.native, at)
+        return [
+            e if r is e.result else _Episode(e.id, e.run_id, e.cell, r)
+            for e, r in zip(episodes, results, strict=True)
+        ]
 
     def as_of(self, at: float | None) -> list[_Episode]:
         """Newest result per cell at `at` (None: now), preferring scored ones, as the store's
-        `latest_rows` does."""
+        `latest_rows` does, scored with the native bugs accepted by then."""
+        if at not in self._as_of:
+            self._as_of[at] = self._rescored(self.stored_as_of(at), at)
+        return self._as_of[at]
+
+    def stored_as_of(self, at: float | None) -> list[_Episode]:
+        """As `as_of`, with every result as stored (no native bug applied)."""
         best: dict[str, _Episode] = {}
         for e in self.episodes:
             r = e.result
@@ -486,6 +503,25 @@ class Views:
     def changelog(self) -> dict[str, Any]:
         return {"entries": self.snapshot().changelog}
 
+    def review(self) -> dict[str, Any]:
+        """The review queue (frontendx.review): the also_on_clean findings of every cell's
+        newest result as stored, grouped by app version and claim, with their agents,
+        episodes and replay evidence, and the native bugs accepted so far."""
+
+        def compute(snap: _Snapshot) -> dict[str, Any]:
+            accepted = {b.candidate: b for b in snap.native}
+            queue = candidates((e.id, e.result) for e in snap.stored_as_of(None))
+            for c in queue:
+                bug = accepted.get(c.id)
+                if bug is not None:
+                    c.accepted_as, c.accepted_at = bug.bug_id, bug.accepted_at
+            return {
+                "candidates": [c.as_dict() for c in queue],
+                "native_bugs": [b.as_dict() for b in snap.native],
+            }
+
+        return dict(self._cached("review", compute))
+
     # --- files ------------------------------------------------------------------------------
 
     def artifact_files(self, episode_id: int) -> dict[str, Path]:
@@ -523,6 +559,7 @@ class Views:
             (r"index\.json", lambda m: _json(self.index())),
             (r"trends\.json", lambda m: _json(self.trends())),
             (r"changelog\.json", lambda m: _json(self.changelog())),
+            (r"review\.json", lambda m: _json(self.review())),
             (r"regressions\.json", lambda m: _json({"regressions": self.regressions()})),
             (
                 r"leaderboard/([^/]+)/([^/]+)\.json",
@@ -562,7 +599,13 @@ class Views:
     def all_paths(self) -> Iterable[str]:
         """Every data path of the site, for the static export."""
         index = self.index()
-        yield from ("index.json", "trends.json", "changelog.json", "regressions.json")
+        yield from (
+            "index.json",
+            "trends.json",
+            "changelog.json",
+            "regressions.json",
+            "review.json",
+        )
         points = ["latest"] + [p["id"] for p in index["points"]]
         slices = ["all"] + [item["key"] for d in SLICE_DIMS for item in index["slices"][d]]
         for point in points:
@@ -663,8 +706,9 @@ def _known_versions(snap: _Snapshot) -> dict[str, Any]:
         known["agents"][e.result.spec.agent.label] = {
             k: v.get(k, "") for k in ("agent", "agent_package", "model")
         }
-    if snap.changelog:
-        last = snap.changelog[-1]["versions"]
+    checks = [c for c in snap.changelog if "native_bug" not in c["versions"]]
+    if checks:  # the last version check (an accepted native bug's entry holds no versions)
+        last = checks[-1]["versions"]
         known["frontendx"] = last.get("frontendx", known.get("frontendx"))
         known["chromium"] = last.get("chromium", known.get("chromium"))
         known["apps"].update(last.get("apps", {}))

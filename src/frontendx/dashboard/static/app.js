@@ -234,9 +234,10 @@
       const target = a.dataset.page;
       a.classList.toggle("active", target === page || (target === "agents" && (page === "agent" || page === "episode")));
       const q = new URLSearchParams();
-      if (state && state.asof && state.asof !== "latest" && target !== "changelog" && target !== "agents" && target !== "regressions") q.set("asof", state.asof);
+      const timeless = ["changelog", "agents", "regressions", "review"].includes(target);
+      if (state && state.asof && state.asof !== "latest" && !timeless) q.set("asof", state.asof);
       if (state && state.slice && state.slice !== "all" && (target === "leaderboard" || target === "pareto")) q.set("slice", state.slice);
-      if (state && state.task && state.task !== "all" && target !== "changelog" && target !== "agents" && target !== "regressions") q.set("task", state.task);
+      if (state && state.task && state.task !== "all" && !timeless) q.set("task", state.task);
       a.href = "#/" + target + (q.toString() ? "?" + q.toString() : "");
     }
   }
@@ -250,7 +251,7 @@
     const pages = {
       leaderboard: pageLeaderboard, pareto: pagePareto, trends: pageTrends, matrix: pageMatrix,
       agents: pageAgents, agent: pageAgent, episode: pageEpisode, changelog: pageChangelog,
-      regressions: pageRegressions,
+      regressions: pageRegressions, review: pageReview,
     };
     const render = pages[page];
     try {
@@ -1187,6 +1188,59 @@
     return { node: node, state: {} };
   }
 
+  // --- review queue ----------------------------------------------------------------------------
+
+  function reviewCandidate(c) {
+    const accepted = c.accepted_as
+      ? badge("accepted as native bug " + c.accepted_as, "good", "since " + date(c.accepted_at) + ": findings making this claim on this app version score as validated")
+      : badge("open", "warn", "not reviewed: its findings count as false positives (also_on_clean)");
+    const head = h("div", { class: "finding-head" },
+      h("span", { class: "idx mono", text: c.id }),
+      h("span", { class: "finding-title untrusted", "data-testid": "candidate-title", text: c.title }),
+      accepted);
+    const episodes = h("span", { "data-testid": "candidate-episodes" }, c.episodes.slice(0, 30).map((id, i) =>
+      [i ? ", " : "", h("a", { href: "#/episode/" + id, text: "#" + id })]), c.episodes.length > 30 ? " and " + (c.episodes.length - 30) + " more" : null);
+    const facts = kv([
+      ["App", h("span", null, c.app + " ", h("code", { title: c.app_version, text: (c.app_version || "?").slice(0, 12) }))],
+      ["Claim (last assertion)", h("ol", { class: "steps claim", "data-testid": "candidate-claim" }, stepItem(c.claim))],
+      ["Made by", h("span", { "data-testid": "candidate-agents" }, h("strong", { text: c.n_agents + " agent" + (c.n_agents === 1 ? "" : "s") }), " (" + c.agents.join(", ") + ")")],
+      ["Episodes", [h("strong", { "data-testid": "candidate-n-episodes", text: c.n_episodes + " episode" + (c.n_episodes === 1 ? "" : "s") }), " · " + c.n_findings + " finding" + (c.n_findings === 1 ? "" : "s") + ": ", episodes]],
+      ["Browser states", c.states.join(", ")],
+      ["Validator", c.evidence.length ? h("ul", { class: "plain" }, c.evidence.map((r) => h("li", { class: "untrusted", text: r }))) : null],
+    ]);
+    const examples = c.examples.map((x) => h("div", { class: "review-example", "data-testid": "review-example" },
+      h("p", null, h("a", { href: "#/episode/" + x.episode, text: "Episode #" + x.episode }), ", finding #" + x.finding + " · " + x.agent + " · " + x.state + " · ", variantNode(x.variant)),
+      h("details", { class: "review-steps" }, h("summary", { text: "Steps (" + x.steps.length + ")" }), h("ol", { class: "steps" }, x.steps.map(stepItem))),
+      verdictBlock({ kind: "also_on_clean", bug_id: null, reason: x.reason, replays: x.replays }, x.variant)));
+    const how = c.accepted_as ? null : h("p", { class: "muted small" }, "Accept it as a native bug of this app version: ",
+      h("code", { text: "frontendx review accept " + c.id + " --as BUG_ID --db DB" }));
+    return h("section", { class: "finding", "data-testid": "review-candidate", "data-candidate": c.id, "data-accepted": c.accepted_as || "" },
+      head, h("div", { class: "finding-body" }, how, facts, examples));
+  }
+
+  async function pageReview() {
+    const data = await getJSON("review.json");
+    const open = data.candidates.filter((c) => !c.accepted_as).length;
+    const natives = h("table", { "data-testid": "native-bugs" },
+      h("thead", null, h("tr", null, ["Native bug", "App", "Claim", "Accepted", "Candidate"].map((t) => h("th", { text: t })))),
+      h("tbody", null, data.native_bugs.map((b) => h("tr", null,
+        h("td", null, h("code", { text: b.bug_id })),
+        h("td", null, b.app + " ", h("code", { title: b.app_version, text: (b.app_version || "?").slice(0, 12) })),
+        h("td", { class: "untrusted", text: b.title }),
+        h("td", { class: "nowrap", text: date(b.accepted_at) }),
+        h("td", { class: "mono", text: b.candidate })))));
+    if (!data.native_bugs.length) natives.lastChild.appendChild(h("tr", null, h("td", { colspan: "5", class: "empty", text: "No native bug accepted yet." })));
+    const node = h("div", null,
+      h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Review queue" }),
+        h("p", { text: "Findings judged also_on_clean: the claim fails on the clean app too, so it is either false or a real bug nobody seeded. Grouped by app version and claim, with the agents and episodes that made each and the validator's replays. Until a reviewer accepts one (`frontendx review accept`), its findings count as false positives; from the acceptance on they score as validated against the native bug, and the changelog says when." }),
+        h("p", { "data-testid": "review-summary", text: data.candidates.length + " claim" + (data.candidates.length === 1 ? "" : "s") + ", " + open + " open, " + data.native_bugs.length + " native bug" + (data.native_bugs.length === 1 ? "" : "s") + " accepted" }))),
+      h("h2", { text: "Accepted native bugs" }),
+      h("div", { class: "table-wrap" }, natives),
+      h("h2", { text: "Claims" }),
+      data.candidates.length ? data.candidates.map(reviewCandidate) : h("div", { class: "panel empty", text: "No finding was judged also_on_clean." }));
+    return { node: node, state: {} };
+  }
+
   // --- changelog -------------------------------------------------------------------------------
 
   async function pageChangelog() {
@@ -1203,7 +1257,7 @@
     if (!entries.length) table.lastChild.appendChild(h("tr", null, h("td", { colspan: "5", class: "empty", text: "No version checks recorded yet (`frontendx watch` writes them)." })));
     const node = h("div", null,
       h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Changelog" }),
-        h("p", { text: "Version checks of `frontendx watch`: what changed (agents, models, apps, browser, FrontendX) and what was re-run or reused because of it." }))),
+        h("p", { text: "Version checks of `frontendx watch`: what changed (agents, models, apps, browser, FrontendX) and what was re-run or reused because of it; and changes of the ground truth (native bugs accepted from the review queue)." }))),
       h("div", { class: "table-wrap" }, table));
     return { node: node, state: {} };
   }
