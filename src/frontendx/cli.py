@@ -109,6 +109,17 @@ def main() -> None:
 )
 @click.option("--repeats", type=int, help="Repeats per cell (default 1).")
 @click.option("--workers", type=int, help="Worker processes, one browser each (default: cores).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default=None,
+    help="Where episodes run: local (this machine's process pool, the default) or ray (a "
+    "Ray cluster; pip install 'frontendx[ray]').",
+)
+@click.option(
+    "--ray-address",
+    help="The Ray cluster to join, as `ray start --head` prints it (default: a local Ray).",
+)
 @click.option("--replays", type=int, help="Replays on the buggy variant per finding (default 3).")
 @click.option(
     "--wall-seconds",
@@ -126,7 +137,13 @@ def main() -> None:
 @_db_option(create=True)
 @_guard
 def run(
-    spec_file: Path | None, db: Path | str, chromium: str | None, force: bool, **flags: Any
+    spec_file: Path | None,
+    db: Path | str,
+    chromium: str | None,
+    force: bool,
+    executor: str | None,
+    ray_address: str | None,
+    **flags: Any,
 ) -> None:
     """Run a benchmark matrix, store every episode, and print the leaderboard.
 
@@ -135,11 +152,13 @@ def run(
     summary says how many were reused and why the others ran."""
     from frontendx.browser import preflight
     from frontendx.living import VersionResolver
-    from frontendx.runner import start_run
+    from frontendx.runner import start_run, with_executor
     from frontendx.store import open_store
     from frontendx.store._protocol import sqlite_typed
 
+    workers = flags.pop("workers")  # a Ray executor's count is not capped at one machine's
     spec = _spec_from(spec_file, flags)
+    spec = with_executor(spec, kind=executor, address=ray_address, workers=workers)
     versions = VersionResolver(chromium=preflight(chromium))
     store = open_store(db, read_only=False)
     summary = start_run(

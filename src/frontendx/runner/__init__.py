@@ -5,15 +5,18 @@ from frontendx.runner._executor import WorkerOptions, execute, specs_source
 from frontendx.runner._run import RunSummary, artifacts_dir_for, resume_run, start_run
 from frontendx.runner._spec import (
     AgentEntry,
+    ExecutorSpec,
     RunSpec,
     default_spec_from_flags,
     expand,
     load_run_spec,
     parse_run_spec,
+    with_executor,
 )
 
 __all__ = [
     "AgentEntry",
+    "ExecutorSpec",
     "InfraError",
     "RunSpec",
     "RunSummary",
@@ -28,4 +31,5 @@ __all__ = [
     "resume_run",
     "specs_source",
     "start_run",
+    "with_executor",
 ]

@@ -1,5 +1,5 @@
 """Executing a matrix: a local process pool, two browsers per worker process (the agent's
-and the harness's, see `Worker`).
+and the harness's, see `Worker`), or a Ray cluster (`runner._ray`, `executor: {kind: ray}`).
 
 Each finished episode is stored (atomically) by the parent as soon as it arrives, so a killed
 run loses at most the episodes in flight, and `resume` runs exactly the cells not yet stored.
@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Protocol
 
 import frontendx
+from frontendx.errors import ConfigError
 from frontendx.records import EpisodeResult, EpisodeSpec, EpisodeStatus
 from frontendx.runner._episode import InfraError, Worker
+from frontendx.runner._spec import ExecutorSpec
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,65 @@ class _Pool:
                 self.on_retry(spec, attempts, payload)
             self.again.append(spec)
         return broken
+
+
+class Executor(Protocol):
+    """Runs what `claim` hands out, as `execute` does; may be called several times (the
+    workers live on between calls) until `close`."""
+
+    def __call__(
+        self,
+        claim: Callable[[int], Sequence[EpisodeSpec]],
+        options: WorkerOptions,
+        *,
+        workers: int,
+        retries: int,
+        on_done: Callable[[EpisodeResult], None],
+        on_retry: Callable[[EpisodeSpec, int, str], None] | None = None,
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """The process pool on this machine (`execute`); each call starts its own pool."""
+
+    def __call__(
+        self,
+        claim: Callable[[int], Sequence[EpisodeSpec]],
+        options: WorkerOptions,
+        *,
+        workers: int,
+        retries: int,
+        on_done: Callable[[EpisodeResult], None],
+        on_retry: Callable[[EpisodeSpec, int, str], None] | None = None,
+    ) -> None:
+        execute(
+            claim, options, workers=workers, retries=retries, on_done=on_done, on_retry=on_retry
+        )
+
+    def close(self) -> None:
+        pass
+
+
+RAY_MISSING = (
+    "the Ray executor needs Ray, which is not installed: pip install 'frontendx[ray]' "
+    "(or run on this machine's process pool: --executor local)"
+)
+
+
+def make_executor(spec: ExecutorSpec) -> Executor:
+    """The executor a run spec asks for. Fails at once, before anything is stored, when it
+    asks for Ray and Ray is not installed."""
+    if spec.kind == "local":
+        return LocalExecutor()
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise ConfigError(RAY_MISSING) from None
+    from frontendx.runner._ray import RayExecutor
+
+    return RayExecutor(spec.address)
 
 
 def specs_source(specs: Sequence[EpisodeSpec]) -> Callable[[int], list[EpisodeSpec]]:

@@ -25,7 +25,7 @@ from typing import Any
 from frontendx.errors import ConfigError, InfraError
 from frontendx.records import EpisodeResult, EpisodeSpec
 from frontendx.runner._episode import Worker
-from frontendx.runner._executor import WorkerOptions, infra_result
+from frontendx.runner._executor import RAY_MISSING, WorkerOptions, infra_result
 
 PLACEMENT_TIMEOUT_S = 300.0
 """How long work may wait with no worker actor running on the cluster before the run fails
@@ -38,10 +38,7 @@ def _ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise ConfigError(
-            "the Ray executor needs Ray, which is not installed: pip install 'frontendx[ray]' "
-            "(or run with the default process pool: --executor process)"
-        ) from None
+        raise ConfigError(RAY_MISSING) from None
     return ray
 
 

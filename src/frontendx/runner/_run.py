@@ -3,6 +3,7 @@ and one plain line per finished episode elsewhere (a CI log, `frontendx run > lo
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ from frontendx.browser import chromium_executable
 from frontendx.living import VersionResolver, explain, fingerprint
 from frontendx.records import EpisodeResult, EpisodeSpec
 from frontendx.report import EpisodeLines
-from frontendx.runner._executor import WorkerOptions, execute
-from frontendx.runner._spec import RunSpec, expand, parse_run_spec
+from frontendx.runner._executor import Executor, WorkerOptions, make_executor
+from frontendx.runner._spec import ExecutorSpec, RunSpec, expand, parse_run_spec
 from frontendx.store import SqliteStore, new_lease_owner
 
 LEASE_SECONDS = 60.0
@@ -59,6 +60,7 @@ def start_run(
     other cell ran."""
     started = time.time()
     episodes = expand(spec)
+    executor = make_executor(spec.executor)  # Ray asked for and missing: fail before storing
     run_id = store.create_run(spec.model_dump(mode="json"), len(episodes), frontendx.__version__)
     reused = 0
     reasons: Counter[str] = Counter()
@@ -79,6 +81,7 @@ def start_run(
         store,
         run_id,
         spec,
+        executor,
         versions=versions,
         chromium=chromium,
         console=console,
@@ -96,13 +99,22 @@ def resume_run(
     versions: VersionResolver,
     chromium: str | None = None,
     console: Console | None = None,
+    executor: ExecutorSpec | None = None,
 ) -> RunSummary:
-    """Run the cells of a run that are not stored yet (none lost, none duplicated)."""
+    """Run the cells of a run that are not stored yet (none lost, none duplicated), on the
+    run's own executor unless `executor` is given (a Ray cluster at another address)."""
     started = time.time()
     info = store.run(run_id)
     spec = parse_run_spec(info.spec, f"run {info.id}")
     return _execute(
-        store, info.id, spec, versions=versions, chromium=chromium, console=console, since=started
+        store,
+        info.id,
+        spec,
+        make_executor(executor or spec.executor),
+        versions=versions,
+        chromium=chromium,
+        console=console,
+        since=started,
     )
 
 
@@ -110,6 +122,7 @@ def _execute(
     store: SqliteStore,
     run_id: str,
     spec: RunSpec,
+    executor: Executor,
     *,
     versions: VersionResolver,
     chromium: str | None,
@@ -144,7 +157,7 @@ def _execute(
         disable=sink is not store,
     )
 
-    with progress, store.leases_kept(owner, LEASE_SECONDS):
+    with progress, store.leases_kept(owner, LEASE_SECONDS), contextlib.closing(executor):
         bar = progress.add_task(
             f"run {run_id}", total=len(episodes), completed=summary.skipped, last=""
         )
@@ -213,10 +226,10 @@ def _execute(
         stalled = 0
         while True:
             try:
-                execute(
+                executor(
                     claim,
                     options,
-                    workers=spec.workers,
+                    workers=spec.worker_count,
                     retries=spec.retries,
                     on_done=stored,
                     on_retry=on_retry,

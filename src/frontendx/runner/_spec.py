@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from frontendx.agents import make_agent
 from frontendx.errors import FrontendXError, RunSpecError
@@ -16,6 +16,7 @@ from frontendx.records import TASK_KINDS, AgentSpec, Budget, EpisodeSpec, TaskKi
 from frontendx.suite import App, app_source, builtin_app_names, get_app, get_state, resolve_apps
 
 VariantChoice = Literal["auto", "all", "each", "clean"]
+ExecutorKind = Literal["local", "ray"]
 
 
 class AgentEntry(BaseModel):
@@ -59,6 +60,29 @@ def _non_finite(value: Any, where: str) -> str | None:
     return None
 
 
+class ExecutorSpec(BaseModel):
+    """Where the episodes run: `local`, a process pool on this machine (the default), or
+    `ray`, one Ray actor per worker on a Ray cluster (`pip install 'frontendx[ray]'`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: ExecutorKind = "local"
+    address: str | None = Field(
+        default=None,
+        description="the Ray cluster to join (as `ray start --head` prints it, or `auto`); "
+        "none: a local Ray sized for the run",
+    )
+    workers: int | None = Field(
+        default=None, ge=1, le=4096, description="workers (Ray actors); none: the spec's `workers`"
+    )
+
+    @model_validator(mode="after")
+    def _ray_options_need_ray(self) -> ExecutorSpec:
+        if self.kind == "local" and self.address is not None:
+            raise ValueError("`address` is a Ray cluster's address; it needs `kind: ray`")
+        return self
+
+
 class RunSpec(BaseModel):
     """What to run. `variants: auto` means explore on the all-bugs variant and reproduce on
     one single-bug variant per bug that shows in the state."""
@@ -75,6 +99,12 @@ class RunSpec(BaseModel):
     replays: int = Field(default=3, ge=1, le=10)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
+    executor: ExecutorSpec = ExecutorSpec()
+
+    @property
+    def worker_count(self) -> int:
+        """How many episodes run at once: the executor's `workers`, else `workers`."""
+        return self.executor.workers or self.workers
 
     @field_validator("agents", mode="before")
     @classmethod
@@ -261,3 +291,33 @@ def default_spec_from_flags(**flags: Any) -> dict[str, Any]:
         raw["budget"] = budget
     raw.setdefault("apps", builtin_app_names())
     return raw
+
+
+def with_executor(
+    spec: RunSpec,
+    *,
+    kind: str | None = None,
+    address: str | None = None,
+    workers: int | None = None,
+    source: str = "command-line flags",
+) -> RunSpec:
+    """`spec` with the command line's executor options over its own. An address alone means
+    `kind: ray`; `--executor local` drops the spec's Ray address; workers go to the
+    executor's `workers` on Ray (no cap of one machine) and to `workers` on the local pool."""
+    if kind is None and address is None and workers is None:
+        return spec
+    raw = spec.model_dump(mode="json")
+    executor = raw["executor"]
+    if kind is not None:
+        executor["kind"] = kind
+        if kind == "local" and address is None:
+            executor["address"] = None
+    if address is not None:
+        executor["address"] = address
+        executor["kind"] = kind or "ray"
+    if workers is not None:
+        if executor["kind"] == "ray":
+            executor["workers"] = workers
+        else:
+            raw["workers"], executor["workers"] = workers, None
+    return parse_run_spec(raw, source)
