@@ -36,6 +36,7 @@ CLAIM_STEPS: list[dict[str, Any]] = [
         "target": {"test_id": "total"},
         "text": "Total: 999",
         "exact": True,
+        "timeout_ms": 500,  # it never holds: fail each replay fast
     },
 ]
 """A claim about the mini app that fails on every variant, the clean app included: what a
@@ -295,3 +296,18 @@ def test_a_claim_in_an_existing_first_part_table_is_read(tmp_path: Path) -> None
     reopened = open_store(db, create=False)
     assert [(b.bug_id, b.accepted_at) for b in native_bugs(reopened)] == [("old", 5.0)]
     assert reopened.episodes() != scored(reopened, reopened.episodes())
+
+
+def test_the_guide_review_commands_parse() -> None:
+    import click
+    from test_bad_input import _doc_commands
+
+    guide = Path(__file__).resolve().parent.parent / "docs" / "byo-app.md"
+    commands = [c for c in _doc_commands(guide) if c[0] == "review"]
+    assert {c[1] for c in commands} == {"list", "accept"}
+    group = main.get_command(click.Context(main), "review")
+    assert isinstance(group, click.Group)
+    for words in commands:
+        command = group.get_command(click.Context(group), words[1])
+        assert command is not None, words
+        command.make_context(words[1], words[2:])  # raises on a wrong usage
