@@ -664,7 +664,22 @@ async def test_variants_and_formats_read_as_words(page: Page, live: Site) -> Non
     from frontendx.report import usd
 
     await show(page, live, "leaderboard")
-    values = [0, 0.001, 0.0012, 0.0234, 0.05, 0.5, 0.999, 1.5, 12.3456, 1234.5]
+    values = [
+        0,
+        4.6e-9,
+        9.9e-7,
+        1e-6,
+        0.0000046,
+        0.001,
+        0.0012,
+        0.0234,
+        0.05,
+        0.5,
+        0.999,
+        1.5,
+        12.3456,
+        1234.5,
+    ]
     js = await page.evaluate("(vs) => vs.map(v => FrontendXFormat.usd(v))", values)
     assert js == [usd(v) for v in values]  # one rule for the terminal and the dashboard
     words = await page.evaluate(

@@ -44,6 +44,8 @@ def test_cost_precision_follows_magnitude() -> None:
     assert usd(12.3456) == "$12.35"
     assert usd(1234.5) == "$1,234.50"
     assert usd(0) == "$0"
+    assert usd(4.6e-9) == "< $0.000001"  # was "$0.00000000"
+    assert usd(0.0000046) == "$0.0000046"
     assert usd(None) == "—"
 
 

@@ -16,6 +16,11 @@ BEYOND_BUDGET = "> budget"
 half of the bugs were reproduced within it."""
 
 
+TINY_USD = 1e-6
+"""Amounts this small (a calibration agent's compute, say) read as `< $0.000001`: two
+significant figures of them would need more decimals than anyone reads."""
+
+
 def usd_decimals(value: float) -> int:
     """Decimals that show a dollar amount to at least two significant figures: $12.34, $0.50,
     $0.050, $0.0012 (never `$0.00` for a cost that is not zero)."""
@@ -32,6 +37,8 @@ def usd(value: float | None) -> str:
         return MISSING
     if value == 0:
         return "$0"
+    if 0 < value < TINY_USD:
+        return "< $0.000001"
     return f"${value:,.{usd_decimals(value)}f}"
 
 

@@ -121,6 +121,7 @@
   function usd(v) {
     if (!isNum(v)) return "—";
     if (v === 0) return "$0";
+    if (v > 0 && v < 1e-6) return "< $0.000001";  // TINY_USD in report/_format.py
     const d = usdDecimals(v);
     return "$" + v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   }
