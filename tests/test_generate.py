@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,7 @@ def _rows(db: Path) -> dict[str, dict[str, Any]]:
 
 def test_generate_run_calibrates_oracle_one_and_null_zero(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
-    frontendx_cli(
+    proc = frontendx_cli(
         "run",
         "--apps",
         MINI,
@@ -194,6 +195,9 @@ def test_generate_run_calibrates_oracle_one_and_null_zero(tmp_path: Path) -> Non
         str(db),
         check=True,
     )
+    # the per-episode lines (stdout is not a terminal) count tests and kills, not findings
+    [oracle_line] = [ln for ln in proc.stderr.splitlines() if "] oracle generate" in ln]
+    assert re.search(r": ok, \d+ tests \(\d+ kept\), 3 bugs killed, ", oracle_line), oracle_line
     rows = _rows(db)
     oracle, null, recorder = rows["oracle"], rows["null"], rows["recorder"]
     assert (oracle["recall"], oracle["n_validated"], oracle["n_manifestable"]) == (1.0, 3, 3)

@@ -17,7 +17,7 @@ from rich.console import Console, RenderableType
 from rich.measure import Measurement
 
 from frontendx.errors import ConfigError
-from frontendx.records import EpisodeResult, VerdictKind
+from frontendx.records import EpisodeResult, GeneratedTestStatus, VerdictKind
 from frontendx.report._format import counts, usd
 
 MAX_FILE_WIDTH = 400
@@ -42,7 +42,8 @@ def print_wide(console: Console, renderable: RenderableType) -> None:
 
 
 def episode_line(result: EpisodeResult, done: int, total: int | None) -> str:
-    """``[3/45] crawler@1a2b explore shop/desktop: ok, 4 findings (2 validated), 31.2 s``."""
+    """``[3/45] crawler@1a2b explore shop/desktop: ok, 4 findings (2 validated), 31.2 s``; a
+    generate episode counts its tests and kills: ``ok, 30 tests (28 kept), 9 bugs killed``."""
     s = result.spec
     validated = sum(
         1
@@ -50,8 +51,14 @@ def episode_line(result: EpisodeResult, done: int, total: int | None) -> str:
         if f.verdict is not None and f.verdict.kind is VerdictKind.VALIDATED
     )
     parts = [result.status.value]
-    n = len(result.findings)
-    parts.append(f"{n} finding{'s' if n != 1 else ''} ({validated} validated)")
+    if s.task.kind == "generate":  # a suite, judged by the bugs it kills (docs/design.md §6.1)
+        n = len(result.tests)
+        kept = sum(1 for t in result.tests if t.status is GeneratedTestStatus.KEPT)
+        killed = len({k.bug_id for k in result.kills})
+        parts.append(f"{n} test{'s' if n != 1 else ''} ({kept} kept), {killed} bugs killed")
+    else:
+        n = len(result.findings)
+        parts.append(f"{n} finding{'s' if n != 1 else ''} ({validated} validated)")
     parts.append(f"{result.usage.wall_seconds:.1f} s")
     if result.usage.model_cost_usd:
         parts.append(usd(result.usage.model_cost_usd))
