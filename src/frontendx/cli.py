@@ -98,7 +98,9 @@ def main() -> None:
 @click.option("--spec", "spec_file", type=click.Path(path_type=Path), help="YAML run spec.")
 @click.option("--apps", help="Comma-separated app names (default: every built-in app).")
 @click.option("--agents", help="Comma-separated agent names, e.g. oracle,null.")
-@click.option("--tasks", help="Comma-separated tasks: explore, reproduce (default: explore).")
+@click.option(
+    "--tasks", help="Comma-separated tasks: explore, reproduce, generate (default: explore)."
+)
 @click.option("--states", help="Comma-separated browser states (default: desktop).")
 @click.option(
     "--variants",
