@@ -55,7 +55,7 @@ def _side(
         execute(specs_source(episodes), options, workers=WORKERS, retries=0, on_done=done)
     else:
         ray_executor = RayExecutor(None)
-        ray_executor._connect(WORKERS)  # start the local Ray first, to time it on its own
+        ray_executor.connect(WORKERS)  # start the local Ray first, to time it on its own
         startup = time.perf_counter() - started
         try:
             ray_executor(specs_source(episodes), options, workers=WORKERS, retries=0, on_done=done)

@@ -217,9 +217,10 @@ RAY_MISSING = (
 )
 
 
-def make_executor(spec: ExecutorSpec) -> Executor:
-    """The executor a run spec asks for. Fails at once, before anything is stored, when it
-    asks for Ray and Ray is not installed."""
+def make_executor(spec: ExecutorSpec, workers: int) -> Executor:
+    """The executor a run spec asks for, for `workers` workers. On Ray it joins the cluster
+    (or starts a local Ray) at once, so a missing Ray, an unreachable cluster or a refused
+    token fail before anything is stored. The caller closes it."""
     if spec.kind == "local":
         return LocalExecutor()
     try:
@@ -228,7 +229,9 @@ def make_executor(spec: ExecutorSpec) -> Executor:
         raise ConfigError(RAY_MISSING) from None
     from frontendx.runner._ray import RayExecutor
 
-    return RayExecutor(spec.address)
+    executor = RayExecutor(spec.address)
+    executor.connect(workers)
+    return executor
 
 
 def specs_source(specs: Sequence[EpisodeSpec]) -> Callable[[int], list[EpisodeSpec]]:

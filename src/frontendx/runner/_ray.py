@@ -87,7 +87,8 @@ class RayExecutor:
         self.replaced = 0
         """actors that died and were replaced (worker process or node lost)"""
 
-    def _connect(self, workers: int) -> Any:
+    def connect(self, workers: int) -> Any:
+        """Join the cluster (or start a local Ray sized for `workers`); once."""
         if self._ray is not None:
             return self._ray
         ray = _ray()
@@ -102,6 +103,12 @@ class RayExecutor:
             try:
                 ray.init(address=self.address, **kwargs)
             except ConnectionError as exc:
+                if _refused_token(exc):
+                    raise ConfigError(
+                        f"--ray-address {self.address}: the Ray cluster refused this driver's "
+                        "token; give it the cluster's token (RAY_AUTH_MODE=token and "
+                        "RAY_AUTH_TOKEN_PATH=FILE, or RAY_AUTH_TOKEN)"
+                    ) from None
                 raise ConfigError(
                     f"--ray-address {self.address}: cannot join that Ray cluster ({exc}); "
                     "start it with `ray start --head` and pass the address it prints"
@@ -131,7 +138,7 @@ class RayExecutor:
     ) -> None:
         """Run the episodes that `claim(n)` hands out on `workers` actors, as
         `runner.execute` does on a process pool."""
-        ray = self._connect(workers)
+        ray = self.connect(workers)
         if self._options != options:
             self._stop_actors()
             self._options = options
@@ -228,3 +235,13 @@ class RayExecutor:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _refused_token(exc: BaseException) -> bool:
+    """Whether joining a cluster failed on its token (Ray wraps that error in others)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

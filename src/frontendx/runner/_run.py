@@ -60,36 +60,40 @@ def start_run(
     other cell ran."""
     started = time.time()
     episodes = expand(spec)
-    executor = make_executor(spec.executor)  # Ray asked for and missing: fail before storing
-    run_id = store.create_run(spec.model_dump(mode="json"), len(episodes), frontendx.__version__)
-    reused = 0
-    reasons: Counter[str] = Counter()
-    prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in episodes}
-    stored = {} if force else store.reusable(prints.values())
-    previous = store.cell_versions(e.cell for e in episodes)
-    for episode in episodes:
-        hit = stored.get(prints[episode.key])
-        if hit is not None:
-            reused += store.add_episode(run_id, hit[1], reused_from=hit[0])
-        elif force:
-            reasons["forced (--force)"] += 1
-        else:
-            before = previous.get(episode.cell)
-            for reason in explain(before, versions.for_episode(episode)):
-                reasons[reason] += 1
-    summary = _execute(
-        store,
-        run_id,
-        spec,
-        executor,
-        versions=versions,
-        chromium=chromium,
-        console=console,
-        since=started if force else None,
-    )
-    summary.reused = reused
-    summary.reasons = reasons
-    return summary
+    # no Ray installed, or a cluster that cannot be joined: fail before anything is stored
+    executor = make_executor(spec.executor, spec.worker_count)
+    with contextlib.closing(executor):
+        run_id = store.create_run(
+            spec.model_dump(mode="json"), len(episodes), frontendx.__version__
+        )
+        reused = 0
+        reasons: Counter[str] = Counter()
+        prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in episodes}
+        stored = {} if force else store.reusable(prints.values())
+        previous = store.cell_versions(e.cell for e in episodes)
+        for episode in episodes:
+            hit = stored.get(prints[episode.key])
+            if hit is not None:
+                reused += store.add_episode(run_id, hit[1], reused_from=hit[0])
+            elif force:
+                reasons["forced (--force)"] += 1
+            else:
+                before = previous.get(episode.cell)
+                for reason in explain(before, versions.for_episode(episode)):
+                    reasons[reason] += 1
+        summary = _execute(
+            store,
+            run_id,
+            spec,
+            executor,
+            versions=versions,
+            chromium=chromium,
+            console=console,
+            since=started if force else None,
+        )
+        summary.reused = reused
+        summary.reasons = reasons
+        return summary
 
 
 def resume_run(
@@ -106,16 +110,17 @@ def resume_run(
     started = time.time()
     info = store.run(run_id)
     spec = parse_run_spec(info.spec, f"run {info.id}")
-    return _execute(
-        store,
-        info.id,
-        spec,
-        make_executor(executor or spec.executor),
-        versions=versions,
-        chromium=chromium,
-        console=console,
-        since=started,
-    )
+    with contextlib.closing(make_executor(executor or spec.executor, spec.worker_count)) as run_on:
+        return _execute(
+            store,
+            info.id,
+            spec,
+            run_on,
+            versions=versions,
+            chromium=chromium,
+            console=console,
+            since=started,
+        )
 
 
 def _execute(
@@ -157,7 +162,7 @@ def _execute(
         disable=sink is not store,
     )
 
-    with progress, store.leases_kept(owner, LEASE_SECONDS), contextlib.closing(executor):
+    with progress, store.leases_kept(owner, LEASE_SECONDS):
         bar = progress.add_task(
             f"run {run_id}", total=len(episodes), completed=summary.skipped, last=""
         )
