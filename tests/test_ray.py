@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import sqlite3
@@ -291,6 +292,7 @@ def cluster() -> Iterator[LocalRayCluster]:
                 with _suppress_gone():
                     os.kill(pid, signal.SIGKILL)
         assert not left, f"Ray processes left behind: {left}"
+        shutil.rmtree(root, ignore_errors=True)  # Ray's session logs
 
 
 def _cli(cluster: LocalRayCluster, *args: str) -> subprocess.Popen[str]:
