@@ -236,7 +236,12 @@ class LocalRayCluster:
     def kill_node(self, node: subprocess.Popen[bytes]) -> set[int]:
         """The node is lost at once, as if its machine lost power: SIGKILL to its every
         process (raylet, workers, their browsers and app servers). Returns their pids."""
-        pids = set(self.processes(node))
+        pids: set[int] = set()
+        while new := set(self.processes(node)) - pids:  # stopped first: none forks unseen
+            for pid in new:
+                with _suppress_gone():
+                    os.kill(pid, signal.SIGSTOP)
+            pids |= new
         for pid in pids:
             with _suppress_gone():
                 os.kill(pid, signal.SIGKILL)
