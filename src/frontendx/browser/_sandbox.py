@@ -22,9 +22,10 @@ from playwright.async_api import (
 )
 
 from frontendx.browser._guard import BLOCKED_HEADER
+from frontendx.browser._jitter import jitter_script
 from frontendx.browser._launch import guard_of
 from frontendx.errors import AppError
-from frontendx.suite import App, BrowserState
+from frontendx.suite import App, BrowserState, Jitter
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ class Sandbox:
         *,
         trace_path: Path | None = None,
         instrument: bool = False,
+        jitter: Jitter | None = None,
     ) -> None:
         self.browser = browser
         self.app = app
@@ -197,6 +199,8 @@ class Sandbox:
         self.trace_path = trace_path
         self.events = PageEvents()
         self.instrument = instrument
+        self.jitter = jitter
+        """seeded clock offset and animation durations for the context; None (the default): off"""
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._guarded = False
@@ -249,6 +253,8 @@ class Sandbox:
             await context.route("**/*", self._guard)
         if self.instrument:
             await context.add_init_script(_INFLIGHT_PROBE)
+        if self.jitter is not None:
+            await context.add_init_script(jitter_script(self.jitter))
         if self.trace_path is not None:
             await context.tracing.start(screenshots=True, snapshots=True)
         if s.flags:

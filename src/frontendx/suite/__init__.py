@@ -1,5 +1,6 @@
 """The suite: apps under test, their seeded bugs, browser states, and app hosting."""
 
+from frontendx.suite._jitter import Jitter, Latency, Unordered
 from frontendx.suite._manifest import (
     App,
     AppManifest,
@@ -43,8 +44,11 @@ __all__ = [
     "BugSwitches",
     "Category",
     "Difficulty",
+    "Jitter",
+    "Latency",
     "ManifestsWhen",
     "Severity",
+    "Unordered",
     "Viewport",
     "app_for",
     "app_source",

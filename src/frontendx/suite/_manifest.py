@@ -25,6 +25,7 @@ from pydantic import (
 from frontendx.errors import ManifestError, ReproError
 from frontendx.repro import ACTIONS, Step
 from frontendx.repro._steps import StepProblem, step_problems
+from frontendx.suite._jitter import Unordered
 from frontendx.suite._patch import apply_patches, decode_utf8
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
 
@@ -248,6 +249,12 @@ class AppManifest(BaseModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     login: Login = Login()
     flags_cookie: str = "flags"
+    unordered: list[Unordered] = Field(
+        default_factory=list,
+        # left out of the dump when empty, so apps without it keep their content hash
+        exclude_if=lambda value: not value,
+        description="API answers whose lists the spec leaves unordered: jitter shuffles them",
+    )
     bugs: list[Bug]
 
     @field_validator("bugs")

@@ -14,6 +14,10 @@ an opaque digest of the variant, never bug ids; and a build's content-hashed ass
 the repository's `builds.json` maps to bugs) are served under names derived from a secret
 per-process salt and the file's role, so every variant of one server serves the same URLs.
 
+With jitter set (`AppServer.set_jitter`, docs/design.md "Jitter"), each app request first waits
+a delay drawn from the seed, and the JSON lists the manifest marks `unordered` are shuffled;
+without it (the default) requests are served exactly as before.
+
 Run as ``python -m frontendx.suite._server APP_DIR`` with the control token as the first line
 of stdin; it prints one JSON line with both ports.
 """
@@ -44,6 +48,7 @@ from typing import IO, Any
 import httpx
 
 from frontendx.errors import AppError, ManifestError
+from frontendx.suite._jitter import Jitter, jitter_digest, shuffle_body
 from frontendx.suite._manifest import App, load_app
 from frontendx.suite._process import AppProcess, plain_env
 
@@ -158,6 +163,9 @@ class _Host:
         self._views: dict[Path, _BuildView] = {}
         self.view = self._view_of(self.build)
         self.active: frozenset[str] = frozenset()
+        self.jitter: Jitter | None = None
+        self._nth: dict[tuple[str, str], int] = {}
+        """requests per (method, path) since the jitter was set or the state reset"""
 
     async def start(self) -> None:
         if self.process is not None:
@@ -179,8 +187,15 @@ class _Host:
             self.view = self._view_of(self.build)
         self.switches.active = wanted
         self.active = wanted
+        self._nth.clear()
         if self.backend is not None:
             self.backend.reset()
+
+    def set_jitter(self, jitter: Jitter | None) -> None:
+        """Turn jitter on with a seed (or off). Its draws start over from the seed here and at
+        every reset, so each run from the seed state sees the same delays and orders."""
+        self.jitter = jitter
+        self._nth.clear()
 
     def _view_of(self, build: Path) -> _BuildView:
         if build not in self._views:
@@ -188,6 +203,7 @@ class _Host:
         return self._views[build]
 
     async def reset(self) -> None:
+        self._nth.clear()
         if self.process is not None:
             await self.process.reset(self.active)
         if self.backend is not None:
@@ -199,6 +215,8 @@ class _Host:
             return
         if scope["type"] != "http":
             return
+        if self.jitter is not None:
+            send = await self._jittered(self.jitter, scope, send)
         if self.process is not None:
             await self.process.forward(scope, receive, send)
             return
@@ -211,6 +229,51 @@ class _Host:
             await self.backend(scope, receive, send)
             return
         await self._static(path, send)
+
+    async def _jittered(self, jitter: Jitter, scope: Any, send: Any) -> Any:
+        """Wait the request's drawn delay; the `send` to answer through: one that shuffles the
+        answer's unordered lists if the manifest names any for this request."""
+        method, path = scope["method"], scope["path"]
+        key = (method, path)
+        nth = self._nth.get(key, 0)
+        self._nth[key] = nth + 1
+        delay = jitter.delay_s(method, path, nth)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        rules = [r for r in self.app.manifest.unordered if r.matches(method, path)]
+        if not rules or not jitter.shuffle:
+            return send
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def shuffling(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)  # held back: the length may change
+                return
+            if message["type"] != "http.response.body" or not start:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = list(start.get("headers") or [])
+            names = {bytes(k).lower(): bytes(v) for k, v in headers}
+            new = None
+            if (
+                200 <= start["status"] < 300
+                and b"json" in names.get(b"content-type", b"")
+                and b"content-encoding" not in names
+            ):
+                new = shuffle_body(body, rules, jitter, method, path, nth)
+            if new is not None:
+                body = new
+                headers = [(k, v) for k, v in headers if bytes(k).lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        return shuffling
 
     async def _static(self, path: str, send: Any) -> None:
         root, view = self.build, self.view
@@ -275,6 +338,10 @@ class _Host:
             elif path == "/variant" and method == "POST":
                 await self.set_variant(json.loads(body or b"{}").get("bugs", []))
                 payload = {"ok": True, "variant": self._digest()}
+            elif path == "/jitter" and method == "POST":
+                raw = json.loads(body or b"{}").get("jitter")
+                self.set_jitter(None if raw is None else Jitter.model_validate(raw))
+                payload = {"ok": True, "jitter": jitter_digest(self.jitter)}
             else:
                 await _respond(
                     send, 404, b'{"error":"no such control endpoint"}', "application/json"
@@ -392,6 +459,8 @@ class AppServer:
         self.url = ""
         self._control = ""
         self.active: frozenset[str] | None = None
+        self.jitter: Jitter | None = None
+        """the jitter the server runs with: off (None) unless `set_jitter` turned it on"""
         self._token = secrets.token_hex(16)
 
     async def start(self, timeout: float = 60.0) -> None:
@@ -453,6 +522,17 @@ class AppServer:
         if answer.get("variant") != variant_digest(self._token.encode(), wanted):
             raise AppError(f"app {self.app.name!r}: the server did not confirm the variant")
         self.active = wanted
+
+    async def set_jitter(self, jitter: Jitter | None) -> None:
+        """Turn seeded jitter on (or off, with None): each request waits a delay drawn from
+        `jitter.latency`, and the lists the manifest marks `unordered` come shuffled. It stays
+        until changed, across variants; its draws start over at every reset."""
+        self.jitter = None
+        raw = None if jitter is None else jitter.model_dump(mode="json")
+        answer = await self._post("/jitter", {"jitter": raw})
+        if answer.get("jitter") != jitter_digest(jitter):
+            raise AppError(f"app {self.app.name!r}: the server did not confirm the jitter")
+        self.jitter = jitter
 
     async def reset(self) -> None:
         await self._post("/reset", {})
