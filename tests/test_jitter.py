@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 import random
 import statistics
+import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +20,16 @@ from playwright.async_api import Browser
 from pydantic import ValidationError
 
 from frontendx.browser import Sandbox
-from frontendx.suite import App, AppManifest, AppServer, Jitter, Latency, Unordered, get_state
+from frontendx.suite import (
+    App,
+    AppManifest,
+    AppServer,
+    Jitter,
+    Latency,
+    Unordered,
+    get_state,
+    load_app,
+)
 from frontendx.suite._jitter import shuffled
 from frontendx.suite._manifest import validation_problems
 
@@ -225,3 +236,56 @@ def test_the_manifest_field_is_optional_checked_and_left_out_of_the_hash_when_em
         AppManifest.model_validate({**raw, "unordered": [{"path": "api/items"}]})
     problems = validation_problems(raw, caught.value)
     assert any(p.startswith("field `unordered.0.path`") for p in problems), problems
+
+
+_LIST_SERVER = """
+import json, os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"rows": list(range(12))}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+"""
+
+
+async def test_an_app_with_its_own_server_gets_jitter_through_the_forwarding(
+    tmp_path: Path,
+) -> None:
+    """Jitter lives in the app server's front, so an app started by its own command (its
+    answers forwarded, length and all) is delayed and shuffled the same way."""
+    (tmp_path / "server.py").write_text(_LIST_SERVER)
+    (tmp_path / "spec.md").write_text("# Rows\n\n`/api/rows` lists twelve rows in no order.\n")
+    (tmp_path / "app.yaml").write_text(
+        "name: rows\ntitle: Rows\nspec: spec.md\n"
+        f"serve: {{command: [{sys.executable}, server.py], ready_path: /api/rows}}\n"
+        "unordered: [{path: /api/rows, lists: [rows]}]\nbugs: []\n"
+    )
+    served = AppServer(load_app(tmp_path))
+    await served.start()
+    try:
+
+        async def rows() -> tuple[list[int], float]:
+            async with httpx.AsyncClient(base_url=served.url, timeout=10) as client:
+                started = time.perf_counter()
+                response = await client.get("/api/rows")
+                return response.json()["rows"], time.perf_counter() - started
+
+        plain, _ = await rows()
+        jitter = Jitter(seed=4, latency=FIXED_DELAY)
+        await served.set_jitter(jitter)
+        mixed, elapsed = await rows()
+    finally:
+        await served.stop()
+    assert plain == list(range(12))
+    assert mixed == jitter.order("GET", "/api/rows", 0, "rows", 12) != plain
+    assert elapsed >= 0.395
