@@ -313,6 +313,7 @@ def test_agent_from_a_third_party_entry_point_runs_unchanged(tmp_path: Path) -> 
     assert result["findings"][0]["verdict"]["kind"] == "not_reproduced"
 
 
+@pytest.mark.slow  # 62 s; reuse across runs is also proven by test_living in the default run
 def test_unchanged_cells_are_reused_and_only_changed_agents_run_again(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     first = frontendx_cli(

@@ -137,6 +137,7 @@ def _finish(procs: list[subprocess.Popen[str]]) -> list[str]:
 RAW = {"apps": [str(MINI)], "agents": ["null"], "repeats": 6, "workers": 1, "retries": 0}
 
 
+@pytest.mark.slow  # 37 s; two concurrent runs sharing a store stay in the default run
 def test_two_concurrent_resumes_split_the_cells_and_store_each_once(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     spec = parse_run_spec(RAW)
