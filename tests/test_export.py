@@ -10,7 +10,6 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-import pytest
 from conftest import MINI, frontendx_cli
 from export_venv import export_python, run_exported
 
@@ -20,7 +19,6 @@ from frontendx.suite import App, AppServer
 __all__ = ["export_python"]  # the fixture, imported for pytest
 
 
-@pytest.mark.slow  # 33 s; test_parity runs exported tests in a fresh venv, buggy and clean
 async def test_exported_tests_run_in_a_fresh_venv_failing_on_buggy_passing_on_clean(
     tmp_path: Path, mini_app: App, export_python: Path
 ) -> None:
