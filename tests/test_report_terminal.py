@@ -143,3 +143,10 @@ def test_one_plain_line_per_finished_episode(tmp_path: Path) -> None:
     assert len(printed) == 2 and printed[1].startswith("[3/3] crawler explore auth/desktop")
     assert len(store.episodes(run_id)) == 3  # the proxy stores through
     store.close()
+    # a line longer than the console stays one line (a CI log's console is 80 wide)
+    narrow, narrow_buf = file_console(width=40)
+    long_lines = EpisodeLines(SqliteStore(tmp_path / "narrow.db"), narrow)
+    long_run = long_lines.create_run({"x": 1}, 1, "0.1.0")
+    assert long_lines.add_episode(long_run, _episode("shop", EpisodeStatus.OK, 1))
+    [line] = narrow_buf.getvalue().splitlines()
+    assert line.endswith("(1 validated), 31.2 s") and len(line) > 40

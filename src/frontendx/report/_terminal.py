@@ -91,8 +91,11 @@ class EpisodeLines:
         if added:
             self.done += 1
             if kwargs.get("reused_from") is None:
-                self._console.print(
-                    episode_line(result, self.done, self.total), markup=False, highlight=False
+                self._console.print(  # one line each, never wrapped at the console's width
+                    episode_line(result, self.done, self.total),
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
                 )
         return added
 
