@@ -66,16 +66,17 @@ async def mini_servers(mini_app: App) -> AsyncIterator[list[AppServer]]:
 
 
 def frontendx_cli(
-    *args: str, check: bool = False, timeout: float = 1500
+    *args: str, check: bool = False, timeout: float = 1500, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real `frontendx` command, as a user would. On timeout the whole process group
-    (pool workers, app servers, browsers) is killed, so nothing outlives the test."""
+    """Run the real `frontendx` command, as a user would (`env`: its whole environment; by
+    default ours with 200 columns). On timeout the whole process group (pool workers, app
+    servers, browsers) is killed, so nothing outlives the test."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "frontendx.cli", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200"} if env is None else env,
         start_new_session=True,
     )
     try:

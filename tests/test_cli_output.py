@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import MINI
+from conftest import MINI, frontendx_cli
 
 from frontendx.store import SqliteStore
 
@@ -20,21 +18,7 @@ def cli_in_a_log(*args: str, timeout: float = 120) -> subprocess.CompletedProces
     """`frontendx ARGS` with stdout and stderr to pipes and no COLUMNS: what a CI log gets
     (rich then assumes 80 columns)."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "frontendx.cli", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    return frontendx_cli(*args, timeout=timeout, env=env)
 
 
 def test_a_run_in_a_log_prints_a_line_per_episode_and_the_leaderboard_once(
