@@ -4,8 +4,10 @@
     python scripts/build_frontend.py [app ...]   (default: every app with a frontend/ folder)
 
 For app `<name>` (src/frontendx/apps/<name>) this reads app.yaml and `frontend/toggles.json`
-(frontend bug id -> compile-time constant), then builds with Vite, once per subset:
-the empty set (clean), each frontend bug alone, all frontend bugs, and all-but-one. Each build
+(frontend switch id -> compile-time constant: bugs and the changes' intended edits), then builds
+with Vite, once per subset: the empty set (clean), each frontend bug alone, all frontend bugs and
+all-but-one (leaving out bugs `only_in_changes`), and per change its base, its head and its head
+with each of its switches off (the validator's attribution). Each build
 goes to `dist/<hash of the subset>/`; `dist/builds.json` maps subsets to folders. Stale build
 folders are removed. Every build is checked: no bug id, bug title or constant name may appear in
 the served files.
@@ -41,13 +43,25 @@ def app_folder(name: str) -> Path:
     return APPS / name.replace("-", "_")
 
 
-def subsets(bug_ids: list[str]) -> list[frozenset[str]]:
-    """Empty, singles, all, all-but-one; deduplicated, in a stable order."""
-    everything = frozenset(bug_ids)
+def subsets(
+    bug_ids: list[str],
+    changes: list[tuple[frozenset[str], frozenset[str]]] | None = None,
+    *,
+    suite: list[str] | None = None,
+) -> list[frozenset[str]]:
+    """Empty, singles, all and all-but-one of `suite` (default: every bug), then for each
+    change (head, base): the head, the head with each of its switches off, and the base;
+    deduplicated, in a stable order."""
+    suite_ids = bug_ids if suite is None else suite
+    everything = frozenset(suite_ids)
     wanted: list[frozenset[str]] = [frozenset()]
     wanted += [frozenset([b]) for b in bug_ids]
     wanted.append(everything)
-    wanted += [everything - {b} for b in bug_ids]
+    wanted += [everything - {b} for b in suite_ids]
+    for head, base in changes or []:
+        wanted.append(head)
+        wanted += [head - {s} for s in sorted(head)]
+        wanted.append(base)
     seen: list[frozenset[str]] = []
     for s in wanted:
         if s not in seen:
@@ -87,16 +101,30 @@ def build_app(name: str) -> None:
     dist = app_dir / manifest.get("dist", "dist")
     bugs = manifest.get("bugs") or []
     fe_bugs = sorted(b["id"] for b in bugs if b.get("layer") == "frontend")
+    suite = [b["id"] for b in bugs if b["id"] in fe_bugs and not b.get("only_in_changes")]
+    changes = manifest.get("changes") or []
+    edits = [e for c in changes for e in c.get("edits") or []]
+    fe_edits = sorted(e["id"] for e in edits if e.get("layer") == "frontend")
+    frontend_ids = set(fe_bugs) | set(fe_edits)
+    heads = []
+    for change in changes:
+        switched = {*change.get("base_bugs", []), *change.get("regressions", [])}
+        switched |= {e["id"] for e in change.get("edits") or []}
+        base = frozenset(set(change.get("base_bugs", [])) & frontend_ids)
+        heads.append((frozenset(switched & frontend_ids), base))
     toggles: dict[str, str] = json.loads((frontend / "toggles.json").read_text(encoding="utf-8"))
-    missing = [b for b in fe_bugs if b not in toggles]
-    extra = [b for b in toggles if b not in fe_bugs]
+    missing = [b for b in [*fe_bugs, *fe_edits] if b not in toggles]
+    extra = [b for b in toggles if b not in frontend_ids]
     if missing or extra:
         raise SystemExit(
-            f"{name}: frontend/toggles.json does not match app.yaml's frontend bugs "
+            f"{name}: frontend/toggles.json does not match app.yaml's frontend bugs and edits "
             f"(missing: {missing}, not in app.yaml: {extra})"
         )
     forbidden = (
-        [b["id"] for b in bugs] + [b.get("title", "") for b in bugs] + list(toggles.values())
+        [b["id"] for b in bugs]
+        + [b.get("title", "") for b in bugs]
+        + [e["id"] for e in edits]
+        + list(toggles.values())
     )
 
     if not (frontend / "node_modules").is_dir():
@@ -104,7 +132,7 @@ def build_app(name: str) -> None:
         run(["npm", "ci", "--no-audit", "--no-fund"], frontend)
 
     vite = frontend / "node_modules" / "vite" / "bin" / "vite.js"
-    wanted = subsets(fe_bugs)
+    wanted = subsets(fe_bugs, heads, suite=suite)
     dist.mkdir(parents=True, exist_ok=True)
     entries = []
     for i, subset in enumerate(wanted, 1):

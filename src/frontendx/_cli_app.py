@@ -40,7 +40,7 @@ def _chosen_bugs(app: Any, bugs: str | None, clean: bool) -> tuple[str, ...]:
     if clean:
         return ()
     if bugs is None:
-        every = tuple(sorted(app.bugs))
+        every = tuple(sorted(app.suite_bugs))
         if not app.combinable(every):
             raise ConfigError(
                 f"app {app.name!r} cannot turn all its bugs on at once (some are separate "
@@ -124,7 +124,7 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
         url = app_serve_url(host, port)
 
         def announce() -> None:
-            every = tuple(sorted(app.bugs))
+            every = tuple(sorted(app.suite_bugs))
             click.echo(f"serving app {app.name} with {variant_words(chosen, every)} on {url}/")
             for line in _state_lines(app, browser_state, chosen):
                 click.echo(line)

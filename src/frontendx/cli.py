@@ -346,6 +346,12 @@ def _print_report(
 @main.command("self-test")
 @click.option("--apps", help="Comma-separated apps (default: every built-in app).")
 @click.option("--bugs", "only", help="Comma-separated bug ids to check (default: all).")
+@click.option(
+    "--changes",
+    "only_changes",
+    help="Comma-separated change ids to prove, or `all` (default: all, unless --bugs is given; "
+    "with --bugs alone, no changes).",
+)
 @click.option("--replays", type=int, default=3, show_default=True)
 @click.option(
     "--lanes",
@@ -361,16 +367,19 @@ def _print_report(
 def self_test_cmd(
     apps: str | None,
     only: str | None,
+    only_changes: str | None,
     replays: int,
     workers: int,
     chromium: str | None,
     fmt: str,
 ) -> None:
-    """Prove the ground truth: every repro fails on its buggy variant k/k and holds on clean."""
+    """Prove the ground truth: every repro fails on its buggy variant k/k and holds on clean;
+    every change's intended repros hold on head and fail on base, and its regressions' repros
+    fail on head, hold on base and hold on head with only that regression off."""
     from rich.progress import Progress
 
     from frontendx.suite import load_apps
-    from frontendx.validate import self_test
+    from frontendx.validate import self_test, self_test_changes
 
     loaded = load_apps([a.strip() for a in apps.split(",")] if apps else None)
     wanted = {b.strip() for b in only.split(",") if b.strip()} if only else None
@@ -380,23 +389,62 @@ def self_test_cmd(
             raise click.BadParameter(
                 f"no such bug in the chosen apps: {', '.join(unknown)}", param_hint="--bugs"
             )
+    changes: set[str] | None = None  # None: every change
+    if only_changes is not None and only_changes.strip() != "all":
+        changes = {c.strip() for c in only_changes.split(",") if c.strip()}
+        unknown = sorted(changes - {c for a in loaded for c in a.changes})
+        if unknown:
+            raise click.BadParameter(
+                f"no such change in the chosen apps: {', '.join(unknown)}",
+                param_hint="--changes",
+            )
+    check_bugs = wanted is not None or only_changes is None
+    if only_changes is None and wanted is not None:
+        changes = set()
     total = sum(len([b for b in a.bugs if wanted is None or b in wanted]) for a in loaded)
+    total = total if check_bugs else 0
+    total += sum(len([c for c in a.changes if changes is None or c in changes]) for a in loaded)
     with Progress(console=err, transient=True) as progress:
         bar = progress.add_task("self-test", total=total)
-        checks = asyncio.run(
-            self_test(
-                loaded,
-                replays=replays,
-                lanes=workers,
-                chromium=chromium,
-                on_check=lambda c: progress.advance(bar),
-                only=wanted,
+        checks = (
+            asyncio.run(
+                self_test(
+                    loaded,
+                    replays=replays,
+                    lanes=workers,
+                    chromium=chromium,
+                    on_check=lambda c: progress.advance(bar),
+                    only=wanted,
+                )
             )
+            if check_bugs
+            else []
+        )
+        change_checks = (
+            asyncio.run(
+                self_test_changes(
+                    loaded,
+                    replays=replays,
+                    lanes=workers,
+                    chromium=chromium,
+                    on_check=lambda c: progress.advance(bar),
+                    only=changes,
+                )
+            )
+            if any(changes is None or c in changes for a in loaded for c in a.changes)
+            else []
         )
     failed = [c for c in checks if not c.ok]
+    failed_changes = [c for c in change_checks if not c.ok]
     if fmt == "json":
-        click.echo(json.dumps([c.__dict__ | {"ok": c.ok} for c in checks], indent=2))
-    else:
+        click.echo(
+            json.dumps(
+                [c.__dict__ | {"ok": c.ok} for c in checks]
+                + [c.__dict__ | {"ok": c.ok} for c in change_checks],
+                indent=2,
+            )
+        )
+    elif checks or not change_checks:
         table = Table(title=f"self-test: {len(checks) - len(failed)}/{len(checks)} bugs proven")
         for col in ("app", "bug", "state", "buggy fails", "clean holds", "off-state", "result"):
             table.add_column(col)
@@ -416,12 +464,32 @@ def self_test_cmd(
                 "ok" if c.ok else Text("FAILED", style="red"),
             )
         _print_table(table)
+    if change_checks and fmt != "json":
+        table = Table(
+            title=f"self-test: {len(change_checks) - len(failed_changes)}/{len(change_checks)} "
+            "changes proven"
+        )
+        for col in ("app", "change", "proof", "result"):
+            table.add_column(col)
+        for cc in change_checks:
+            table.add_row(
+                cc.app,
+                cc.change,
+                "\n".join(cc.lines),
+                "ok" if cc.ok else Text("FAILED", style="red"),
+            )
+        _print_table(table)
     for c in failed:
         err.print(
             Text.assemble(("FAILED", "red"), f" {c.app}/{c.bug}: " + "; ".join(c.problems)),
             soft_wrap=True,
         )
-    if failed:
+    for cc in failed_changes:
+        err.print(
+            Text.assemble(("FAILED", "red"), f" {cc.app}/{cc.change}: " + "; ".join(cc.problems)),
+            soft_wrap=True,
+        )
+    if failed or failed_changes:
         sys.exit(EXIT_FAILED)
 
 
@@ -695,7 +763,7 @@ def export_test(
 @click.pass_context
 @_guard
 def suites(ctx: click.Context, fmt: str) -> None:
-    """List the built-in apps and their seeded bugs (or `suites validate PATH`)."""
+    """List the built-in apps, their seeded bugs and their changes (or `suites validate PATH`)."""
     if ctx.invoked_subcommand is not None:
         return
     from frontendx.suite import load_apps, suite_version
@@ -719,6 +787,18 @@ def suites(ctx: click.Context, fmt: str) -> None:
                         }
                         for b in a.bugs.values()
                     ],
+                    "changes": [
+                        {
+                            "id": c.id,
+                            "title": c.title,
+                            "design": c.design,
+                            "edits": [e.id for e in c.edits],
+                            "regressions": c.regressions,
+                            "base_bugs": c.base_bugs,
+                            "review_minutes": c.review_minutes,
+                        }
+                        for c in a.changes.values()
+                    ],
                 }
                 for a in apps
             ],
@@ -738,6 +818,22 @@ def suites(ctx: click.Context, fmt: str) -> None:
                 ",".join(s.name for s in b.manifesting_states()),
             )
     _print_table(table)
+    if any(a.changes for a in apps):
+        table = Table(title="changes (the regression and visual tasks)")
+        for col in ("app", "change", "kind", "edits", "regressions", "base bugs", "review"):
+            table.add_column(col)
+        for a in apps:
+            for c in a.changes.values():
+                table.add_row(
+                    a.name,
+                    c.id,
+                    "design" if c.design else "feature",
+                    ", ".join(e.id for e in c.edits),
+                    ", ".join(c.regressions) or "-",
+                    ", ".join(c.base_bugs) or "-",
+                    f"{c.review_minutes:g} min",
+                )
+        _print_table(table)
 
 
 @suites.command("validate")

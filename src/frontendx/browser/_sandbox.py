@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -190,11 +191,17 @@ class Sandbox:
         trace_path: Path | None = None,
         instrument: bool = False,
         jitter: Jitter | None = None,
+        also: Sequence[str] = (),
     ) -> None:
+        """`also`: more URLs of the same app the context may reach and is signed in to (a
+        change's base build beside its head); give them another host name than `app_url`'s
+        (`reference_url`), or the two servers' cookies would mix."""
         self.browser = browser
         self.app = app
         self.app_url = app_url.rstrip("/")
         self.origin = origin_of(app_url)
+        self.also = [u.rstrip("/") for u in also]
+        self.origins = [self.origin, *(origin_of(u) for u in self.also)]
         self.state = state
         self.trace_path = trace_path
         self.events = PageEvents()
@@ -230,7 +237,8 @@ class Sandbox:
         guard = guard_of(self.browser)
         if guard is not None:
             delay = SLOW_NETWORK_DELAY_S if s.network == "slow" else 0.0
-            guard.allow(self.origin, delay_s=delay)
+            for origin in self.origins:
+                guard.allow(origin, delay_s=delay)
             self._guarded = True
         try:
             self._context = context = await self.browser.new_context(**options)
@@ -259,9 +267,12 @@ class Sandbox:
             await context.tracing.start(screenshots=True, snapshots=True)
         if s.flags:
             name, value = self.app.manifest.flags_cookie, json.dumps(s.flags)
-            await context.add_cookies([{"name": name, "value": value, "url": self.app_url}])
+            await context.add_cookies(
+                [{"name": name, "value": value, "url": u} for u in [self.app_url, *self.also]]
+            )
         if s.role != "anonymous":
-            await self._sign_in(s.role)
+            for url in [self.app_url, *self.also]:
+                await self._sign_in(s.role, url)
         self._page = await context.new_page()
         if self.instrument:
             self.events.page = self._page
@@ -270,7 +281,7 @@ class Sandbox:
 
     async def _guard(self, route: Route) -> None:
         url = route.request.url
-        if origin_of(url) == self.origin:
+        if origin_of(url) in self.origins:
             if self.state.network == "slow":
                 await asyncio.sleep(SLOW_NETWORK_DELAY_S)
             await route.continue_()
@@ -281,10 +292,11 @@ class Sandbox:
     def _release(self) -> None:
         guard = guard_of(self.browser)
         if self._guarded and guard is not None:
-            guard.disallow(self.origin)
+            for origin in self.origins:
+                guard.disallow(origin)
         self._guarded = False
 
-    async def _sign_in(self, role: str) -> None:
+    async def _sign_in(self, role: str, app_url: str) -> None:
         manifest = self.app.manifest
         account = manifest.accounts.get(role)
         if account is None:
@@ -294,7 +306,7 @@ class Sandbox:
             )
         login = manifest.login
         response = await self.context.request.post(
-            self.app_url + login.path,
+            app_url + login.path,
             data={login.email_field: account.email, login.password_field: account.password},
         )
         if not response.ok:

@@ -71,7 +71,7 @@ def about_export(result: EpisodeResult, what: str, *, app_url: str, filename: st
     was made on, what it holds (`what`), and how to host that variant and run the file."""
     spec = result.spec
     try:
-        every = tuple(sorted(app_for(spec.app, spec.app_source).bugs))
+        every = tuple(sorted(app_for(spec.app, spec.app_source).suite_bugs))
     except FrontendXError:  # an added app moved or renamed since: name the bugs one by one
         every = ()
     bugs = tuple(sorted(spec.bugs))

@@ -242,7 +242,7 @@ class Worker:
         if spec.task.kind == "generate":
             # the agent gets the clean app; the bugs that show in the state are the mutants
             # its tests are scored against
-            shows = [b for b in sorted(app.bugs) if app.bugs[b].manifests_in(state)]
+            shows = [b for b in sorted(app.suite_bugs) if app.bugs[b].manifests_in(state)]
         if spec.task.kind == "reproduce":
             shows = [b for b in shows if b == spec.task.target_bug]
         agent = make_agent(spec.agent.name, spec.agent.config)

@@ -240,7 +240,7 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
 def _variants(
     app: App, task: TaskKind, choice: VariantChoice, state_name: str
 ) -> list[tuple[tuple[str, ...], str | None]]:
-    every = tuple(sorted(app.bugs))
+    every = tuple(sorted(app.suite_bugs))
     state = get_state(state_name)
     shows = [b for b in every if app.bugs[b].manifests_in(state)]
     if task == "generate":

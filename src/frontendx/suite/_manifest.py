@@ -165,14 +165,18 @@ class Bug(BaseModel):
     repro: list[Step]
     manual_minutes: float = Field(gt=0)
     manual_minutes_rationale: str = Field(min_length=1)
+    only_in_changes: bool = Field(
+        default=False,
+        # left out of the dump when false, so apps without it keep their content hash
+        exclude_if=lambda value: not value,
+        description="a regression written for a change (`changes`): only its changes turn it "
+        "on; explore, reproduce and generate never do",
+    )
 
     @field_validator("repro", mode="before")
     @classmethod
     def _repro_valid(cls, value: Any) -> list[Step]:
-        steps, problems = step_problems(value)
-        if problems:
-            raise _ReproProblems(problems)
-        return steps
+        return _valid_steps(value)
 
     @model_validator(mode="after")
     def _control_state_valid(self) -> Bug:
@@ -208,6 +212,98 @@ class Bug(BaseModel):
 
     def manifesting_states(self) -> list[BrowserState]:
         return [s for s in BUILTIN_STATES.values() if self.manifests_in(s)]
+
+
+def _valid_steps(value: Any) -> list[Step]:
+    steps, problems = step_problems(value)
+    if problems:
+        raise _ReproProblems(problems)
+    return steps
+
+
+class Edit(BaseModel):
+    """An intended edit of a change: a switch like a bug's, which the change's head build has
+    on. Its repro's claim holds on the head build and fails on the base build."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    description: str = Field(min_length=1, description="what the author meant to change")
+    layer: Literal["frontend", "backend"] | None = Field(
+        default=None, description="as a bug's: a build per variant, or switched at run time"
+    )
+    switch: Switch | None = Field(
+        default=None, description="how a bring-your-own app turns this edit on"
+    )
+    repro: list[Step] = Field(
+        description="the intended repro: its claim holds on head and fails on base"
+    )
+
+    @field_validator("repro", mode="before")
+    @classmethod
+    def _repro_valid(cls, value: Any) -> list[Step]:
+        return _valid_steps(value)
+
+    @property
+    def kind(self) -> Literal["frontend", "backend"]:
+        if self.switch is not None:
+            return "backend" if self.switch.env is not None else "frontend"
+        return self.layer or "frontend"
+
+
+class DiffFile(BaseModel):
+    """One file of a change's diff summary, as a pull request page lists it."""
+
+    model_config = _STRICT
+
+    path: str = Field(min_length=1)
+    components: list[str] = Field(default_factory=list, description="components it touches")
+    added: int = Field(default=0, ge=0, description="lines added")
+    removed: int = Field(default=0, ge=0, description="lines removed")
+
+
+class Change(BaseModel):
+    """A pull request with known content (docs/design.md §6.2): what its author says, what it
+    touches, what it means to change (`edits`) and the seeded bugs it brings (`regressions`),
+    on top of a base that may already carry bugs (`base_bugs`)."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1, description="the PR title, as its author wrote it")
+    description: str = Field(
+        min_length=1, description="the PR text; never names or hints at a regression"
+    )
+    diff: list[DiffFile] = Field(min_length=1, description="the diff summary")
+    design: bool = Field(
+        default=False,
+        description="a design change (tokens, themes, component styles): the `visual` task "
+        "takes it",
+    )
+    edits: list[Edit] = Field(min_length=1)
+    regressions: list[str] = Field(
+        default_factory=list, description="ids of seeded bugs the change brings"
+    )
+    base_bugs: list[str] = Field(
+        default_factory=list, description="ids of seeded bugs already on the base build"
+    )
+    review_minutes: float = Field(gt=0, description="a human reviewer's minutes for the change")
+    review_minutes_rationale: str = Field(min_length=1)
+
+    @property
+    def base(self) -> tuple[str, ...]:
+        """The switches on in the base build."""
+        return tuple(sorted(self.base_bugs))
+
+    @property
+    def head(self) -> tuple[str, ...]:
+        """The switches on in the head build: base bugs, regressions and intended edits."""
+        return tuple(sorted({*self.base_bugs, *self.regressions, *(e.id for e in self.edits)}))
+
+    @property
+    def head_bugs(self) -> tuple[str, ...]:
+        """The seeded bugs on in the head build."""
+        return tuple(sorted({*self.base_bugs, *self.regressions}))
 
 
 class Account(BaseModel):
@@ -256,6 +352,11 @@ class AppManifest(BaseModel):
         description="API answers whose lists the spec leaves unordered: jitter shuffles them",
     )
     bugs: list[Bug]
+    changes: list[Change] = Field(
+        default_factory=list,
+        exclude_if=lambda value: not value,
+        description="pull requests with known content, for the regression and visual tasks",
+    )
 
     @field_validator("bugs")
     @classmethod
@@ -274,6 +375,7 @@ class AppManifest(BaseModel):
             for i, bug in enumerate(self.bugs)
             for field, message in _switch_problems(self, bug)
         ]
+        problems += _change_problems(self)
         if self.serve is None and self.backend is None:
             problems.insert(0, "give `backend` (a Python API with built frontends) or `serve`")
         if self.serve is not None and self.serve.command is not None and self.backend:
@@ -283,7 +385,50 @@ class AppManifest(BaseModel):
         return self
 
 
-def _switch_problems(manifest: AppManifest, bug: Bug) -> list[tuple[str, str]]:
+def _change_problems(manifest: AppManifest) -> list[str]:
+    """Changes name known bugs, and edit ids are unique among bugs and edits."""
+    problems: list[str] = []
+    bugs = {b.id: b for b in manifest.bugs}
+    taken: dict[str, str] = {b: "a bug" for b in bugs}
+    changes: set[str] = set()
+    in_changes: set[str] = set()
+    for i, change in enumerate(manifest.changes):
+        where = f"field `changes.{i}` (change {change.id!r})"
+        if change.id in changes:
+            problems.append(f"{where}: duplicate change id {change.id!r}")
+        changes.add(change.id)
+        for field in ("regressions", "base_bugs"):
+            for bug_id in getattr(change, field):
+                if bug_id not in bugs:
+                    problems.append(
+                        f"{where}: `{field}` names {bug_id!r}, which is not a bug of this app "
+                        f"(its bugs: {', '.join(sorted(bugs))})"
+                    )
+        both = sorted(set(change.regressions) & set(change.base_bugs))
+        if both:
+            problems.append(f"{where}: {both} cannot be both a regression and a base bug")
+        in_changes |= set(change.regressions) | set(change.base_bugs)
+        for j, edit in enumerate(change.edits):
+            if edit.id in taken:
+                problems.append(
+                    f"field `changes.{i}.edits.{j}.id`: {edit.id!r} is already {taken[edit.id]}; "
+                    "bug and edit ids are one namespace"
+                )
+            taken[edit.id] = f"an edit of change {change.id!r}"
+            problems += [
+                f"field `changes.{i}.edits.{j}.{field}` (edit {edit.id!r}): {message}"
+                for field, message in _switch_problems(manifest, edit)
+            ]
+    for bug in manifest.bugs:
+        if bug.only_in_changes and bug.id not in in_changes:
+            problems.append(
+                f"bug {bug.id!r} is `only_in_changes` but no change names it; list it in a "
+                "change's `regressions` or `base_bugs`"
+            )
+    return problems
+
+
+def _switch_problems(manifest: AppManifest, bug: Bug | Edit) -> list[tuple[str, str]]:
     serve, switch = manifest.serve, bug.switch
     if serve is None:
         if switch is not None:
@@ -326,7 +471,16 @@ class App:
         self.root = root
         self.manifest_path = manifest_path or root / "app.yaml"
         self.bugs: dict[str, Bug] = {b.id: b for b in manifest.bugs}
+        self.changes: dict[str, Change] = {c.id: c for c in manifest.changes}
+        self.edits: dict[str, Edit] = {e.id: e for c in manifest.changes for e in c.edits}
+        self.switches: dict[str, Bug | Edit] = {**self.bugs, **self.edits}
+        """everything a variant can turn on: bugs and the changes' intended edits"""
         self._hash: str | None = None
+
+    @property
+    def suite_bugs(self) -> dict[str, Bug]:
+        """The bugs explore, reproduce and generate use: all but those only changes bring."""
+        return {k: b for k, b in self.bugs.items() if not b.only_in_changes}
 
     @property
     def name(self) -> str:
@@ -346,7 +500,8 @@ class App:
         return self.dist_dir / SHARED_DIR
 
     def frontend_bugs(self, active: Iterable[str]) -> frozenset[str]:
-        return frozenset(b for b in active if self.bugs[b].kind == "frontend")
+        """The switches of `active` (bugs and edits) that live in the served files."""
+        return frozenset(b for b in active if self.switches[b].kind == "frontend")
 
     def build_index(self) -> dict[frozenset[str], str]:
         """Frontend bug subset -> build folder name, from `<dist>/builds.json`."""
@@ -391,7 +546,7 @@ class App:
         return not separate or len(self.frontend_bugs(wanted)) == 1
 
     def _switch(self, bug_id: str) -> Switch:
-        switch = self.bugs[bug_id].switch
+        switch = self.switches[bug_id].switch
         assert switch is not None
         return switch
 
@@ -522,9 +677,17 @@ def load_app(path: Path) -> App:
     if not (app.root / manifest.spec).is_file():
         raise ManifestError(f"{manifest_path}: field `spec`: file {manifest.spec!r} not found")
     read_text(app.root / manifest.spec, "field `spec`: the spec")
-    for i, bug in enumerate(manifest.bugs):
+    switched: list[tuple[str, Bug | Edit]] = [
+        (f"bugs.{i}", bug) for i, bug in enumerate(manifest.bugs)
+    ] + [
+        (f"changes.{i}.edits.{j}", edit)
+        for i, change in enumerate(manifest.changes)
+        for j, edit in enumerate(change.edits)
+    ]
+    for field, bug in switched:
         if bug.switch is not None and bug.switch.patch is not None:
-            where = f"field `bugs.{i}.switch.patch` (bug {bug.id!r})"
+            kind = "bug" if isinstance(bug, Bug) else "edit"
+            where = f"field `{field}.switch.patch` ({kind} {bug.id!r})"
             if not (app.root / bug.switch.patch).is_file():
                 raise ManifestError(
                     f"{manifest_path}: {where}: file {bug.switch.patch!r} not found"

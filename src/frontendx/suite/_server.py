@@ -177,9 +177,9 @@ class _Host:
 
     async def set_variant(self, bugs: Iterable[str]) -> None:
         wanted = frozenset(bugs)
-        unknown = sorted(wanted - self.app.bugs.keys())
+        unknown = sorted(wanted - self.app.switches.keys())
         if unknown:
-            raise ManifestError(f"app {self.app.name!r} has no bugs named {unknown}")
+            raise ManifestError(f"app {self.app.name!r} has no bugs or edits named {unknown}")
         if self.process is not None:
             await self.process.start(wanted)
         else:
@@ -495,6 +495,13 @@ class AppServer:
         self._client = httpx.AsyncClient(
             base_url=self._control, timeout=10.0, headers={"x-frontendx-control": self._token}
         )
+
+    @property
+    def reference_url(self) -> str:
+        """The app's URL under another host name (`localhost`), for a page that shows this
+        server beside another (a change's base beside its head): browsers keep cookies per host
+        name, not per port, so two servers under one name would share their sign-ins."""
+        return self.url.replace("://127.0.0.1:", "://localhost:", 1)
 
     @property
     def running(self) -> bool:

@@ -2,7 +2,7 @@
 
 from frontendx.validate._generate import CLEAN_RUNS, KILL_RUNS, SuiteJudge, kill_trace
 from frontendx.validate._replay import Outcome, Replayer, ReplayResult, axe_source, resolve
-from frontendx.validate._selftest import BugCheck, self_test
+from frontendx.validate._selftest import BugCheck, ChangeCheck, self_test, self_test_changes
 from frontendx.validate._validator import DEFAULT_REPLAYS, Validator
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "DEFAULT_REPLAYS",
     "KILL_RUNS",
     "BugCheck",
+    "ChangeCheck",
     "Outcome",
     "ReplayResult",
     "Replayer",
@@ -19,4 +20,5 @@ __all__ = [
     "kill_trace",
     "resolve",
     "self_test",
+    "self_test_changes",
 ]

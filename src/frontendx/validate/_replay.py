@@ -104,7 +104,10 @@ class Replayer:
         *,
         action_timeout_ms: int = ACTION_TIMEOUT_MS,
         goto_timeout_ms: int = 2 * ACTION_TIMEOUT_MS,
+        reference_url: str | None = None,
     ) -> None:
+        self.reference_url = reference_url.rstrip("/") if reference_url else None
+        """the base build's root, for steps that compare with it (`expect_matches_base`)"""
         self.page = page
         self.events = events
         self.base_url = base_url.rstrip("/")

@@ -1,5 +1,8 @@
 """The validator's self-test: every ground-truth repro fails on its buggy variant k/k, holds on
-the clean app k/k, and holds on the buggy variant in a state where the bug should not show."""
+the clean app k/k, and holds on the buggy variant in a state where the bug should not show; and
+every change is proven (docs/design.md §6.2): each intended repro holds on the head build k/k and
+fails on the base build, and each regression's repro fails on head k/k, holds on base, and holds on
+head with only that regression switched off."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from playwright.async_api import async_playwright
 
 from frontendx._aio import gather_all
 from frontendx.browser import launch_chromium
-from frontendx.suite import App, AppServer, BrowserState, Bug
+from frontendx.suite import App, AppServer, BrowserState, Bug, Change
 from frontendx.suite._states import DEFAULT_STATE
-from frontendx.validate._replay import Outcome
+from frontendx.validate._replay import Outcome, ReplayResult
 from frontendx.validate._validator import Validator
 
 
@@ -71,6 +74,141 @@ async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
                 f"({result.outcome.value}: {result.message})"
             )
     return check
+
+
+@dataclass
+class ChangeCheck:
+    """One change's proof: a line per intended repro and per regression."""
+
+    app: str
+    change: str
+    replays: int
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _state_of(app: App, bug_ids: Sequence[str]) -> BrowserState:
+    """The default state, unless a bug needs another: the first state all of them show in."""
+    from frontendx.suite import BUILTIN_STATES
+
+    default = BUILTIN_STATES[DEFAULT_STATE]
+    bugs = [app.bugs[b] for b in bug_ids]
+    if all(b.manifests_in(default) for b in bugs):
+        return default
+    return next(
+        (s for s in BUILTIN_STATES.values() if all(b.manifests_in(s) for b in bugs)), default
+    )
+
+
+async def _check_change(validator: Validator, app: App, change: Change, k: int) -> ChangeCheck:
+    check = ChangeCheck(app.name, change.id, replays=k)
+    head, base = change.head, change.base
+
+    def count(results: Sequence[ReplayResult], want: Outcome) -> int:
+        return sum(r.outcome is want for r in results)
+
+    def first_other(results: Sequence[ReplayResult], want: Outcome) -> str:
+        other = next((r for r in results if r.outcome is not want), None)
+        return "" if other is None else f" ({other.outcome.value}: {other.message})"
+
+    for edit in change.edits:
+        state = _state_of(app, [])
+        on_head = [validator.replay(edit.repro, head, state, reference=base) for _ in range(k)]
+        on_base = validator.replay(edit.repro, base, state, reference=base)
+        results = await gather_all(*on_head, on_base)
+        holds, base_fails = count(results[:k], Outcome.HOLDS), results[k].outcome is Outcome.FAILS
+        check.lines.append(
+            f"edit {edit.id}: head holds {holds}/{k}, base {results[k].outcome.value}"
+        )
+        if holds < k:
+            check.problems.append(
+                f"edit {edit.id}: its intended repro holds on head {holds}/{k}"
+                + first_other(results[:k], Outcome.HOLDS)
+            )
+        if not base_fails:
+            check.problems.append(
+                f"edit {edit.id}: its intended repro does not fail on base, so it does not "
+                f"prove the edit is visible{first_other(results[k:], Outcome.FAILS)}"
+            )
+    for bug_id in change.regressions:
+        bug = app.bugs[bug_id]
+        state = _state_of(app, [bug_id])
+        without = tuple(s for s in head if s != bug_id)
+        heads = [validator.replay(bug.repro, head, state, reference=base) for _ in range(k)]
+        rest = [
+            validator.replay(bug.repro, base, state, reference=base),
+            validator.replay(bug.repro, without, state, reference=base),
+        ]
+        results = await gather_all(*heads, *rest)
+        fails = count(results[:k], Outcome.FAILS)
+        base_result, off = results[k], results[k + 1]
+        check.lines.append(
+            f"regression {bug_id} ({state.name}): head fails {fails}/{k}, base "
+            f"{base_result.outcome.value}, head without it {off.outcome.value}"
+        )
+        if fails < k:
+            check.problems.append(
+                f"regression {bug_id}: its repro fails on head {fails}/{k}"
+                + first_other(results[:k], Outcome.FAILS)
+            )
+        if base_result.outcome is not Outcome.HOLDS:
+            check.problems.append(
+                f"regression {bug_id}: its repro does not hold on base "
+                f"({base_result.outcome.value}: {base_result.message})"
+            )
+        if off.outcome is not Outcome.HOLDS:
+            check.problems.append(
+                f"regression {bug_id}: its repro does not hold on head with it switched off "
+                f"({off.outcome.value}: {off.message}): another switch of the change causes it"
+            )
+    return check
+
+
+async def self_test_changes(
+    apps: Sequence[App],
+    *,
+    replays: int = 3,
+    lanes: int = 2,
+    chromium: str | None = None,
+    on_check: Callable[[ChangeCheck], None] | None = None,
+    only: Collection[str] | None = None,
+) -> list[ChangeCheck]:
+    """Prove every change of `apps` (or only the change ids in `only`)."""
+    checks: list[ChangeCheck] = []
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw, chromium)
+        try:
+            for app in apps:
+                changes = [c for c in app.changes.values() if only is None or c.id in only]
+                if not changes:
+                    continue
+                servers = [AppServer(app) for _ in range(max(1, lanes) + 1)]
+                try:
+                    await gather_all(*(s.start() for s in servers))
+                    validator = Validator(browser, servers[:-1], reference=servers[-1])
+                    pending = [
+                        asyncio.ensure_future(_check_change(validator, app, c, replays))
+                        for c in changes
+                    ]
+                    try:
+                        for finished in asyncio.as_completed(pending):
+                            check = await finished
+                            checks.append(check)
+                            if on_check is not None:
+                                on_check(check)
+                    finally:
+                        for task in pending:
+                            task.cancel()
+                        await asyncio.gather(*pending, return_exceptions=True)
+                finally:
+                    await asyncio.gather(*(s.stop() for s in servers))
+        finally:
+            await browser.close()
+    return sorted(checks, key=lambda c: (c.app, c.change))
 
 
 async def self_test(

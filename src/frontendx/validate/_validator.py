@@ -19,6 +19,11 @@ from frontendx.validate._replay import Outcome, Replayer, ReplayResult
 DEFAULT_REPLAYS = 3
 
 
+def is_base_comparison(step: Step) -> bool:
+    """Whether a step compares the page with a base build (it needs a reference server)."""
+    return str(step.action) == "expect_matches_base"
+
+
 def failing_replay_trace(finding_index: int) -> str:
     """File name of the Playwright trace of a finding's failing buggy replay (an artifact of
     the episode, opened with `playwright show-trace`)."""
@@ -44,6 +49,7 @@ class Validator:
         *,
         replays: int = DEFAULT_REPLAYS,
         trace_dir: Path | None = None,
+        reference: AppServer | None = None,
     ) -> None:
         """`trace_dir`: where the first buggy replay of each finding records a Playwright
         trace, kept (as `failing_replay_trace(index)`) when that replay fails. Only one replay
@@ -58,6 +64,10 @@ class Validator:
         self._free: asyncio.Queue[AppServer] = asyncio.Queue()
         for server in servers:
             self._free.put_nowait(server)
+        self.reference = reference
+        """the server `expect_matches_base` compares with, switched to the reference variant
+        a replay names; one replay at a time uses it"""
+        self._reference_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def _lane(self) -> AsyncIterator[AppServer]:
@@ -74,19 +84,53 @@ class Validator:
         state: BrowserState,
         *,
         trace_path: Path | None = None,
+        reference: Iterable[str] | None = None,
     ) -> ReplayResult:
         """One replay in a fresh context on a freshly reset app in `variant` (recording a
-        Playwright trace to `trace_path` when given)."""
+        Playwright trace to `trace_path` when given). Steps that compare with a base build
+        (`expect_matches_base`) get the reference server in the `reference` variant."""
         wanted = frozenset(variant)
-        async with self._lane() as server:
+        uses_reference = (
+            reference is not None
+            and self.reference is not None
+            and any(is_base_comparison(s) for s in steps)
+        )
+        async with (
+            self._lane() as server,
+            self._reference_for(
+                frozenset(reference or ()) if uses_reference else None
+            ) as reference_url,
+        ):
             if server.active == wanted:
                 await server.reset()
             else:
                 await server.set_variant(wanted)
             async with Sandbox(
-                self.browser, self.app, server.url, state, instrument=True, trace_path=trace_path
+                self.browser,
+                self.app,
+                server.url,
+                state,
+                instrument=True,
+                trace_path=trace_path,
+                also=[reference_url] if reference_url else [],
             ) as box:
-                return await Replayer(box.page, box.events, server.url).run(list(steps))
+                return await Replayer(
+                    box.page, box.events, server.url, reference_url=reference_url
+                ).run(list(steps))
+
+    @asynccontextmanager
+    async def _reference_for(self, variant: frozenset[str] | None) -> AsyncIterator[str | None]:
+        """The reference server's URL in `variant`, reset, held for one replay (None: no
+        reference wanted)."""
+        if variant is None or self.reference is None:
+            yield None
+            return
+        async with self._reference_lock:
+            if self.reference.active == variant:
+                await self.reference.reset()
+            else:
+                await self.reference.set_variant(variant)
+            yield self.reference.reference_url
 
     async def judge(
         self,
