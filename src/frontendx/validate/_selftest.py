@@ -49,9 +49,12 @@ def _states_for(bug: Bug) -> tuple[BrowserState, BrowserState | None]:
 async def _check(validator: Validator, app: App, bug: Bug, k: int) -> BugCheck:
     on, off = _states_for(bug)
     check = BugCheck(app.name, bug.id, on.name, replays=k)
-    buggy = [validator.replay(bug.repro, (bug.id,), on) for _ in range(k)]
-    clean = [validator.replay(bug.repro, (), on) for _ in range(k)]
-    elsewhere = [validator.replay(bug.repro, (bug.id,), off)] if off is not None else []
+    # a repro that compares with a base build compares with the clean app
+    buggy = [validator.replay(bug.repro, (bug.id,), on, reference=()) for _ in range(k)]
+    clean = [validator.replay(bug.repro, (), on, reference=()) for _ in range(k)]
+    elsewhere = (
+        [validator.replay(bug.repro, (bug.id,), off, reference=())] if off is not None else []
+    )
     results = await gather_all(*buggy, *clean, *elsewhere)
     for result in results[:k]:
         if result.outcome is Outcome.FAILS:
@@ -230,10 +233,10 @@ async def self_test(
                 bugs = [b for b in app.bugs.values() if only is None or b.id in only]
                 if not bugs:
                     continue
-                servers = [AppServer(app) for _ in range(max(1, lanes))]
+                servers = [AppServer(app) for _ in range(max(1, lanes) + 1)]
                 try:
                     await gather_all(*(s.start() for s in servers))
-                    validator = Validator(browser, servers)
+                    validator = Validator(browser, servers[:-1], reference=servers[-1])
                     # every bug's replays queue for the lanes at once, so no lane idles while
                     # one bug's slowest replay waits out its assertion's timeout
                     pending = [
