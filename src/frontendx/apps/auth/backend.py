@@ -36,6 +36,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)*\.[A-Za-z]{2,}$")
 DATE_FORMATS = ("browser", "iso", "dmy", "mdy")
 EMAIL_LANGUAGES = ("en", "de")
 PASSWORD_RULE = "Use at least 10 characters, with at least one letter and one digit."
+# intended edits of the manifest's `changes` (switched like bugs, only in change builds)
+PASSWORD_RULE_REWORDED = (
+    "Choose a password of 10 or more characters with at least one letter and one digit."
+)
+RESET_LINK_TTL_LONG = timedelta(minutes=60)
 
 _BROWSERS = (
     ("Edg/", "Edge"),
@@ -278,6 +283,8 @@ _OUTBOX: list[tuple[int, str, str, str, str | None, str | None, str]] = [
         "2025-03-09T07:28:01Z",
     ),
 ]
+
+_WELCOME_READY = {"en": "Your Harbor ID account is ready", "de": "Ihr Harbor-ID-Konto ist bereit"}
 
 _MAIL: dict[str, dict[str, tuple[str, str]]] = {
     # kind -> language -> (subject, body template)
@@ -588,6 +595,24 @@ class AuthBackend:
             }
         )
 
+    def _password_rule(self) -> str:
+        if "password-rule-message-reworded" in self.switches:
+            return PASSWORD_RULE_REWORDED
+        return PASSWORD_RULE
+
+    def _mail(self, kind: str, lang: str) -> tuple[str, str]:
+        subject, body = _MAIL[kind].get(lang, _MAIL[kind]["en"])
+        if kind == "welcome" and "welcome-subject-ready" in self.switches:
+            subject = _WELCOME_READY.get(lang, _WELCOME_READY["en"])
+        if kind == "reset" and "reset-link-ttl-hour" in self.switches:
+            body = body.replace("30 minutes", "60 minutes").replace("30 Minuten", "60 Minuten")
+        return subject, body
+
+    def _event_label(self, event: str) -> str:
+        if event == "sign_in_failed" and "activity-label-failed-sign-in" in self.switches:
+            return "Sign-in attempt with a wrong password"
+        return EVENT_LABELS.get(event, event)
+
     def _send(
         self,
         user: dict[str, Any],
@@ -600,7 +625,7 @@ class AuthBackend:
         **fields: str,
     ) -> None:
         lang = language or user["prefs"]["emailLanguage"]
-        subject, body = _MAIL[kind].get(lang, _MAIL[kind]["en"])
+        subject, body = self._mail(kind, lang)
         self.outbox.append(
             {
                 "id": len(self.outbox) + 1,
@@ -683,7 +708,7 @@ class AuthBackend:
             "id": entry["id"],
             "at": entry["at"],
             "event": entry["event"],
-            "label": EVENT_LABELS.get(entry["event"], entry["event"]),
+            "label": self._event_label(entry["event"]),
             "actor": actor,
             "account": {"id": account["id"], "name": account["name"], "email": account["email"]},
             "ip": entry["ip"],
@@ -750,9 +775,12 @@ class AuthBackend:
                 self._log(user["id"], "sign_in_failed", user["id"], ip, "Wrong password")
             return self._refuse({"error": "Email or password is incorrect."})
         if user["status"] != "active" and "disabled-account-signs-in" not in self.switches:
-            return self._refuse(
-                {"error": "This account has been disabled. Contact your administrator."}
-            )
+            message = "This account has been disabled. Contact your administrator."
+            if "disabled-message-admin-hint" in self.switches:
+                message = (
+                    "This account has been disabled. Ask your administrator to turn it back on."
+                )
+            return self._refuse({"error": message})
         session = self._start_session(request, remember)
         if user["twoStep"]:
             session.pending_user = user["id"]
@@ -817,7 +845,7 @@ class AuthBackend:
         elif self._user_by_email(email) is not None:
             errors["email"] = "An account with this email already exists."
         if not _password_ok(password):
-            errors["password"] = PASSWORD_RULE
+            errors["password"] = self._password_rule()
         elif confirm != password:
             errors["confirm"] = "The passwords don't match."
         if errors:
@@ -853,7 +881,8 @@ class AuthBackend:
             return None
         if link.used and "reset-link-reusable" not in self.switches:
             return None
-        expired = _now() - link.created > RESET_LINK_TTL
+        ttl = RESET_LINK_TTL_LONG if "reset-link-ttl-hour" in self.switches else RESET_LINK_TTL
+        expired = _now() - link.created > ttl
         if expired and "reset-link-expiry-ignored" not in self.switches:
             return None
         if self.users[link.user_id]["status"] != "active":
@@ -897,7 +926,7 @@ class AuthBackend:
         confirm = str(body.get("confirm", ""))
         errors: dict[str, str] = {}
         if not _password_ok(password):
-            errors["password"] = PASSWORD_RULE
+            errors["password"] = self._password_rule()
         elif confirm != password:
             errors["confirm"] = "The passwords don't match."
         if errors:
@@ -971,7 +1000,7 @@ class AuthBackend:
         else:
             strong = _password_ok(password)
         if not strong:
-            errors["password"] = PASSWORD_RULE
+            errors["password"] = self._password_rule()
         elif confirm != password:
             errors["confirm"] = "The passwords don't match."
         if errors:

@@ -39,7 +39,11 @@ export default function Forgot() {
       ) : (
         <Paper withBorder p="lg" component="form" noValidate onSubmit={submit}>
           <Stack gap="md">
-            <Text>Enter the email address of your account and we will send you a reset link.</Text>
+            <Text>
+              {__AUTH_T13__
+                ? 'Type the email address you signed up with. If it belongs to an account, we email it a link to choose a new password.'
+                : 'Enter the email address of your account and we will send you a reset link.'}
+            </Text>
             <TextInput label="Email" type="email" autoComplete="email" value={email} error={error || undefined} onChange={(e) => setEmail(e.currentTarget.value)} />
             <Button type="submit" loading={busy}>
               Send reset link

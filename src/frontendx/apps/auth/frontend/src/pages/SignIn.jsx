@@ -12,7 +12,7 @@ export default function SignIn() {
   const navigate = useNavigate()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [remember, setRemember] = useState(true)
+  const [remember, setRemember] = useState(!__AUTH_T11__)
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   usePageBusy(busy)
@@ -76,7 +76,12 @@ export default function SignIn() {
           <TextInput label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
           <PasswordInput label="Password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           <Group justify="space-between" gap="xs">
-            <Checkbox label="Keep me signed in" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+            <Checkbox
+              label="Keep me signed in"
+              description={__AUTH_T11__ ? 'Leave this unticked on shared or public computers.' : undefined}
+              checked={remember}
+              onChange={(e) => setRemember(e.currentTarget.checked)}
+            />
             <Anchor component={Link} to="/forgot" fz="sm">
               Forgot password?
             </Anchor>

@@ -92,9 +92,16 @@ export default function Verify() {
   return (
     <Stack maw={440} mx="auto" gap="md">
       <PageTitle mb={0}>Two-step sign-in</PageTitle>
-      <Text>
-        We sent a 6-digit code to your email address. You can read it in the <TextLink to="/outbox">Outbox</TextLink>.
-      </Text>
+      {__AUTH_T12__ ? (
+        <Text>
+          Check your inbox: we emailed you a 6-digit code that works for 10 minutes. Emails arrive in the{' '}
+          <TextLink to="/outbox">Outbox</TextLink>.
+        </Text>
+      ) : (
+        <Text>
+          We sent a 6-digit code to your email address. You can read it in the <TextLink to="/outbox">Outbox</TextLink>.
+        </Text>
+      )}
       <Paper withBorder p="lg" component="form" noValidate onSubmit={submit}>
         <Stack gap="md">
           {error ? (

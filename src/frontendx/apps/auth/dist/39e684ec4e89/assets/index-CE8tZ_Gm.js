@@ -1,1 +1,0 @@
-../../shared/affbfa3b118fcc297ad0.js

@@ -1,1 +1,0 @@
-../../shared/f1e2362ec8a678ec3e24.js

@@ -1,0 +1,1 @@
+../../shared/23ce2ec9e3ad879b8f02.js

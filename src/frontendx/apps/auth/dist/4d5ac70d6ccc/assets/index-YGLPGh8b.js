@@ -1,0 +1,1 @@
+../../shared/d4deb331b1a2a27a8ecb.js

@@ -1,1 +1,0 @@
-../../shared/5eca8e8bb4431f7f43b6.js

@@ -1,0 +1,1 @@
+../../shared/39ad9bbb02fdc5df3687.js

@@ -1,0 +1,1 @@
+../../shared/dded4b33862bdf8c7f01.js

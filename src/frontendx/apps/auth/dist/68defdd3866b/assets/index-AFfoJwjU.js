@@ -1,0 +1,1 @@
+../../shared/c12e2571a2dd530a8e7a.js

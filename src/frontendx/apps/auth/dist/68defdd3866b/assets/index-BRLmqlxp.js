@@ -1,1 +1,0 @@
-../../shared/177210a4f8c6bdc18fb2.js

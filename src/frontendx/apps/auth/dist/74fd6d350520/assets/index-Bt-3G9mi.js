@@ -1,1 +1,0 @@
-../../shared/6f8584c86f7ccf6a6e71.js

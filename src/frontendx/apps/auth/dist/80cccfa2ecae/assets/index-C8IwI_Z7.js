@@ -1,1 +1,0 @@
-../../shared/5c0af2ae74d3cc433e27.js

@@ -1,0 +1,1 @@
+../../shared/e9deac653cc30515b3b6.js

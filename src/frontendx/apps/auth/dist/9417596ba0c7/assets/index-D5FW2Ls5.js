@@ -1,0 +1,1 @@
+../../shared/cb6036b0dc348e2256be.js

@@ -1,1 +1,0 @@
-../../shared/9e4c093b499e8b51ca7a.js

@@ -1,0 +1,1 @@
+../../shared/85ab6336b5e9987caaba.js

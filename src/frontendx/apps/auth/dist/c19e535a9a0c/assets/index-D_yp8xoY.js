@@ -1,1 +1,0 @@
-../../shared/ca7e3c34fe8e17c95732.js

@@ -1,0 +1,1 @@
+../../shared/e535fb19510ad9a6a8d1.js

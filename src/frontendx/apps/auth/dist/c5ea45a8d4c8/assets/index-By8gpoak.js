@@ -1,0 +1,1 @@
+../../shared/5d59d4f5e6c5ffccb076.js

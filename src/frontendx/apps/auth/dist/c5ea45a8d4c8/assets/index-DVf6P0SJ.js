@@ -1,1 +1,0 @@
-../../shared/a32f105719e082ceebea.js

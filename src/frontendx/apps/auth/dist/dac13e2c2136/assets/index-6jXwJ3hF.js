@@ -1,0 +1,1 @@
+../../shared/eeeef26767f8d43e2e34.js

@@ -1,1 +1,0 @@
-../../shared/cdf7eb0713ad3889d751.js

@@ -1,1 +1,0 @@
-../../shared/5da4ffd4766c456e2d20.js

@@ -1,0 +1,1 @@
+../../shared/d7b6359af8aecbd67d08.js

@@ -1,1 +1,0 @@
-../../shared/e7c5caa957e070b03b37.js
