@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from frontendx.repro import _steps as s
+from frontendx.repro import _visual as v
 from frontendx.repro._export import ACTION_TIMEOUT_MS, render_step
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "repro-language.md"
@@ -59,6 +60,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "a": {"role": "heading", "name": "Tip calculator"},
         "b": {"label": "Bill amount"},
     },
+    "expect_contrast": {"action": "expect_contrast", "target": {"role": "button", "name": "Save"}},
+    "expect_no_overflow": {"action": "expect_no_overflow", "target": {"test_id": "price-card"}},
+    "expect_focus_visible": {
+        "action": "expect_focus_visible",
+        "target": {"role": "link", "name": "Pricing"},
+    },
+    "expect_matches_base": {"action": "expect_matches_base", "target": {"css": "header"}},
 }
 
 NOTES: dict[str, str] = {
@@ -101,6 +109,56 @@ NOTES: dict[str, str] = {
     "the page, or under `target`. An unknown rule makes the replay *broken*.",
     "expect_no_layout_overlap": "The layout boxes of `a` and `b` overlap by no more than "
     "`tolerance_px` in both directions (both must be visible).",
+    "expect_contrast": "Waits for requests in flight to settle and for the target to be "
+    "visible, then computes the WCAG 2 contrast ratio (relative luminance of sRGB colours, "
+    "`(L1 + 0.05) / (L2 + 0.05)`, from 1 to 21) of its computed text `color` against its "
+    "**effective background**: the background colours of the target and each ancestor, alpha "
+    "included, composited in order, each element's `opacity` applied to what it paints (text "
+    "included), over the canvas: the root's background (`html`'s, else `body`'s) over the "
+    "browser's base colour (white, or the dark canvas when the page uses `color-scheme: dark`). "
+    "Background images and gradients are **ignored** (the message names the elements that have "
+    "one), and so are `filter`, blend modes and text shadows: claim contrast over an image with "
+    "`expect_matches_base` or `screenshot_region` instead. The ratio is not rounded before the "
+    "comparison (#777 on white is 4.48:1 and fails 4.5). A lower ratio is a failed claim whose "
+    "message gives the ratio, both colours and the minimum. `min_ratio`: 4.5 (the default) is "
+    "WCAG AA for normal text, 3 for large text (24 px, or 18.66 px bold); AAA asks 7 and 4.5.",
+    "expect_no_overflow": "Waits for requests in flight to settle and for the target to be "
+    "visible, then fails (naming the element and the pixels) when, by more than "
+    "`tolerance_px` (widths are whole pixels, so the default 1 absorbs rounding): the "
+    "target's content is wider than its box (`scrollWidth > clientWidth`: content overflowing "
+    "it, a horizontal scrollbar, or an input's text longer than the field); text in the target "
+    "or an element under it is clipped (an element with `overflow-x: hidden` or `clip`, or "
+    "`text-overflow: ellipsis`, holding text wider than its box); or an element's box or a text "
+    "run under the target sticks out past its left or right edge (not counting what an element "
+    "in between clips or scrolls, `position: fixed` elements, and invisible or fully "
+    "transparent ones). Vertical overflow is not judged.",
+    "expect_focus_visible": "Focuses the target the way a keyboard user does and requires a "
+    "visible change. It waits for requests in flight to settle, scrolls the target into view, "
+    "takes the focus off it, screenshots its box inflated by 6 px on each side (focus rings "
+    "are drawn outside the box; clipped to the viewport) in CSS pixels with animations "
+    "stopped, presses `Shift` (a key that types and activates nothing, but puts the page in "
+    "keyboard modality, so `:focus-visible` applies) and focuses the target by script, then "
+    "screenshots the same area again. Fewer than `min_changed_pixels` pixels changing by more "
+    "than 16 in a colour channel is a failed claim: no visible focus indicator (a 2 px ring "
+    "around a 100x30 button changes about 550 px; the caret of a text field is hidden in "
+    "both shots, so it never counts). A target that does not take the focus (not focusable) is "
+    "a failed claim too.",
+    "expect_matches_base": "Compares the target's screenshot with the same region on the "
+    "**base build** (the pull request's base in the regression and visual tasks) after the "
+    "same steps. The replay opens a second page in the same browser context (same viewport, "
+    "colour scheme and cookies), replays there every step before this one against the base "
+    "build's root (other `expect_matches_base` steps skipped; an absolute `goto` keeps only its "
+    "path), waits for the requests of both pages to settle, and screenshots the region on "
+    "both with animations stopped. A pixel differs when one of its channels (0-255) differs by "
+    "more than `pixel_tolerance` (16 absorbs anti-aliasing and colour rounding, never a real "
+    "colour change); the claim fails when more than `max_diff_ratio` of the region's pixels "
+    "differ (0.002: 20 px of a 200x50 region) or when the region's size differs. The message "
+    "gives the count, the share and the box of the differences. Without a base build (a replay "
+    "that has none, such as the explore and reproduce tasks') the replay is *broken*; so it is "
+    "when the steps before it do not replay on the base build. What the base build's page "
+    "logs (console, page and HTTP errors) is not counted by later steps. Exported tests take "
+    "the base build's root from `--reference-url` (from the `conftest.py` written beside them) "
+    "or `$FRONTENDX_REFERENCE_URL`.",
 }
 
 
@@ -151,7 +209,7 @@ def render() -> str:
         "Findings, ground-truth repros (`repro:` in an app.yaml), generated tests and exported",
         "tests share one language: a JSON (or YAML) list of steps, each an object whose",
         "`action` says what it is (docs/design.md §3). Actions act on the page; assertions",
-        "(`expect` and the `expect_no_...` steps) check it. A repro needs at least one",
+        "(`expect` and the other `expect_...` steps) check it. A repro needs at least one",
         "assertion, and its **claim** is its last one: the one that must fail on the buggy",
         "app and hold on the clean app. Unknown fields are errors, located as",
         "`bugs.N.repro.M.field` by `frontendx suites validate`.",
@@ -166,6 +224,31 @@ def render() -> str:
         "",
         f"An action waits up to {ACTION_TIMEOUT_MS} ms for its target (navigations twice as",
         "long); an `expect` retries for its own `timeout_ms`.",
+        "",
+        "## Visual assertions and their thresholds",
+        "",
+        "Four assertions judge how the page looks; each is computed by the same page script in",
+        "a replay and in an exported test (`repro/_visual.py`), and each is tested on a light",
+        "and a dark colour scheme (tests/test_visual_assertions.py):",
+        "",
+        "| assertion | fails when | default threshold |",
+        "|---|---|---|",
+        "| `expect_contrast` | the WCAG 2 contrast ratio of the text against its effective "
+        "background is below `min_ratio` | 4.5:1 (AA, normal text) |",
+        "| `expect_no_overflow` | content overflows the target, text in it is clipped or "
+        "ellipsised, or something sticks out of it sideways, by more than `tolerance_px` "
+        "| 1 px |",
+        f"| `expect_focus_visible` | keyboard focus changes fewer than `min_changed_pixels` CSS "
+        f"pixels of the box inflated by {v.FOCUS_MARGIN_PX} px (a pixel changes when a channel "
+        f"moves by more than {v.FOCUS_PIXEL_TOLERANCE}) | 20 px |",
+        "| `expect_matches_base` | more than `max_diff_ratio` of the region's pixels differ from "
+        "the base build's by more than `pixel_tolerance` in a channel, or the sizes differ "
+        "| 0.2% of the pixels, 16 of 255 per channel |",
+        "",
+        "`expect_matches_base` needs a base build (the regression and visual tasks give one);",
+        "`is_visual_claim` (in `frontendx.repro`) says which claims the `visual` task counts:",
+        "these four, `expect_no_layout_overlap`, `expect` with `screenshot_region`, and",
+        "`expect_no_a11y_violation` with the `color-contrast` rule.",
         "",
         "## Locator",
         "",

@@ -18,16 +18,18 @@ which returns at once on a page that is idle before the failing request starts.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from frontendx.errors import ReproError
 from frontendx.repro import _steps as s
+from frontendx.repro import _visual as v
 from frontendx.repro._finding import Finding
 
 ACTION_TIMEOUT_MS = 10_000  # the replayer's: a step that cannot run fails after as long
 AXE_FILE = "axe.min.js"
+CONFTEST_FILE = "conftest.py"
 _AXE_SOURCE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / AXE_FILE
 
 
@@ -131,6 +133,36 @@ def _axe(step: s.ExpectNoA11yViolation) -> list[str]:
     return ["events.settle()", f"expect_no_a11y_violation(page, {step.rule!r}, {under})"]
 
 
+def _visual(script: str, target: s.Locator, arg: float) -> list[str]:
+    return [
+        "events.settle()",
+        f"expect_visual({_loc(target)}, {script}, {arg!r}, {target.describe()!r})",
+    ]
+
+
+def _focus(step: s.ExpectFocusVisible) -> list[str]:
+    return [
+        "events.settle()",
+        f"expect_focus_visible(page, {_loc(step.target)}, {step.min_changed_pixels}, "
+        f"{step.target.describe()!r})",
+    ]
+
+
+def _matches_base(step: s.ExpectMatchesBase, before: Sequence[s.Step] = ()) -> list[str]:
+    """A nested `steps_before(page, events, base_url)` replaying the steps before the claim
+    (`repro._visual.base_steps`), which the helper runs on a page of the base build."""
+    body = [line for prev in v.base_steps(before) for line in render_step(prev)]
+    return [
+        "def steps_before(page, events, base_url):",
+        "    # the steps before this claim, replayed on the base build's page",
+        *(f"    {line}" for line in body or ["pass"]),
+        "events.settle()",
+        f"expect_matches_base(page, events, reference_url, steps_before, "
+        f"lambda page: {_loc(step.target)}, {step.max_diff_ratio!r}, {step.pixel_tolerance}, "
+        f"{step.target.describe()!r})",
+    ]
+
+
 RENDER: dict[type[Any], Callable[[Any], list[str]]] = {
     s.Goto: _goto,
     s.Click: lambda st: [f"{_loc(st.target)}.click()"],
@@ -161,23 +193,31 @@ RENDER: dict[type[Any], Callable[[Any], list[str]]] = {
     s.ExpectNoLayoutOverlap: lambda st: [
         f"expect_no_layout_overlap({_loc(st.a)}, {_loc(st.b)}, {st.tolerance_px})"
     ],
+    s.ExpectContrast: lambda st: _visual("CONTRAST_JS", st.target, st.min_ratio),
+    s.ExpectNoOverflow: lambda st: _visual("OVERFLOW_JS", st.target, st.tolerance_px),
+    s.ExpectFocusVisible: _focus,
+    s.ExpectMatchesBase: _matches_base,
 }
 """How each step kind is exported: the one table, next to the step models (a test fails
 when a step model has no entry here)."""
 
 
-def render_step(step: s.Step) -> list[str]:
-    """The Python lines (sync Playwright, in a test with `page`, `events`, `base_url`) that
-    perform `step` the way the replayer does."""
+def render_step(step: s.Step, before: Sequence[s.Step] = ()) -> list[str]:
+    """The Python lines (sync Playwright, in a test with `page`, `events`, `base_url`, and
+    `reference_url` for `expect_matches_base`, which replays the steps `before` it on the base
+    build) that perform `step` the way the replayer does."""
     render = RENDER.get(type(step))
     if render is None:
         raise ReproError(f"step kind {step.action!r} has no rendering in repro._export.RENDER")
+    if isinstance(step, s.ExpectMatchesBase):
+        return _matches_base(step, before)
     return render(step)
 
 
 # The runtime every exported file carries: fixtures over pytest-playwright's, and the helpers
 # the rendered steps call. Kept in step with validate._replay and browser.PageEvents.
 _PRELUDE = r'''
+import base64
 import hashlib
 import os
 import re
@@ -204,6 +244,14 @@ INFLIGHT_PROBE = """(() => {{
   }};
   Object.defineProperty(window, '__fxInflight', {{ get: () => n }});
 }})();"""
+CONTRAST_JS = {contrast_js}
+OVERFLOW_JS = {overflow_js}
+BLUR_JS = {blur_js}
+FOCUS_JS = {focus_js}
+PIXEL_DIFF_JS = {pixel_diff_js}
+FOCUS_MARGIN_PX = {focus_margin}
+FOCUS_PIXEL_TOLERANCE = {focus_tolerance}
+FOCUS_KEY = {focus_key!r}
 
 
 @pytest.fixture(scope="session")
@@ -216,6 +264,15 @@ def base_url(base_url):
 def browser_context_args(browser_context_args):
     """The episode's browser state (viewport, locale, colour scheme, ...)."""
     return {{**browser_context_args, **CONTEXT}}
+
+
+@pytest.fixture(scope="session")
+def reference_url(pytestconfig):
+    """The base build's root, for claims that compare with it: --reference-url (added by the
+    conftest.py written beside this file), else $FRONTENDX_REFERENCE_URL."""
+    url = pytestconfig.getoption("reference_url", default=None)
+    url = url or os.environ.get("FRONTENDX_REFERENCE_URL")
+    return url.rstrip("/") if url else None
 
 
 @pytest.fixture(scope="session")
@@ -237,11 +294,13 @@ class Events:
     """What the page showed (console errors, uncaught errors, HTTP errors) and its requests in
     flight, so symptom assertions can wait for the requests an action started."""
 
-    def __init__(self, page):
+    def __init__(self, page, listen=True):
         self.page = page
         self.console_errors, self.page_errors, self.http_errors = [], [], []
         self.inflight = 0
         self.last_activity = time.monotonic()
+        if not listen:  # a page of the base build: only its own fetch/XHR probe is read
+            return
         context = page.context
         context.on("console", self._console)
         context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
@@ -380,6 +439,104 @@ def expect_no_layout_overlap(a, b, tolerance):
     dx = min(ba["x"] + ba["width"], bb["x"] + bb["width"]) - max(ba["x"], bb["x"])
     dy = min(ba["y"] + ba["height"], bb["y"] + bb["height"]) - max(ba["y"], bb["y"])
     assert not (dx > tolerance and dy > tolerance), f"elements overlap by {{dx:.0f}}x{{dy:.0f}} px"
+
+
+def expect_visual(locator, script, arg, what):
+    locator.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+    result = locator.evaluate(script, arg)
+    assert result["ok"], f"{{what}}: {{result['message']}}"
+
+
+def pixel_diff(page, a, b, tolerance):
+    pair = [base64.b64encode(a).decode(), base64.b64encode(b).decode(), tolerance]
+    return page.evaluate(PIXEL_DIFF_JS, pair)
+
+
+def expect_focus_visible(page, locator, least, what):
+    locator.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+    locator.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS)
+    box = locator.bounding_box()
+    assert box is not None, f"{{what}} has no layout box"
+    width, height = page.evaluate("() => [innerWidth, innerHeight]")
+    m = FOCUS_MARGIN_PX
+    x0, y0 = max(0.0, box["x"] - m), max(0.0, box["y"] - m)
+    x1 = min(float(width), box["x"] + box["width"] + m)
+    y1 = min(float(height), box["y"] + box["height"] + m)
+    clip = {{"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}}
+
+    def shot():
+        return page.screenshot(
+            clip=clip, animations="disabled", scale="css", timeout=ACTION_TIMEOUT_MS
+        )
+
+    locator.evaluate(BLUR_JS)
+    unfocused = shot()
+    page.keyboard.press(FOCUS_KEY)
+    assert locator.evaluate(FOCUS_JS), (
+        f"{{what}} cannot take keyboard focus (it is not focusable), so it shows no focus "
+        "indicator"
+    )
+    diff = pixel_diff(page, unfocused, shot(), FOCUS_PIXEL_TOLERANCE)
+    assert diff["differing"] >= least, (
+        f"{{what}} shows no visible focus indicator: focusing it from the keyboard changed "
+        f"{{diff['differing']}} px of its box (+{{m}} px around), fewer than {{least}}"
+    )
+
+
+def expect_matches_base(
+    page, events, reference_url, steps_before, region, max_diff_ratio, tolerance, what
+):
+    assert reference_url, (
+        "expect_matches_base needs a base build to compare with: give its root with "
+        "--reference-url or $FRONTENDX_REFERENCE_URL"
+    )
+    head = region(page).screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+    # the same steps on a page of the base build; what it logs is not counted as this page's
+    lists = [events.console_errors, events.page_errors, events.http_errors]
+    seen = [len(x) for x in lists]
+    base_page = page.context.new_page()
+    try:
+        base_page.set_default_timeout(ACTION_TIMEOUT_MS)
+        base_page.set_default_navigation_timeout(2 * ACTION_TIMEOUT_MS)
+        base_page.add_init_script(INFLIGHT_PROBE)
+        base_events = Events(base_page, listen=False)
+        try:
+            steps_before(base_page, base_events, reference_url)
+        except Exception as exc:
+            raise AssertionError(
+                f"the steps before it do not replay on the base build: {{exc}}"
+            ) from None
+        base_events.settle()
+        base = region(base_page).screenshot(timeout=ACTION_TIMEOUT_MS, animations="disabled")
+    finally:
+        base_page.close()
+        for x, n in zip(lists, seen):
+            del x[n:]
+    diff = pixel_diff(page, head, base, tolerance)
+    if diff["differing"] < 0:
+        (w, h), (bw, bh) = diff["size"], diff["other"]
+        raise AssertionError(
+            f"{{what}}: the region is {{w}}x{{h}} px here and {{bw}}x{{bh}} px on the base build"
+        )
+    share = diff["differing"] / max(1, diff["total"])
+    if share > max_diff_ratio:
+        x, y, w, h = diff["box"]
+        raise AssertionError(
+            f"{{what}}: {{diff['differing']}} of {{diff['total']}} px ({{share:.2%}}) differ from "
+            f"the base build by more than {{tolerance}} in a channel, above the "
+            f"{{max_diff_ratio:.2%}} allowed (differences within {{w}}x{{h}} px at {{x}},{{y}})"
+        )
+'''
+
+_CONFTEST = '''"""Written by FrontendX beside exported tests that compare with a base build."""
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reference-url",
+        default=None,
+        help="the base build's root URL, for expect_matches_base (else $FRONTENDX_REFERENCE_URL)",
+    )
 '''
 
 
@@ -433,16 +590,33 @@ def export_suite(
         f"# Run with: pytest {_comment(filename)} [--base-url URL] (needs pytest-playwright)\n"
         f"# Targets --base-url, else $FRONTENDX_APP_URL, else {_comment(app_url)}.\n"
         "# Accessibility claims load axe-core from axe.min.js beside this file or $FRONTENDX_AXE.\n"
-        + _PRELUDE.format(action_timeout=ACTION_TIMEOUT_MS)
+        + (
+            "# Base-build claims compare with --reference-url (conftest.py beside this file adds\n"
+            "# it), else $FRONTENDX_REFERENCE_URL: the base build's root.\n"
+            if any(_compares_with_base(f) for _, f in tests)
+            else ""
+        )
+        + _PRELUDE.format(
+            action_timeout=ACTION_TIMEOUT_MS,
+            contrast_js=repr(v.CONTRAST_JS),
+            overflow_js=repr(v.OVERFLOW_JS),
+            blur_js=repr(v.BLUR_JS),
+            focus_js=repr(v.FOCUS_JS),
+            pixel_diff_js=repr(v.PIXEL_DIFF_JS),
+            focus_margin=v.FOCUS_MARGIN_PX,
+            focus_tolerance=v.FOCUS_PIXEL_TOLERANCE,
+            focus_key=v.FOCUS_KEY,
+        )
         + f"\nDEFAULT_URL = {app_url!r}\nCONTEXT = {dict(context or {})!r}\n"
         f"SIGN_IN = {sign_in!r}\nCOOKIES = {list(cookies or [])!r}\n"
     )
     bodies = []
     for name, finding in tests:
-        body = [f"\n\ndef test_{name}(page, events, base_url):"]
+        reference = ", reference_url" if _compares_with_base(finding) else ""
+        body = [f"\n\ndef test_{name}(page, events, base_url{reference}):"]
         for index, step in enumerate(finding.steps):
             body.append(f"    # step {index}: {step.action}")
-            body.extend(f"    {line}" for line in render_step(step))
+            body.extend(f"    {line}" for line in render_step(step, finding.steps[:index]))
         bodies.append("\n".join(body))
     source = head + "".join(bodies) + "\n"
     try:
@@ -461,8 +635,19 @@ def uses_axe(source: str) -> bool:
     return "    expect_no_a11y_violation(page," in source
 
 
+def _compares_with_base(finding: Finding) -> bool:
+    return any(isinstance(step, s.ExpectMatchesBase) for step in finding.steps)
+
+
+def uses_reference(source: str) -> bool:
+    """Whether an exported file compares with a base build (and so wants `--reference-url`)."""
+    return "    expect_matches_base(page," in source
+
+
 def write_exported_test(path: Path, source: str) -> list[Path]:
-    """Write an exported file, with the vendored axe-core next to it when it needs one;
+    """Write an exported file, with the vendored axe-core next to it when it needs one, and a
+    conftest.py adding `--reference-url` when it compares with a base build (unless a
+    conftest.py of someone else's is there: then $FRONTENDX_REFERENCE_URL gives the URL);
     returns the files written."""
     path.write_text(source, encoding="utf-8")
     written = [path]
@@ -470,6 +655,11 @@ def write_exported_test(path: Path, source: str) -> list[Path]:
         axe = path.with_name(AXE_FILE)
         axe.write_text(_AXE_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
         written.append(axe)
+    conftest = path.with_name(CONFTEST_FILE)
+    ours = not conftest.exists() or conftest.read_text(encoding="utf-8") == _CONFTEST
+    if uses_reference(source) and ours:
+        conftest.write_text(_CONFTEST, encoding="utf-8")
+        written.append(conftest)
     return written
 
 

@@ -265,6 +265,67 @@ class ExpectNoLayoutOverlap(_Step):
         return True
 
 
+class ExpectContrast(_Step):
+    """The WCAG 2 contrast ratio of the target's text colour against its effective
+    background is at least `min_ratio` (4.5: AA for normal text; 3: AA for large text)."""
+
+    action: Literal["expect_contrast"] = "expect_contrast"
+    target: Locator
+    min_ratio: float = Field(default=4.5, ge=1, le=21)
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectNoOverflow(_Step):
+    """Nothing in the target overflows horizontally or is clipped (by more than
+    `tolerance_px`)."""
+
+    action: Literal["expect_no_overflow"] = "expect_no_overflow"
+    target: Locator
+    tolerance_px: float = Field(default=1.0, ge=0)
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectFocusVisible(_Step):
+    """Focusing the target from the keyboard shows a visible focus indicator: at least
+    `min_changed_pixels` CSS pixels of its box (inflated by 6 px) change."""
+
+    action: Literal["expect_focus_visible"] = "expect_focus_visible"
+    target: Locator
+    min_changed_pixels: int = Field(default=20, ge=1)
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
+class ExpectMatchesBase(_Step):
+    """The target's screenshot matches the same region on the base build, after the same
+    steps: at most `max_diff_ratio` of its pixels differ by more than `pixel_tolerance`
+    in a colour channel."""
+
+    action: Literal["expect_matches_base"] = "expect_matches_base"
+    target: Locator
+    max_diff_ratio: float = Field(
+        default=0.002, ge=0, le=1, description="share of the region's pixels allowed to differ"
+    )
+    pixel_tolerance: int = Field(
+        default=16,
+        ge=0,
+        le=255,
+        description="a pixel differs when a channel (0-255) differs by more than this",
+    )
+
+    @property
+    def is_assertion(self) -> bool:
+        return True
+
+
 Step = Annotated[
     Goto
     | Click
@@ -284,7 +345,11 @@ Step = Annotated[
     | ExpectNoPageError
     | ExpectNoHttpError
     | ExpectNoA11yViolation
-    | ExpectNoLayoutOverlap,
+    | ExpectNoLayoutOverlap
+    | ExpectContrast
+    | ExpectNoOverflow
+    | ExpectFocusVisible
+    | ExpectMatchesBase,
     Field(discriminator="action"),
 ]
 
@@ -447,3 +512,28 @@ def steps_help() -> str:
 
 ACTIONS: tuple[str, ...] = tuple(m.model_fields["action"].default for m in step_models())
 """Every action name, from the step models."""
+
+VISUAL_ASSERTIONS: frozenset[str] = frozenset(
+    {
+        "expect_contrast",
+        "expect_no_overflow",
+        "expect_focus_visible",
+        "expect_matches_base",
+        "expect_no_layout_overlap",
+    }
+)
+"""The assertions that are visual whatever their fields (`is_visual_claim` adds `expect` with
+`screenshot_region` and `expect_no_a11y_violation` with the `color-contrast` rule)."""
+
+
+def is_visual_claim(step: Step) -> bool:
+    """Whether `step` claims something about how the page looks: the visual assertions, a
+    region screenshot, or axe-core's colour-contrast rule (the `visual` task counts only
+    findings whose claim, their last assertion, is one)."""
+    if step.action in VISUAL_ASSERTIONS:
+        return True
+    if isinstance(step, Expect):
+        return step.condition == "screenshot_region"
+    if isinstance(step, ExpectNoA11yViolation):
+        return step.rule == "color-contrast"
+    return False

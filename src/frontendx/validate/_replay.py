@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import time
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from frontendx.browser import PageEvents, origin_of
 from frontendx.errors import StepError
 from frontendx.repro import _steps as s
+from frontendx.repro import _visual as v
 
 ACTION_TIMEOUT_MS = 10_000  # generous: only steps that cannot run pay it
 _AXE = Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
@@ -94,7 +96,10 @@ class Replayer:
     """The one step runner: runs steps against one page whose events are captured in
     `events`. The validator's replays, baselines and agents that act on pages (the crawler,
     the llm agent) all perform steps through it, so a step means the same wherever it runs.
-    Agents pass shorter timeouts: a control that does not respond is skipped, not waited for."""
+    Agents pass shorter timeouts: a control that does not respond is skipped, not waited for.
+
+    `reference_url` is the base build's root, for `expect_matches_base`: that claim replays the
+    steps performed so far (`performed`) on a second page of the same context, bound to it."""
 
     def __init__(
         self,
@@ -114,6 +119,9 @@ class Replayer:
         self.origin = origin_of(base_url)
         self.action_timeout_ms = action_timeout_ms
         self.goto_timeout_ms = goto_timeout_ms
+        self.reference_url = reference_url.rstrip("/") if reference_url else None
+        self.performed: list[s.Step] = []
+        """the steps that went through on this page, in order"""
 
     async def run(self, steps: list[s.Step]) -> ReplayResult:
         started = time.perf_counter()
@@ -140,6 +148,10 @@ class Replayer:
     async def step(self, step: s.Step) -> None:
         """Perform one step; raises a `StepError` (or a Playwright error) when it does not go
         through."""
+        await self._perform(step)
+        self.performed.append(step)
+
+    async def _perform(self, step: s.Step) -> None:
         page, t = self.page, self.action_timeout_ms
         match step:
             case s.Goto(url=url):
@@ -204,6 +216,14 @@ class Replayer:
                 await self._axe(rule, loc)
             case s.ExpectNoLayoutOverlap(a=a, b=b, tolerance_px=tol):
                 await self._overlap(a, b, tol)
+            case s.ExpectContrast(target=loc, min_ratio=min_ratio):
+                await self._judge(loc, v.CONTRAST_JS, min_ratio)
+            case s.ExpectNoOverflow(target=loc, tolerance_px=tol):
+                await self._judge(loc, v.OVERFLOW_JS, tol)
+            case s.ExpectFocusVisible(target=loc, min_changed_pixels=least):
+                await self._focus_visible(loc, least)
+            case s.ExpectMatchesBase():
+                await self._matches_base(step)
             case _:  # pragma: no cover - the schema admits nothing else
                 raise _Broken(f"unsupported step {step!r}")
 
@@ -362,6 +382,119 @@ class Replayer:
             raise _AssertionFailed(
                 f"{a.describe()} and {b.describe()} overlap by {dx:.0f}x{dy:.0f} px"
             )
+
+    async def _judge(self, loc: s.Locator, script: str, arg: float) -> None:
+        """Run a visual measurement (`repro._visual`) on the visible target, once the page
+        has settled; its `ok` false is a failed claim with its message."""
+        await self.events.settle()
+        found = resolve(self.page, loc)
+        await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+        result = await found.evaluate(script, arg)
+        if not result["ok"]:
+            raise _AssertionFailed(f"{loc.describe()}: {result['message']}")
+
+    async def _pixel_diff(self, a: bytes, b: bytes, tolerance: int) -> dict[str, Any]:
+        """Compare two PNGs (in the page, as exported tests do: `repro._visual.PIXEL_DIFF_JS`)."""
+        pair = [base64.b64encode(a).decode(), base64.b64encode(b).decode(), tolerance]
+        result: dict[str, Any] = await self.page.evaluate(v.PIXEL_DIFF_JS, pair)
+        return result
+
+    async def _focus_visible(self, loc: s.Locator, least: int) -> None:
+        """Screenshot the target's box inflated by `FOCUS_MARGIN_PX`, unfocused and then
+        focused the keyboard's way (`FOCUS_KEY`, then a scripted focus), and count the CSS
+        pixels that changed."""
+        await self.events.settle()
+        page, found = self.page, resolve(self.page, loc)
+        await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+        await found.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS)
+        box = await found.bounding_box()
+        if box is None:
+            raise _Broken(f"{loc.describe()} has no layout box")
+        width, height = await page.evaluate("() => [innerWidth, innerHeight]")
+        m = v.FOCUS_MARGIN_PX
+        x0, y0 = max(0.0, box["x"] - m), max(0.0, box["y"] - m)
+        x1 = min(float(width), box["x"] + box["width"] + m)
+        y1 = min(float(height), box["y"] + box["height"] + m)
+        clip: Any = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+
+        async def shot() -> bytes:
+            return await page.screenshot(
+                clip=clip, animations="disabled", scale="css", timeout=ACTION_TIMEOUT_MS
+            )
+
+        await found.evaluate(v.BLUR_JS)
+        unfocused = await shot()
+        await page.keyboard.press(v.FOCUS_KEY)
+        if not await found.evaluate(v.FOCUS_JS):
+            raise _AssertionFailed(
+                f"{loc.describe()} cannot take keyboard focus (it is not focusable), so it "
+                "shows no focus indicator"
+            )
+        focused = await shot()
+        diff = await self._pixel_diff(unfocused, focused, v.FOCUS_PIXEL_TOLERANCE)
+        if diff["differing"] < least:
+            raise _AssertionFailed(
+                f"{loc.describe()} shows no visible focus indicator: focusing it from the "
+                f"keyboard changed {diff['differing']} px of its box (+{m} px around), fewer "
+                f"than {least}"
+            )
+
+    async def _matches_base(self, step: s.ExpectMatchesBase) -> None:
+        if self.reference_url is None:
+            raise _Broken(
+                "expect_matches_base needs a base build to compare with, and this replay has "
+                "none (it is for the regression and visual tasks, which give one)"
+            )
+        head = await self.region_screenshot(resolve(self.page, step.target))
+        base = await self._base_screenshot(step.target)
+        diff = await self._pixel_diff(head, base, step.pixel_tolerance)
+        where = step.target.describe()
+        if diff["differing"] < 0:
+            (w, h), (bw, bh) = diff["size"], diff["other"]
+            raise _AssertionFailed(
+                f"{where}: the region is {w}x{h} px here and {bw}x{bh} px on the base build"
+            )
+        share = diff["differing"] / max(1, diff["total"])
+        if share > step.max_diff_ratio:
+            x, y, w, h = diff["box"]
+            raise _AssertionFailed(
+                f"{where}: {diff['differing']} of {diff['total']} px ({share:.2%}) differ from "
+                f"the base build by more than {step.pixel_tolerance} in a channel, above the "
+                f"{step.max_diff_ratio:.2%} allowed (differences within {w}x{h} px at {x},{y})"
+            )
+
+    async def _base_screenshot(self, target: s.Locator) -> bytes:
+        """The region on the base build: a second page of this context replays the steps
+        performed so far (`repro._visual.base_steps`) against `reference_url`. What that page
+        shows in the console or the network is not counted as this page's."""
+        assert self.reference_url is not None
+        events = self.events
+        lists: list[list[Any]] = [
+            events.console_errors,
+            events.page_errors,
+            events.http_errors,
+            events.blocked,
+        ]
+        seen = [len(x) for x in lists]
+        page = await self.page.context.new_page()
+        try:
+            base = Replayer(
+                page,
+                PageEvents(page=page),
+                self.reference_url,
+                action_timeout_ms=self.action_timeout_ms,
+                goto_timeout_ms=self.goto_timeout_ms,
+            )
+            replayed = await base.run(v.base_steps(self.performed))
+            if replayed.outcome is not Outcome.HOLDS:
+                raise _Broken(
+                    f"the steps before it do not replay on the base build: {replayed.message}"
+                )
+            return await base.region_screenshot(resolve(page, target))
+        finally:
+            await page.close()
+            for x, n in zip(lists, seen, strict=True):
+                del x[n:]
 
 
 def _first_line(exc: BaseException) -> str:
