@@ -259,6 +259,12 @@ _PROMOS: dict[str, dict[str, Any]] = {
     "WELCOME20": {"kind": "percent", "value": 20, "label": "20% off your recipes"},
     "FREEDELIVERY": {"kind": "delivery", "value": 0, "label": "Free delivery"},
 }
+# intended edits of the manifest's `changes` (switched like bugs, only in change builds)
+_SPRING_PROMO = {"kind": "percent", "value": 10, "label": "10% off your recipes"}
+LOWER_DELIVERY_CENTS = 599
+_SALMON_DESCRIPTION = (
+    "Miso-glazed salmon with sticky sushi rice, sesame bok choy and a squeeze of lime."
+)
 
 _USERS: dict[str, dict[str, Any]] = {
     "alice@example.com": {
@@ -386,6 +392,8 @@ class FlagsBackend:
 
     def reset(self) -> None:
         self.recipes = {r["slug"]: copy.deepcopy(r) for r in _RECIPES}
+        if "salmon-description-update" in self.switches:
+            self.recipes["miso-glazed-salmon"]["description"] = _SALMON_DESCRIPTION
         self.users = copy.deepcopy(_USERS)
         self.orders = copy.deepcopy(_ORDERS)
         self.sessions = {}
@@ -503,6 +511,14 @@ class FlagsBackend:
             payload["nutrition"] = copy.deepcopy(r["nutrition"])
         return payload
 
+    def _promos(self) -> dict[str, dict[str, Any]]:
+        if "promo-spring10" in self.switches:
+            return {**_PROMOS, "SPRING10": _SPRING_PROMO}
+        return _PROMOS
+
+    def _delivery_cents(self) -> int:
+        return LOWER_DELIVERY_CENTS if "delivery-fee-599" in self.switches else DELIVERY_CENTS
+
     @staticmethod
     def _line_cents(price: int, servings: int) -> int:
         if servings == 4:
@@ -532,13 +548,13 @@ class FlagsBackend:
                     "lineTotal": _dollars(cents),
                 }
             )
-        rule = _PROMOS.get(promo or "") if lines else None
+        rule = self._promos().get(promo or "") if lines else None
         discount = 0
         free_by_promo = False
         if rule is not None and rule["kind"] == "percent":
             base = subtotal
             if "promo-discount-includes-delivery" in self.switches:
-                base = subtotal + DELIVERY_CENTS
+                base = subtotal + self._delivery_cents()
             discount = _round_div(base * rule["value"], 100)
         elif rule is not None and rule["kind"] == "delivery":
             free_by_promo = True
@@ -557,7 +573,7 @@ class FlagsBackend:
         elif over_threshold:
             delivery, reason = 0, "threshold"
         else:
-            delivery = DELIVERY_CENTS
+            delivery = self._delivery_cents()
         return {
             "items": items,
             "recipeCount": len(lines),
@@ -819,7 +835,7 @@ class FlagsBackend:
         error: str | None = None
         if not code:
             error = "Enter a promo code."
-        elif code not in _PROMOS:
+        elif code not in self._promos():
             error = "This promo code isn't valid."
         elif not session.box:
             error = "Add a recipe to your box first."
@@ -839,6 +855,11 @@ class FlagsBackend:
 
     # -- routes: plans, membership, account ------------------------------------------------
 
+    def _tagline(self, plan: dict[str, Any]) -> str:
+        if plan["id"] == "family" and "family-tagline-four" in self.switches:
+            return "For households of four or more."
+        return str(plan["tagline"])
+
     async def plans(self, request: Request) -> Response:
         arm = self._flags(request).arm
         plans = []
@@ -852,7 +873,7 @@ class FlagsBackend:
                 {
                     "id": p["id"],
                     "name": p["name"],
-                    "tagline": p["tagline"],
+                    "tagline": self._tagline(p),
                     "features": list(p["features"]),
                     "monthly": _dollars(monthly),
                     "yearly": _dollars(yearly),
@@ -896,6 +917,8 @@ class FlagsBackend:
         digits = re.sub(r"[\s().-]", "", phone)
         if phone and not re.fullmatch(r"\+?1?\d{10}", digits):
             errors["phone"] = "Enter a 10-digit phone number."
+            if "phone-error-example" in self.switches:
+                errors["phone"] = "Enter a 10-digit phone number, like 503 555 0142."
         if errors:
             return self._json({"ok": False, "errors": errors})
         user = self.users[email]
@@ -996,7 +1019,7 @@ class FlagsBackend:
                 if slug in self.recipes and all(ln["slug"] != slug for ln in lines):
                     lines.append({"slug": slug, "servings": servings})
         promo = str(body.get("promo") or "").upper() or None
-        if promo not in _PROMOS:
+        if promo not in self._promos():
             promo = None
         errors: dict[str, str] = {}
         if not MIN_RECIPES <= len(lines) <= MAX_RECIPES:
@@ -1009,6 +1032,8 @@ class FlagsBackend:
             errors["city"] = "Enter a city."
         if not _ZIP.match(address["zip"]):
             errors["zip"] = "Enter a 5-digit ZIP code."
+            if "zip-error-example" in self.switches:
+                errors["zip"] = "Enter a 5-digit ZIP code, like 97201."
         if day not in DELIVERY_DAYS:
             errors["deliveryDay"] = "Choose a delivery day."
         if errors:
@@ -1061,6 +1086,8 @@ class FlagsBackend:
             message = "You're in! Your $10 welcome code is on its way to your inbox."
         else:
             message = "Thanks! The Friday recipe letter is on its way."
+            if "newsletter-thanks-friday" in self.switches:
+                message = "Thanks for subscribing! Your first recipe letter arrives on Friday."
         return self._json({"ok": True, "message": message})
 
 

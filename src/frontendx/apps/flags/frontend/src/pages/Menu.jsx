@@ -24,7 +24,7 @@ const TIMES = [
 const SORTS = [
   ['popular', 'Most popular'],
   ['quickest', 'Quickest first'],
-  ['price', 'Lowest price'],
+  ['price', __FLAGS_T11__ ? 'Price: low to high' : 'Lowest price'],
 ]
 
 export function AddButton({ recipe, size }) {

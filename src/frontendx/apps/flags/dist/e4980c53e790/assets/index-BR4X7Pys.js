@@ -1,0 +1,1 @@
+../../shared/695b25fdec9c3e65ecfb.js
