@@ -99,7 +99,9 @@ def main() -> None:
 @click.option("--apps", help="Comma-separated app names (default: every built-in app).")
 @click.option("--agents", help="Comma-separated agent names, e.g. oracle,null.")
 @click.option(
-    "--tasks", help="Comma-separated tasks: explore, reproduce, generate (default: explore)."
+    "--tasks",
+    help="Comma-separated tasks: explore, reproduce, generate, regression, visual "
+    "(default: explore).",
 )
 @click.option("--states", help="Comma-separated browser states (default: desktop).")
 @click.option(
@@ -130,6 +132,12 @@ def main() -> None:
     help="Wall-clock budget per episode (default 120).",
 )
 @click.option("--steps", type=int, help="Step budget per episode (default 200).")
+@click.option(
+    "--ci-budget",
+    "ci_budgets",
+    help="regression/visual: CI budgets in wall seconds per change, comma-separated for a "
+    "sweep, e.g. 30,60,120,300 (default 300).",
+)
 @click.option("--chromium", help="Chromium executable (default: $FRONTENDX_CHROMIUM, system).")
 @click.option(
     "--force",
@@ -226,7 +234,9 @@ def resume(db: Path | str, run_id: str | None, chromium: str | None) -> None:
     help="Results as they stood at this UTC date/time, e.g. 2026-11-24 or 2026-11-24T18:00.",
 )
 @click.option(
-    "--by", default="", help="Slices: comma-separated app,state,variant,category,difficulty."
+    "--by",
+    default="",
+    help="Slices: comma-separated app,state,variant,change,ci_budget,category,difficulty.",
 )
 @click.option(
     "--format",
@@ -250,10 +260,11 @@ def report(
 
     Without --run-id it scores the newest result of every cell (each cell's result carried
     forward from the run that computed it), as of now or as of --as-of."""
+    from frontendx.metrics import SLICES
     from frontendx.store import open_store
 
     slices = tuple(s.strip() for s in by.split(",") if s.strip())
-    allowed = {"app", "state", "variant", "category", "difficulty"}
+    allowed = set(SLICES)
     bad = [s for s in slices if s not in allowed]
     if bad:
         raise ConfigError(
@@ -340,7 +351,15 @@ def _print_report(
         click.echo(to_csv(rows), nl=False)
     else:
         # one footer (the table's caption): episodes read, what the brackets are, constants
-        _print_table(render_table(rows, episodes=len(episodes)))
+        from frontendx.records import CHANGE_TASKS
+        from frontendx.report import render_review_table
+
+        reviews = [r for r in rows if r.task in CHANGE_TASKS]
+        others = [r for r in rows if r.task not in CHANGE_TASKS]
+        if others or not reviews:
+            _print_table(render_table(others, episodes=len(episodes)))
+        if reviews:
+            _print_table(render_review_table(reviews))
 
 
 @main.command("self-test")

@@ -17,11 +17,17 @@ RECORD_VERSION = 1
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
-TaskKind = Literal["explore", "reproduce", "generate"]
-TASK_KINDS: tuple[str, ...] = ("explore", "reproduce", "generate")
+TaskKind = Literal["explore", "reproduce", "generate", "regression", "visual"]
+TASK_KINDS: tuple[str, ...] = ("explore", "reproduce", "generate", "regression", "visual")
 """`explore`: find bugs in a variant; `reproduce`: turn a customer report into a repro;
-`generate`: write a test suite for the clean app, scored by the seeded bugs it kills
-(docs/design.md §6)."""
+`generate`: write a test suite for the clean app, scored by the seeded bugs it kills;
+`regression`: review a change (a pull request) before it merges, approve or block;
+`visual`: the same for a design change, counting visual claims only (docs/design.md §6)."""
+
+CHANGE_TASKS: tuple[str, ...] = ("regression", "visual")
+"""Tasks on a change: the agent gets its base and head builds and decides."""
+
+Decision = Literal["approve", "block"]
 
 
 class Budget(BaseModel):
@@ -43,6 +49,12 @@ class TaskSpec(BaseModel):
 
     kind: TaskKind
     target_bug: str | None = None
+    change: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # cells of other tasks keep their keys
+        description="`regression`/`visual`: the change under review (its content is ground "
+        "truth; the agent sees only its title, description and diff summary)",
+    )
     budget: Budget = Budget()
 
 
@@ -115,6 +127,8 @@ class VerdictKind(StrEnum):
     ALSO_ON_CLEAN = "also_on_clean"
     AMBIGUOUS = "ambiguous"
     INVALID = "invalid"
+    ALSO_ON_BASE = "also_on_base"  # a change's finding that fails on its base build too
+    INTENDED_CHANGE = "intended_change"  # holds once an intended edit is off: what the PR meant
 
     @property
     def is_false_positive(self) -> bool:
@@ -203,6 +217,17 @@ class Kill(BaseModel):
     trace: str | None = None
 
 
+class ChangeFacts(BaseModel):
+    """What metrics need to know of a reviewed change, copied from the manifest."""
+
+    model_config = _FROZEN
+
+    id: str
+    design: bool
+    regressions: list[str] = Field(description="its regressions that show in the state")
+    review_minutes: float
+
+
 class BugFacts(BaseModel):
     """What metrics need to know of a bug, so that they read only the store."""
 
@@ -234,7 +259,17 @@ Playwright context and browser and can reach every harness object: its results a
 honest as its author."""
 
 BUILTIN_AGENTS: frozenset[str] = frozenset(
-    {"oracle", "null", "scripted", "crawler", "llm", "recorder"}
+    {
+        "oracle",
+        "null",
+        "scripted",
+        "crawler",
+        "llm",
+        "recorder",
+        "approve-all",
+        "block-all",
+        "pixel-diff",
+    }
 )
 
 
@@ -280,6 +315,21 @@ class EpisodeResult(BaseModel):
         description="`generate`: bug -> kept test index -> outcome of its first run on the "
         "bug's variant (`fails`, `holds` or `broken`)",
     )
+    decision: Decision | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="`regression`/`visual`: the agent's decision (none given counts as approve)",
+    )
+    decided_at: float | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="seconds from the agent's start to its decision",
+    )
+    change: ChangeFacts | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="`regression`/`visual`: the reviewed change",
+    )
     artifacts: dict[str, str] = Field(default_factory=dict)
     attempts: int = 1
     started_at: float = 0.0
@@ -304,6 +354,11 @@ class EpisodeResult(BaseModel):
             agent = spec.get("agent") if isinstance(spec, dict) else None
             name = agent.get("name") if isinstance(agent, dict) else None
         return {**data, "trust": default_trust(name)} if isinstance(name, str) else data
+
+    @property
+    def blocked(self) -> bool:
+        """A change task's outcome: blocked (a missing decision is an approve)."""
+        return self.decision == "block"
 
     @property
     def validated_bugs(self) -> dict[str, float]:

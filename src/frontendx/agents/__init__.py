@@ -8,6 +8,7 @@ from frontendx.agents._protocol import (
     Agent,
     AgentContext,
     GroundTruth,
+    PullRequest,
     TaskView,
     spec_answerer,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "ModelEndpoint",
     "NullAgent",
     "OracleAgent",
+    "PullRequest",
     "ScriptedAgent",
     "TaskView",
     "agent_trust",

@@ -10,10 +10,11 @@ from pydantic import Field
 
 from frontendx.agents._config import AgentConfig, parse_config
 from frontendx.agents._protocol import AgentContext
+from frontendx.records import CHANGE_TASKS
 
 
 class OracleConfig(AgentConfig):
-    """The oracle takes no options."""
+    """The agent takes no options."""
 
 
 class OracleAgent:
@@ -41,6 +42,9 @@ class OracleAgent:
                     "steps": [s.model_dump(mode="json", exclude_none=True) for s in steps],
                 }
             )
+        if ctx.task.kind in CHANGE_TASKS:
+            # a change review: block with its regressions' repros, approve a clean change
+            ctx.decide("block" if ctx.findings else "approve")
 
 
 # Claims that hold on every variant (so they are never reproduced) or steps that cannot run.
@@ -127,6 +131,48 @@ class NullAgent:
         picks = random.Random(self.config["seed"]).sample(_FAKES, self.config["findings"])
         for fake in picks:
             await ctx.report(fake)
+        if ctx.task.kind in CHANGE_TASKS:
+            ctx.decide("block")  # on fakes: every block it makes is unsupported
+
+
+class ApproveAllAgent:
+    """Approves every change without looking: catch rate 0, false-block rate 0. The floor a
+    reviewer must beat on regressions, and the ceiling on false blocks."""
+
+    name = "approve-all"
+    version = "1"
+    config_model = OracleConfig
+
+    def __init__(self, **options: Any) -> None:
+        self.config: dict[str, Any] = parse_config(OracleConfig, self.name, options).stored()
+
+    async def run(self, ctx: AgentContext) -> None:
+        if ctx.task.kind not in CHANGE_TASKS:
+            raise ValueError(f"{self.name} reviews changes; it takes no {ctx.task.kind} task")
+        ctx.decide("approve")
+
+
+class BlockAllAgent:
+    """Blocks every change on one claim that holds everywhere: catch rate 0 (nothing it
+    reports is validated), false-block rate 1."""
+
+    name = "block-all"
+    version = "1"
+    config_model = OracleConfig
+
+    def __init__(self, **options: Any) -> None:
+        self.config: dict[str, Any] = parse_config(OracleConfig, self.name, options).stored()
+
+    async def run(self, ctx: AgentContext) -> None:
+        if ctx.task.kind not in CHANGE_TASKS:
+            raise ValueError(f"{self.name} reviews changes; it takes no {ctx.task.kind} task")
+        await ctx.report(
+            {
+                "title": "This change needs another look before it merges",
+                "steps": _FAKES[0]["steps"],
+            }
+        )
+        ctx.decide("block")
 
 
 class ScriptedAgent:

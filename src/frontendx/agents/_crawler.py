@@ -76,6 +76,7 @@ from frontendx.agents._crawl_oracles import check_view, persistence_claims
 from frontendx.agents._crawl_state import View, observe, route_of
 from frontendx.agents._page import control_locator
 from frontendx.agents._protocol import AgentContext
+from frontendx.records import CHANGE_TASKS
 from frontendx.repro import (
     Click,
     Expect,
@@ -303,6 +304,10 @@ class CrawlerAgent:
         page.on("requestfailed", on_done)
         crawl = _Crawl(self, ctx, page, symptoms, origin)
         await crawl.explore()
+        if ctx.task.kind in CHANGE_TASKS:
+            # a change review: what it found on the head build (its visual check compares
+            # with the base build there) blocks the change
+            ctx.decide("block" if ctx.findings else "approve")
 
     # --- helpers used by _Crawl -------------------------------------------------------------
 

@@ -262,10 +262,13 @@ class ExternalAgent:
             "FRONTENDX_TESTS_URL": endpoint.url + "/tests",
             "FRONTENDX_QUESTIONS_URL": endpoint.url + "/questions",
             "FRONTENDX_STEPS_URL": endpoint.url + "/steps",
+            "FRONTENDX_DECISION_URL": endpoint.url + "/decision",
             "FRONTENDX_BUDGET_SECONDS": f"{remaining:.1f}",
             "FRONTENDX_BUDGET_STEPS": str(budget.steps),
             "TMPDIR": str(workdir),
         }
+        if ctx.task.base_url is not None:
+            env["FRONTENDX_BASE_URL"] = ctx.task.base_url  # a change's base build
         if budget.tokens is not None:
             env["FRONTENDX_BUDGET_TOKENS"] = str(budget.tokens)
         if budget.dollars is not None:
@@ -526,6 +529,7 @@ class _Endpoint:
                 HttpRoute(prefix + "/tests", self.tests, methods=["POST"]),
                 HttpRoute(prefix + "/questions", self.questions, methods=["POST"]),
                 HttpRoute(prefix + "/steps", self.steps, methods=["POST"]),
+                HttpRoute(prefix + "/decision", self.decision, methods=["POST"]),
                 HttpRoute(prefix + "/", self.index, methods=["GET"]),
             ]
         )
@@ -625,7 +629,7 @@ class _Endpoint:
     # --- routes ---------------------------------------------------------------------------
 
     async def index(self, request: Request) -> JSONResponse:
-        endpoints = ["findings", "tests", "questions", "steps"]
+        endpoints = ["findings", "tests", "questions", "steps", "decision"]
         return JSONResponse({"ok": True, "endpoints": endpoints})
 
     async def findings(self, request: Request) -> JSONResponse:
@@ -675,6 +679,19 @@ class _Endpoint:
         if self.ctx.questions >= MAX_QUESTIONS:
             return _error(429, f"at most {MAX_QUESTIONS} questions per episode")
         return JSONResponse({"answer": await self.ctx.ask(question)})
+
+    async def decision(self, request: Request) -> JSONResponse:
+        """A change review's decision: `{"decision": "approve" | "block"}` (a block needs a
+        finding posted before it; the last decision counts)."""
+        data, refused = await self._admitted(request)
+        if refused is not None:
+            return refused
+        decision = data.get("decision") if isinstance(data, dict) else None
+        try:
+            self.ctx.decide(decision if isinstance(decision, str) else "")
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse({"decision": self.ctx.decision, "decided_at": self.ctx.decided_at})
 
     async def steps(self, request: Request) -> JSONResponse:
         data, refused = await self._admitted(request)

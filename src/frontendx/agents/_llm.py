@@ -31,6 +31,7 @@ from frontendx.agents._model import Message, ModelClient, ModelEndpoint, Reply, 
 from frontendx.agents._page import control_locator, locator_json, page_controls
 from frontendx.agents._protocol import AgentContext
 from frontendx.errors import ConfigError, ReproError
+from frontendx.records import CHANGE_TASKS
 from frontendx.repro import Click, Fill, Goto, Press, Select, Step, parse_steps
 from frontendx.repro._steps import step_schema, steps_help
 
@@ -130,6 +131,9 @@ class LlmAgent:
             raise ConfigError("llm: the harness gave no model client (is base_url set?)")
         session = _Session(self.settings, ctx, ctx.model)
         await session.run()
+        if ctx.task.kind in CHANGE_TASKS and ctx.decision is None:
+            # the model never decided: block on what it reported, as its prompt says
+            ctx.decide("block" if ctx.findings else "approve")
 
 
 class _Session:
@@ -195,6 +199,15 @@ class _Session:
             ),
             Tool("done", "Stop testing.", _obj()),
         ]
+        if self.ctx.task.kind in CHANGE_TASKS:
+            tools.append(
+                Tool(
+                    "decide",
+                    "Approve or block the pull request (block only after reporting the "
+                    "regression that makes you block it).",
+                    _obj(decision={"type": "string", "enum": ["approve", "block"]}),
+                )
+            )
         if self.cfg.coordinates:
             tools.append(
                 Tool(
@@ -222,6 +235,29 @@ class _Session:
                 "with a goto and must pass every time: assert on stable text, never on "
                 "clocks, counters or random content. Your suite is scored by how many "
                 "hidden regressions it catches, and tests that fail on this app are dropped."
+            )
+        elif task.kind in CHANGE_TASKS and task.pull_request is not None:
+            pr = task.pull_request
+            files = "\n".join(
+                f"- {f.get('path')} ({', '.join(f.get('components') or [])}) "
+                f"+{f.get('added', 0)} -{f.get('removed', 0)}"
+                for f in pr.files
+            )
+            visual = (
+                " This is a design change: only visual findings count (contrast, overflow, "
+                "focus rings, a region compared with the base build, overlap)."
+                if task.kind == "visual"
+                else ""
+            )
+            goal = (
+                "Review this pull request before it merges. You are on its head build; the "
+                f"base build (before the change) is at {task.base_url}. Check what it "
+                "touches and what could have broken around it. Report every regression you "
+                "can prove (a claim that fails on the head build and holds on the base "
+                "build; `expect_matches_base` compares a region with the base build), and "
+                "never report what the PR meant to change. Then decide: block if you "
+                f"reported a regression, else approve.{visual}\n\nPull request: {pr.title}"
+                f"\n\n{pr.description}\n\nFiles changed:\n{files}"
             )
         else:
             goal = (
@@ -325,6 +361,10 @@ class _Session:
                     return await self.add_test(args)
                 case "ask":
                     return "Answer: " + await self.ctx.ask(str(args.get("question", "")))
+                case "decide" if self.ctx.task.kind in CHANGE_TASKS:
+                    self.ctx.decide(str(args.get("decision", "")))
+                    self.done = True
+                    return f"decided: {self.ctx.decision}"
                 case "done":
                     self.done = True
                     return "ok"

@@ -13,8 +13,20 @@ from pydantic import BaseModel, ConfigDict
 
 from frontendx.agents._model import ModelClient
 from frontendx.errors import BudgetExceeded, ReproError
-from frontendx.records import Budget, GeneratedTest, ReportedFinding, TaskKind
+from frontendx.records import Budget, Decision, GeneratedTest, ReportedFinding, TaskKind
 from frontendx.repro import Finding, Step, parse_finding, parse_steps
+
+
+class PullRequest(BaseModel):
+    """A change as a reviewer sees it: title, description and diff summary (never its edits or
+    regressions)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    description: str
+    files: list[dict[str, Any]] = []
+    """the diff summary: {"path", "components", "added", "removed"} per file"""
 
 
 class TaskView(BaseModel):
@@ -29,6 +41,10 @@ class TaskView(BaseModel):
     budget: Budget
     accounts: dict[str, dict[str, str]] = {}
     """The app's test accounts, as a QA engineer gets them: role -> {"email", "password"}."""
+    base_url: str | None = None
+    """`regression`/`visual`: the change's base build (`app_url` is its head build)."""
+    pull_request: PullRequest | None = None
+    """`regression`/`visual`: the change as its pull request page shows it."""
 
 
 @runtime_checkable
@@ -44,7 +60,8 @@ class Agent(Protocol):
 
 @dataclass(frozen=True)
 class GroundTruth:
-    """Given only to calibration agents (oracle): the active bugs' repros in this state."""
+    """Given only to calibration agents (oracle): the active bugs' repros in this state (for
+    a change: its regressions that show)."""
 
     repros: dict[str, list[Step]]
 
@@ -68,9 +85,10 @@ class AgentContext:
     answer: Callable[[str], str]
     ground_truth: GroundTruth | None = None
     baseline: Callable[[str], Awaitable[bytes | None]] | None = None
-    """`await ctx.baseline("/path")`: the PNG of the page's body on the approved (clean) build
-    in this browser state, taken as a `screenshot_region` claim takes it, as visual-regression
-    tools keep approved baselines. None when the harness has no spare app server."""
+    """`await ctx.baseline("/path")`: the PNG of the page's body on the approved build (the
+    clean app; for a change review, its base build) in this browser state, taken as a
+    `screenshot_region` claim takes it, as visual-regression tools keep approved baselines.
+    None when the harness has no spare app server."""
     model: ModelClient | None = None
     """The metered model client (through the episode's gateway), for agents configured with a
     model endpoint (`base_url` and `model` in their config); None otherwise."""
@@ -85,6 +103,8 @@ class AgentContext:
     tests: list[GeneratedTest] = field(default_factory=list)
     steps: int = 0
     questions: int = 0
+    decision: Decision | None = None
+    decided_at: float | None = None
     _started: float = field(default_factory=time.monotonic)
 
     @property
@@ -141,6 +161,20 @@ class AgentContext:
             )
         self.tests.append(test)
         return test
+
+    def decide(self, decision: str) -> None:
+        """`regression`/`visual`: approve or block the change. A block needs at least one
+        finding reported before it; the last decision counts, and none counts as approve."""
+        if self.task.kind not in ("regression", "visual"):
+            raise ValueError(
+                f"a {self.task.kind} task takes no decision; only a change review does"
+            )
+        if decision not in ("approve", "block"):
+            raise ValueError(f"decision must be 'approve' or 'block', not {decision!r}")
+        if decision == "block" and not self.findings:
+            raise ValueError("a block needs at least one finding: report it first")
+        self.decision = "block" if decision == "block" else "approve"
+        self.decided_at = round(self.elapsed(), 3)
 
     def step(self, n: int = 1) -> None:
         """Count browser actions against the step budget."""

@@ -10,11 +10,18 @@ from typing import Any, Literal
 
 from pydantic import create_model
 
-from frontendx.agents._builtin import NullAgent, OracleAgent, ScriptedAgent
+from frontendx.agents._builtin import (
+    ApproveAllAgent,
+    BlockAllAgent,
+    NullAgent,
+    OracleAgent,
+    ScriptedAgent,
+)
 from frontendx.agents._config import AgentConfig, config_schema
 from frontendx.agents._crawler import CrawlerAgent
 from frontendx.agents._external import ExternalAgent
 from frontendx.agents._llm import LlmAgent
+from frontendx.agents._pixeldiff import PixelDiffAgent
 from frontendx.agents._protocol import Agent
 from frontendx.agents._recorder import RecorderAgent
 from frontendx.errors import ConfigError
@@ -28,6 +35,9 @@ _BUILTIN: dict[str, type] = {
     "scripted": ScriptedAgent,
     "crawler": CrawlerAgent,
     "recorder": RecorderAgent,
+    "approve-all": ApproveAllAgent,
+    "block-all": BlockAllAgent,
+    "pixel-diff": PixelDiffAgent,
     "llm": LlmAgent,
     "external": ExternalAgent,
 }

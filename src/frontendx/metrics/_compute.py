@@ -13,7 +13,7 @@ import statistics
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from frontendx.metrics._stats import (
     km_median,
 )
 from frontendx.records import (
+    CHANGE_TASKS,
     EpisodeResult,
     EpisodeStatus,
     GeneratedTestStatus,
@@ -37,7 +38,7 @@ from frontendx.records import (
     VerdictKind,
 )
 
-EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant")
+EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant", "change", "ci_budget")
 """Slices that split episodes."""
 
 BUG_SLICES: tuple[str, ...] = ("category", "difficulty")
@@ -152,6 +153,12 @@ class MetricsRow(BaseModel):
         default=0, description="claim fails on the clean app too: false, or an unseeded bug"
     )
     verdict_ambiguous: int = Field(default=0, description="not one bug's doing")
+    verdict_also_on_base: int = Field(
+        default=0, description="a change's claim that fails on its base build too: an old bug"
+    )
+    verdict_intended_change: int = Field(
+        default=0, description="a change's claim that flags what the change meant to do"
+    )
     verdict_invalid: int = Field(default=0, description="malformed, or steps that cannot run")
     verdict_unjudged: int = Field(default=0, description="findings without a verdict")
     n_validated: int = Field(description="distinct validated bugs, summed over episodes")
@@ -202,6 +209,29 @@ class MetricsRow(BaseModel):
         default=None, description="kept tests per killed bug, summed over episodes"
     )
 
+    # `regression`/`visual` rows (None or 0 elsewhere, docs/design.md §6.2): recall is the
+    # share of (episode, regression) pairs validated, precision is flag precision
+    n_carrying: int = Field(default=0, description="episodes on a change with a regression")
+    n_caught: int = Field(
+        default=0, description="of them, blocked with a validated finding on a regression"
+    )
+    catch_rate: float | None = None
+    catch_rate_ci_low: float | None = None
+    catch_rate_ci_high: float | None = None
+    n_regression_free: int = Field(default=0, description="episodes on a change without one")
+    n_false_blocks: int = Field(default=0, description="of them, blocked")
+    false_block_rate: float | None = None
+    false_block_rate_ci_low: float | None = None
+    false_block_rate_ci_high: float | None = None
+    decision_median_s: float | None = Field(
+        default=None, description="Kaplan-Meier median time to decision, censored at the budget"
+    )
+    decision_ci_low: float | None = None
+    decision_ci_high: float | None = None
+    cost_per_change: float | None = Field(default=None, description="cost per reviewed change")
+    cost_per_change_ci_low: float | None = None
+    cost_per_change_ci_high: float | None = None
+
     constants_version: str
     confidence: float
 
@@ -230,6 +260,12 @@ class _Tally:
     dropped: int = 0  # generate: tests dropped on clean
     kept: int = 0  # generate: tests kept
     runtime_s: float = 0.0  # generate: the kept suite's runtime on clean
+    carrying: int = 0  # change tasks: 1 when the change has a regression that shows
+    caught: int = 0  # ... and it was blocked with a validated finding on one of them
+    regression_free: int = 0  # change tasks: 1 when it has none
+    false_block: int = 0  # ... and it was blocked
+    decided: tuple[float, ...] = ()  # change tasks: time to decision, when decided
+    undecided: tuple[float, ...] = ()  # change tasks: the budget, when not decided
     verdicts: Counter[str] = field(default_factory=Counter)  # verdict kind -> findings
 
 
@@ -285,6 +321,8 @@ def _episode_values(ep: EpisodeResult, dims: Sequence[str]) -> tuple[str, ...]:
         "app": lambda: ep.spec.app,
         "state": lambda: ep.spec.state.name,
         "variant": lambda: ep.spec.variant_label,
+        "change": lambda: ep.spec.task.change or "-",
+        "ci_budget": lambda: f"{ep.spec.task.budget.wall_seconds:g}s",
     }
     return tuple(getters[d]() for d in dims)
 
@@ -331,6 +369,41 @@ def _generate_tally(
     )
 
 
+def _change_tally(tally: _Tally, ep: EpisodeResult, constants: Constants) -> _Tally:
+    """A change review's figures on top of its findings' tally (docs/design.md §6.2). Human
+    minutes: a right decision (a clean change approved, or a carrying one blocked with a
+    validated regression) saves the change's review minutes; approving a carrying change
+    costs the manual minutes of the regressions it lets through; findings, false positives
+    and questions cost as everywhere."""
+    change = ep.change
+    assert change is not None
+    validated = set(ep.validated_bugs)
+    carrying = bool(change.regressions)
+    caught = carrying and ep.blocked and any(b in validated for b in change.regressions)
+    budget = ep.spec.task.budget.wall_seconds
+    decided = ep.decision is not None and ep.decided_at is not None
+    right = caught or (not carrying and not ep.blocked)
+    missed = carrying and not ep.blocked
+    escaped = sum(ep.bug_facts[b].manual_minutes for b in change.regressions if b in ep.bug_facts)
+    spent = (
+        tally.findings * constants.triage_minutes_per_finding
+        + tally.false_positives * constants.wasted_minutes_per_false_positive
+        + tally.questions * constants.answer_minutes_per_question
+    )
+    return replace(
+        tally,
+        carrying=int(carrying),
+        caught=int(caught),
+        regression_free=int(not carrying),
+        false_block=int(not carrying and ep.blocked),
+        decided=(max(0.0, min(budget, ep.decided_at or 0.0)),) if decided else (),
+        undecided=() if decided else (budget,),
+        minutes_saved=(change.review_minutes if right else 0.0)
+        - (escaped if missed else 0.0)
+        - spent,
+    )
+
+
 def _tally(
     ep: EpisodeResult,
     scored: Sequence[str],
@@ -341,6 +414,20 @@ def _tally(
 ) -> _Tally:
     if ep.spec.task.kind == "generate":
         return _generate_tally(ep, scored, validated, constants)
+    tally = _findings_tally(ep, scored, validated, first, found_at, constants)
+    if ep.change is not None:
+        return _change_tally(tally, ep, constants)
+    return tally
+
+
+def _findings_tally(
+    ep: EpisodeResult,
+    scored: Sequence[str],
+    validated: Sequence[str],
+    first: dict[str, ReportedFinding],
+    found_at: dict[str, float],
+    constants: Constants,
+) -> _Tally:
     n_fp = sum(1 for f in ep.findings if _is_false_positive(f))
     gained = sum(ep.bug_facts[b].manual_minutes for b in validated if b in ep.bug_facts)
     spent = (
@@ -421,6 +508,28 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
     def s_dropped(r: Resample) -> float | None:
         return _ratio(r.sum(dropped), r.sum(tests))
 
+    carrying = [t.carrying for t in tallies]
+    caught = [t.caught for t in tallies]
+    regression_free = [t.regression_free for t in tallies]
+    false_blocks = [t.false_block for t in tallies]
+    reviews = group.task in CHANGE_TASKS
+    decisions = KMPairs.build(
+        [[(x, True) for x in t.decided] + [(x, False) for x in t.undecided] for t in tallies]
+    )
+
+    def s_catch(r: Resample) -> float | None:
+        return _ratio(r.sum(caught), r.sum(carrying))
+
+    def s_false_block(r: Resample) -> float | None:
+        return _ratio(r.sum(false_blocks), r.sum(regression_free))
+
+    def s_per_change(r: Resample) -> float | None:
+        return _ratio(r.sum(cost), r.sum([1] * n))
+
+    def s_decision(r: Resample) -> float | None:
+        median = km_median(decisions, r.weights)
+        return math.inf if median is None else median
+
     def s_ttr(r: Resample) -> float | None:
         if not r.sum(scored):  # no pairs in this resample: undefined, not "never reached"
             return None
@@ -434,6 +543,13 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         stats |= {"fp": s_fp, "cost": s_cost, "minutes": s_minutes}
         if generate:
             stats["dropped"] = s_dropped
+        if reviews:
+            stats |= {
+                "catch": s_catch,
+                "false_block": s_false_block,
+                "per_change": s_per_change,
+                "decision": s_decision,
+            }
     cis = bootstrap_cis(
         n,
         stats,
@@ -502,9 +618,40 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
             else None
         ),
         tests_per_kill=_ratio(kept_tests, sum(validated)) if generate else None,
+        **(_review_fields(tallies, cis, decisions) if reviews and not group.bug_level else {}),
         constants_version=constants.version,
         confidence=constants.confidence,
     )
+
+
+def _review_fields(
+    tallies: Sequence[_Tally], cis: dict[str, Interval], decisions: KMPairs
+) -> dict[str, Any]:
+    """A change-review row's own figures (docs/design.md §6.2)."""
+    carrying = sum(t.carrying for t in tallies)
+    free = sum(t.regression_free for t in tallies)
+    caught = sum(t.caught for t in tallies)
+    blocked = sum(t.false_block for t in tallies)
+    cost = sum(t.model_usd + t.compute_usd for t in tallies)
+    decision = cis["decision"]
+    return {
+        "n_carrying": carrying,
+        "n_caught": caught,
+        "catch_rate": _ratio(caught, carrying),
+        "catch_rate_ci_low": cis["catch"].low,
+        "catch_rate_ci_high": cis["catch"].high,
+        "n_regression_free": free,
+        "n_false_blocks": blocked,
+        "false_block_rate": _ratio(blocked, free),
+        "false_block_rate_ci_low": cis["false_block"].low,
+        "false_block_rate_ci_high": cis["false_block"].high,
+        "decision_median_s": km_median(decisions) if decisions.codes else None,
+        "decision_ci_low": decision.low,
+        "decision_ci_high": decision.high,
+        "cost_per_change": _ratio(cost, len(tallies)),
+        "cost_per_change_ci_low": cis["per_change"].low,
+        "cost_per_change_ci_high": cis["per_change"].high,
+    }
 
 
 def _group_seed(seed: int, group: _Group) -> str:

@@ -9,7 +9,7 @@ from frontendx.report._compare import (
 )
 from frontendx.report._finding_test import export_finding_test
 from frontendx.report._format import BEYOND_BUDGET, counts, usd
-from frontendx.report._render import render_table, to_csv, to_json
+from frontendx.report._render import render_review_table, render_table, to_csv, to_json
 from frontendx.report._suite_export import export_generated_suite
 from frontendx.report._terminal import (
     EpisodeLines,
@@ -30,6 +30,7 @@ __all__ = [
     "export_generated_suite",
     "print_wide",
     "render_comparisons",
+    "render_review_table",
     "render_table",
     "run_summary_lines",
     "to_csv",

@@ -137,6 +137,72 @@ def render_table(
     return table
 
 
+def render_review_table(
+    rows: Sequence[MetricsRow], *, title: str | None = "Change reviews (regression, visual)"
+) -> Table:
+    """The change-review view (docs/design.md §6.2): per agent config, task and slice, the
+    catch rate (changes with a regression blocked on a validated one), the false-block rate
+    (changes without one blocked), flag precision (findings validated), the Kaplan-Meier time
+    to decision, cost per reviewed change, human minutes saved, and how many findings flagged
+    what the change meant to do (`intended`) or an old bug of its base (`old`)."""
+    caption = (
+        "catch = blocked with a validated finding on a regression / changes carrying one that "
+        "shows; false block = blocked / changes without one; precision = validated findings / "
+        f"findings; decision {BEYOND_BUDGET} = fewer than half decided within the CI budget"
+    )
+    table = Table(title=title, caption=caption)
+    for name in ("agent", "version", "task", "slice", "n"):
+        table.add_column(name, justify="right" if name == "n" else "left")
+    for name in (
+        "catch [CI]",
+        "false block [CI]",
+        "precision",
+        "intended / old",
+        "decision [CI]",
+        "cost / change [CI]",
+        "human min saved [CI]",
+    ):
+        table.add_column(name, justify="right")
+    for r in rows:
+        decision = (
+            BEYOND_BUDGET
+            if r.decision_median_s is None and r.n_episodes
+            else _with_ci(r.decision_median_s, r.decision_ci_low, r.decision_ci_high, "s")
+        )
+        table.add_row(
+            Text(r.agent),
+            Text(r.agent_version),
+            Text(r.task),
+            Text(_slice_text(r)),
+            Text(f"{r.n_episodes}"),
+            Text(
+                f"{_with_ci(r.catch_rate, r.catch_rate_ci_low, r.catch_rate_ci_high)}"
+                f" ({r.n_caught}/{r.n_carrying})"
+            ),
+            Text(
+                _with_ci(r.false_block_rate, r.false_block_rate_ci_low, r.false_block_rate_ci_high)
+                + f" ({r.n_false_blocks}/{r.n_regression_free})"
+            ),
+            Text(_pct(r.precision)),
+            Text(f"{r.verdict_intended_change} / {r.verdict_also_on_base}"),
+            Text(decision),
+            Text(
+                _with_ci(
+                    r.cost_per_change, r.cost_per_change_ci_low, r.cost_per_change_ci_high, "usd"
+                )
+            ),
+            Text(
+                _with_ci(
+                    r.human_minutes_saved,
+                    r.human_minutes_saved_ci_low,
+                    r.human_minutes_saved_ci_high,
+                    "num",
+                )
+            ),
+        )
+    return table
+
+
 def to_json(rows: Sequence[MetricsRow], *, meta: Mapping[str, Any]) -> str:
     """``{"meta": {...}, "rows": [...]}`` with every `MetricsRow` field; None becomes null.
 

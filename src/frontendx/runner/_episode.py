@@ -16,6 +16,7 @@ from frontendx.agents import (
     Agent,
     AgentContext,
     GroundTruth,
+    PullRequest,
     TaskView,
     agent_trust,
     is_calibration,
@@ -35,6 +36,7 @@ from frontendx.errors import InfraError as InfraError  # the runner's export
 from frontendx.gateway import Gateway, GatewayBudget, UpstreamConfig
 from frontendx.records import (
     BugFacts,
+    ChangeFacts,
     EpisodeResult,
     EpisodeSpec,
     EpisodeStatus,
@@ -44,7 +46,7 @@ from frontendx.records import (
     Usage,
 )
 from frontendx.repro import Goto
-from frontendx.suite import App, AppServer, BrowserState, app_for, suite_version_of
+from frontendx.suite import App, AppServer, BrowserState, Change, app_for, suite_version_of
 from frontendx.validate import Outcome, Replayer, SuiteJudge, Validator
 
 
@@ -71,18 +73,23 @@ def _gateway_for(spec: EpisodeSpec) -> Gateway | None:
 
 
 def _baselines(
-    browser: Browser, app: App, server: AppServer, state: BrowserState
+    browser: Browser,
+    app: App,
+    server: AppServer,
+    state: BrowserState,
+    variant: tuple[str, ...] = (),
 ) -> Callable[[str], Awaitable[bytes | None]]:
-    """Visual baselines from a spare app server switched to the clean build (idle while the
-    agent runs; the validator uses it afterwards), one fresh context per path, cached."""
+    """Visual baselines from a spare app server switched to the approved build (the clean
+    app, or a change's base build; idle while the agent runs, the validator uses it
+    afterwards), one fresh context per path, cached."""
     cache: dict[str, bytes | None] = {}
     lock = asyncio.Lock()
 
     async def baseline(path: str) -> bytes | None:
         async with lock:
             if path not in cache:
-                if server.active:
-                    await server.set_variant(())
+                if server.active != frozenset(variant):
+                    await server.set_variant(variant)
                 async with Sandbox(browser, app, server.url, state, instrument=True) as box:
                     replayer = Replayer(box.page, box.events, server.url)
                     loaded = await replayer.run([Goto(url=path)])
@@ -94,6 +101,17 @@ def _baselines(
             return cache[path]
 
     return baseline
+
+
+def _pull_request(change: Change | None) -> PullRequest | None:
+    """What a reviewer sees of a change: never its edits or regressions."""
+    if change is None:
+        return None
+    return PullRequest(
+        title=change.title,
+        description=change.description,
+        files=[d.model_dump(mode="json") for d in change.diff],
+    )
 
 
 def _artifact(spec: EpisodeSpec, name: str | None) -> str | None:
@@ -167,11 +185,13 @@ class Worker:
         return self._harness_browser
 
     async def servers(self, app: App) -> list[AppServer]:
-        """This worker's servers for `app`: the first hosts the agent, all host replays."""
+        """This worker's servers for `app`: `lanes` replay lanes, the first of which hosts
+        the agent, then the reference server (a change's base build, and what
+        `expect_matches_base` compares with)."""
         servers = self._servers.get(app.name, [])
-        if len(servers) != self.lanes or not all(s.running for s in servers):
+        if len(servers) != self.lanes + 1 or not all(s.running for s in servers):
             await asyncio.gather(*(s.stop() for s in servers))
-            servers = [AppServer(app) for _ in range(self.lanes)]
+            servers = [AppServer(app) for _ in range(self.lanes + 1)]
             self._servers[app.name] = servers
             await gather_all(*(s.start() for s in servers))
         return servers
@@ -234,11 +254,17 @@ class Worker:
         app = app_for(spec.app, spec.app_source)
         browser = await self.agent_browser()
         harness = await self.harness_browser()
-        servers = await self.servers(app)
+        *servers, reference = await self.servers(app)
         server = servers[0]
-        await server.set_variant(spec.bugs)
         state = spec.state
-        shows = [b for b in spec.bugs if app.bugs[b].manifests_in(state)]
+        change = app.changes[spec.task.change] if spec.task.change is not None else None
+        if change is None:
+            await server.set_variant(spec.bugs)
+            shows = [b for b in spec.bugs if app.bugs[b].manifests_in(state)]
+        else:
+            # the agent reviews the head build against the base build (docs/design.md §6.2)
+            await gather_all(server.set_variant(change.head), reference.set_variant(change.base))
+            shows = [b for b in change.regressions if app.bugs[b].manifests_in(state)]
         if spec.task.kind == "generate":
             # the agent gets the clean app; the bugs that show in the state are the mutants
             # its tests are scored against
@@ -253,6 +279,8 @@ class Worker:
             report=app.bugs[spec.task.target_bug].report if spec.task.target_bug else None,
             budget=spec.task.budget,
             accounts={r: a.model_dump() for r, a in app.manifest.accounts.items()},
+            base_url=reference.reference_url if change is not None else None,
+            pull_request=_pull_request(change),
         )
         truth = None
         if is_calibration(agent):
@@ -274,7 +302,12 @@ class Worker:
             )
         try:
             async with Sandbox(
-                browser, app, server.url, state, trace_path=folder / "trace.zip"
+                browser,
+                app,
+                server.url,
+                state,
+                trace_path=folder / "trace.zip",
+                also=[reference.reference_url] if change is not None else [],
             ) as box:
                 ctx = AgentContext(
                     task=task,
@@ -283,7 +316,15 @@ class Worker:
                     answer=spec_answerer(app.spec_text),
                     ground_truth=truth,
                     baseline=(
-                        _baselines(harness, app, servers[1], state) if len(servers) > 1 else None
+                        _baselines(
+                            harness,
+                            app,
+                            servers[1],
+                            state,
+                            change.base if change is not None else (),
+                        )
+                        if len(servers) > 1
+                        else None
                     ),
                     model=model_client,
                     cdp_url=cdp_endpoint(browser),
@@ -310,8 +351,10 @@ class Worker:
             if status is EpisodeStatus.INFRA_ERROR:
                 raise InfraError(error or "model gateway failure")
         findings = await Validator(
-            harness, servers, replays=self.replays, trace_dir=folder
-        ).judge_all(ctx.findings, spec.bugs, state)
+            harness, servers, replays=self.replays, trace_dir=folder, reference=reference
+        ).judge_all(
+            ctx.findings, spec.bugs, state, change=change, visual_only=spec.task.kind == "visual"
+        )
         tests: list[GeneratedTest] = list(ctx.tests)
         kills: list[Kill] = []
         matrix: dict[str, dict[int, str]] = {}
@@ -345,6 +388,18 @@ class Worker:
             kills=[k.model_copy(update={"trace": _artifact(spec, k.trace)}) for k in kills],
             kill_matrix=matrix,
             manifestable_bugs=shows,
+            decision=ctx.decision if change is not None else None,
+            decided_at=ctx.decided_at if change is not None else None,
+            change=(
+                ChangeFacts(
+                    id=change.id,
+                    design=change.design,
+                    regressions=shows,
+                    review_minutes=change.review_minutes,
+                )
+                if change is not None
+                else None
+            ),
             bug_facts={
                 b: BugFacts(
                     category=app.bugs[b].category.value,

@@ -5,14 +5,22 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from frontendx.agents import make_agent
 from frontendx.errors import FrontendXError, RunSpecError
-from frontendx.records import TASK_KINDS, AgentSpec, Budget, EpisodeSpec, TaskKind, TaskSpec
+from frontendx.records import (
+    CHANGE_TASKS,
+    TASK_KINDS,
+    AgentSpec,
+    Budget,
+    EpisodeSpec,
+    TaskKind,
+    TaskSpec,
+)
 from frontendx.suite import App, app_source, builtin_app_names, get_app, get_state, resolve_apps
 
 VariantChoice = Literal["auto", "all", "each", "clean"]
@@ -96,6 +104,13 @@ class RunSpec(BaseModel):
     variants: VariantChoice = "auto"
     repeats: int = Field(default=1, ge=1, le=100)
     budget: Budget = Budget()
+    ci_budgets: list[Annotated[float, Field(gt=0, le=86_400)]] = Field(
+        default_factory=lambda: [300.0],
+        min_length=1,
+        description="`regression`/`visual`: the CI budget in wall seconds the agent gets per "
+        "change, one cell per value (a sweep such as [30, 60, 120, 300] draws catch rate "
+        "against budget); it replaces `budget.wall_seconds` for those tasks",
+    )
     replays: int = Field(default=3, ge=1, le=10)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
@@ -220,7 +235,7 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
         for task in spec.tasks:
             for state_name in spec.states:
                 state = get_state(state_name)
-                for bugs, target in _variants(app, task, spec.variants, state_name):
+                for bugs, target, change, budget in _cells(app, task, spec, state_name):
                     for agent in agents:
                         for repeat in range(spec.repeats):
                             episodes.append(
@@ -230,11 +245,36 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
                                     bugs=bugs,
                                     state=state,
                                     agent=agent,
-                                    task=TaskSpec(kind=task, target_bug=target, budget=spec.budget),
+                                    task=TaskSpec(
+                                        kind=task, target_bug=target, change=change, budget=budget
+                                    ),
                                     repeat=repeat,
                                 )
                             )
     return episodes
+
+
+def _cells(
+    app: App, task: TaskKind, spec: RunSpec, state_name: str
+) -> list[tuple[tuple[str, ...], str | None, str | None, Budget]]:
+    """(bugs, target bug, change, budget) per cell of one app, task and state. A change task
+    takes every change of the app (`visual`: its design changes) once per CI budget, on its
+    head build's bugs; the others take `_variants`."""
+    if task in CHANGE_TASKS:
+        if spec.variants != "auto":
+            raise RunSpecError(
+                f"task {task} runs each change's head build; variants {spec.variants!r} "
+                "does not apply (use `auto`)"
+            )
+        changes = [c for c in app.changes.values() if task == "regression" or c.design]
+        budgets = [
+            spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.ci_budgets
+        ]
+        return [(c.head_bugs, None, c.id, b) for c in changes for b in budgets]
+    return [
+        (bugs, target, None, spec.budget)
+        for bugs, target in _variants(app, task, spec.variants, state_name)
+    ]
 
 
 def _variants(
@@ -289,6 +329,8 @@ def default_spec_from_flags(**flags: Any) -> dict[str, Any]:
     }
     if budget:
         raw["budget"] = budget
+    if flags.get("ci_budgets"):
+        raw["ci_budgets"] = [v.strip() for v in flags["ci_budgets"].split(",") if v.strip()]
     raw.setdefault("apps", builtin_app_names())
     return raw
 

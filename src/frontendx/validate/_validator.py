@@ -12,8 +12,8 @@ from playwright.async_api import Browser
 from frontendx._aio import gather_all
 from frontendx.browser import Sandbox
 from frontendx.records import ReplayRecord, ReportedFinding, Verdict, VerdictKind
-from frontendx.repro import Step
-from frontendx.suite import App, AppServer, BrowserState
+from frontendx.repro import Step, is_visual_claim
+from frontendx.suite import App, AppServer, BrowserState, Change
 from frontendx.validate._replay import Outcome, Replayer, ReplayResult
 
 DEFAULT_REPLAYS = 3
@@ -138,17 +138,36 @@ class Validator:
         active: Iterable[str],
         state: BrowserState,
         already_validated: set[str],
+        *,
+        change: Change | None = None,
+        visual_only: bool = False,
     ) -> Verdict:
+        """One finding's verdict. With a `change` (docs/design.md §6.2), the buggy variant
+        is its head build and the clean one its base build (a claim failing there too is
+        `also_on_base`), and attribution switches off one regression or intended edit at a
+        time (a claim that holds once an edit is off is `intended_change`). `visual_only`:
+        a claim that is not visual is `invalid` (the visual task counts only visual claims)."""
         if reported.finding is None:
             return Verdict(kind=VerdictKind.INVALID, reason=reported.error or "malformed finding")
         steps = reported.finding.steps
-        buggy = tuple(sorted(active))
+        claim = next((s for s in reversed(steps) if s.is_assertion), None)
+        if visual_only and (claim is None or not is_visual_claim(claim)):
+            return Verdict(
+                kind=VerdictKind.INVALID,
+                reason="the visual task counts only visual claims (contrast, overflow, focus, "
+                "a region against the base build, overlap, a region screenshot or colour "
+                f"contrast), not {claim.action if claim is not None else 'no assertion'}",
+            )
+        buggy = change.head if change is not None else tuple(sorted(active))
+        clean_variant = change.base if change is not None else ()
         evidence: list[ReplayRecord] = []
 
         async def run(
             variant: tuple[str, ...], purpose: str, trace: Path | None = None
         ) -> ReplayResult:
-            result = await self.replay(steps, variant, state, trace_path=trace)
+            result = await self.replay(
+                steps, variant, state, trace_path=trace, reference=clean_variant
+            )
             evidence.append(_record(variant, purpose, result))
             return result
 
@@ -158,7 +177,7 @@ class Validator:
         # the clean replay runs beside the buggy ones: it is needed whenever they all fail
         *results, clean = await gather_all(
             *(run(buggy, "buggy", trace if n == 0 else None) for n in range(self.replays)),
-            run((), "clean"),
+            run(clean_variant, "clean"),
         )
         if trace is not None and trace.is_file():
             if results[0].outcome is Outcome.FAILS:
@@ -184,18 +203,22 @@ class Validator:
                 reason=f"the claim failed in {fails} of {self.replays} replays",
                 replays=evidence,
             )
+        where = "the base build" if change is not None else "the clean app"
         if clean.outcome is Outcome.FAILS:
             return Verdict(
-                kind=VerdictKind.ALSO_ON_CLEAN,
-                reason=f"the claim also fails on the clean app: {clean.message}",
+                kind=VerdictKind.ALSO_ON_BASE if change is not None else VerdictKind.ALSO_ON_CLEAN,
+                reason=f"the claim also fails on {where}: {clean.message}",
                 replays=evidence,
             )
         if clean.outcome is Outcome.BROKEN:
             return Verdict(
                 kind=VerdictKind.AMBIGUOUS,
-                reason=f"the steps do not run on the clean app: {clean.message}",
+                reason=f"the steps do not run on {where}: {clean.message}",
                 replays=evidence,
             )
+        if change is not None:
+            verdict = await self._attribute_change(change, state, buggy, run, already_validated)
+            return verdict.model_copy(update={"replays": evidence})
 
         if len(buggy) == 1:
             culprits = list(buggy)
@@ -218,6 +241,49 @@ class Validator:
                 replays=evidence,
             )
         return Verdict(kind=VerdictKind.VALIDATED, bug_id=bug, replays=evidence)
+
+    async def _attribute_change(
+        self,
+        change: Change,
+        state: BrowserState,
+        head: tuple[str, ...],
+        run: Callable[[tuple[str, ...], str], Awaitable[ReplayResult]],
+        already_validated: set[str],
+    ) -> Verdict:
+        """A change's claim that fails on head and holds on base: switch off one regression
+        or intended edit at a time; the one whose removal makes the claim hold is its cause."""
+        regressions = [b for b in change.regressions if self.app.bugs[b].manifests_in(state)]
+        switches = [*regressions, *(e.id for e in change.edits)]
+        others = [b for b in change.regressions if b not in regressions]
+        if len(switches) + len(others) == 1:
+            culprits = switches  # head without it is the base, where the claim held
+        else:
+            removed = await gather_all(
+                *(run(tuple(s for s in head if s != x), "attribution") for x in switches)
+            )
+            culprits = [
+                x for x, r in zip(switches, removed, strict=True) if r.outcome is Outcome.HOLDS
+            ]
+        if len(culprits) != 1:
+            why = "no single switch" if not culprits else f"{len(culprits)} switches"
+            return Verdict(
+                kind=VerdictKind.AMBIGUOUS,
+                reason=f"switching off {why} of the change makes the claim hold",
+            )
+        (cause,) = culprits
+        if cause in self.app.edits:
+            return Verdict(
+                kind=VerdictKind.INTENDED_CHANGE,
+                reason="the claim holds once an intended edit of the change is off: it flags "
+                f"what the change meant to do ({self.app.edits[cause].description})",
+            )
+        if cause in already_validated:
+            return Verdict(
+                kind=VerdictKind.DUPLICATE,
+                bug_id=cause,
+                reason="this bug was already validated earlier in the episode",
+            )
+        return Verdict(kind=VerdictKind.VALIDATED, bug_id=cause)
 
     async def _attribute(
         self,
@@ -258,12 +324,23 @@ class Validator:
         return [b for b, r in zip(candidates, removed, strict=True) if r.outcome is Outcome.HOLDS]
 
     async def judge_all(
-        self, findings: Sequence[ReportedFinding], active: Iterable[str], state: BrowserState
+        self,
+        findings: Sequence[ReportedFinding],
+        active: Iterable[str],
+        state: BrowserState,
+        *,
+        change: Change | None = None,
+        visual_only: bool = False,
     ) -> list[ReportedFinding]:
         """Verdicts for an episode's findings. They are judged concurrently (the lanes bound
         how many replays run at once); duplicates are then assigned in report order."""
         active = tuple(active)
-        verdicts = await gather_all(*(self.judge(f, active, state, set()) for f in findings))
+        verdicts = await gather_all(
+            *(
+                self.judge(f, active, state, set(), change=change, visual_only=visual_only)
+                for f in findings
+            )
+        )
         validated: set[str] = set()
         judged = []
         for reported, verdict in zip(findings, verdicts, strict=True):
