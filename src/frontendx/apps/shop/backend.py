@@ -170,6 +170,13 @@ _COUPONS: dict[str, dict[str, Any]] = {
     "WELCOME5": {"kind": "amount", "value": 500, "min": 3000, "label": "$5 off orders of $30+"},
     "FREESHIP": {"kind": "shipping", "value": 0, "label": "Free shipping"},
 }
+# intended edits of the app's changes (app.yaml `changes`): on only in a change's head build
+_SPRING_COUPON = {"kind": "percent", "value": 15, "label": "15% off your order"}
+_REWORDED_COUPON_LABELS = {
+    "SAVE10": "10% off everything in your cart",
+    "WELCOME5": "$5 off when you spend $30 or more",
+    "FREESHIP": "Free standard shipping",
+}
 
 
 def _order(
@@ -331,7 +338,7 @@ class ShopBackend:
             )
         discount = 0
         free_shipping = False
-        rule = _COUPONS.get(coupon or "")
+        rule = self._coupon_rule(coupon)
         if rule is not None and lines:
             if rule["kind"] == "percent":
                 base = subtotal
@@ -365,6 +372,14 @@ class ShopBackend:
             "shipping": _dollars(shipping),
             "total": _dollars(total),
         }
+
+    def _coupon_rule(self, code: str | None) -> dict[str, Any] | None:
+        if code == "SPRING15" and "spring15-coupon-added" in self.switches:
+            return _SPRING_COUPON
+        rule = _COUPONS.get(code or "")
+        if rule is not None and "coupon-labels-reworded" in self.switches:
+            return {**rule, "label": _REWORDED_COUPON_LABELS[code or ""]}
+        return rule
 
     def _cart_payload(self, session: _Session) -> dict[str, Any]:
         return self._totals(session.cart, session.coupon)
@@ -436,6 +451,8 @@ class ShopBackend:
         except ValueError:
             return self._json({"error": "Prices must be numbers."}, 400)
         products = list(self.products.values())
+        if "catalog-sorted-by-name" in self.switches:
+            products.sort(key=lambda p: str(p["name"]).casefold())
         if query:
             try:
                 products = self._search(products, query)
@@ -459,10 +476,14 @@ class ShopBackend:
             if expression.count("'") % 2:
                 raise _QueryError("unterminated string literal")
         needle = query.casefold()
+        by_category = "search-matches-category" in self.switches
+        names = {c["id"]: c["name"].casefold() for c in CATEGORIES}
         return [
             p
             for p in products
-            if needle in p["name"].casefold() or needle in p["description"].casefold()
+            if needle in p["name"].casefold()
+            or needle in p["description"].casefold()
+            or (by_category and needle in names[p["category"]])
         ]
 
     async def get_product(self, request: Request) -> Response:
@@ -527,7 +548,7 @@ class ShopBackend:
         sid, session, new = self._session(request)
         body = await self._body(request)
         code = str(body.get("code", "")).strip().upper()
-        if code not in _COUPONS:
+        if self._coupon_rule(code) is None:
             return self._json({"error": "This coupon code isn't valid."}, 422)
         if not session.cart:
             return self._json({"error": "Add something to your cart first."}, 422)
@@ -553,7 +574,11 @@ class ShopBackend:
         if not ship["address"]:
             errors["address"] = "Enter a street address."
         if not ship["city"]:
-            errors["city"] = "Enter a city."
+            errors["city"] = (
+                "Enter the city or town."
+                if "checkout-city-message-reworded" in self.switches
+                else "Enter a city."
+            )
         if "checkout-zip-unchecked" not in self.switches and not _ZIP.match(ship["zip"]):
             errors["zip"] = "Enter a valid 5-digit ZIP code."
         if errors:

@@ -14,7 +14,7 @@ function Root() {
       createTheme({
         palette: {
           mode: dark ? 'dark' : 'light',
-          primary: { main: dark ? '#4db6ac' : '#00695c' },
+          primary: { main: dark ? '#4db6ac' : __SHOP_T7__ ? '#004d40' : '#00695c' },
           secondary: { main: dark ? '#ffb74d' : '#bf5f00' },
           background: dark ? {} : { default: '#f6f7f5' },
         },

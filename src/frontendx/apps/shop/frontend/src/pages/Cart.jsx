@@ -11,7 +11,10 @@ import Typography from '@mui/material/Typography'
 import { api } from '../api.js'
 import { Field, Money, PageTitle, Swatch, Totals } from '../components.jsx'
 import { AddIcon, DeleteIcon, RemoveIcon } from '../icons.jsx'
+import { formatMoney } from '../format.js'
 import { useShop } from '../store.jsx'
+
+const FREE_SHIPPING_FROM = 50
 
 function CartLine({ item, busy, onQuantity, onRemove }) {
   const removeLabel = __SHOP_T3__ ? {} : { 'aria-label': `Remove ${item.name}` }
@@ -176,6 +179,11 @@ export default function Cart() {
             </Box>
           )}
           <Totals cart={cart} />
+          {__SHOP_T8__ && cart.shipping > 0 && cart.subtotal - cart.discount < FREE_SHIPPING_FROM ? (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }} data-testid="free-shipping-hint">
+              Add {formatMoney(FREE_SHIPPING_FROM - (cart.subtotal - cart.discount))} more to get free shipping.
+            </Typography>
+          ) : null}
           <Button
             variant="contained"
             size="large"

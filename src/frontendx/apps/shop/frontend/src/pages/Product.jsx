@@ -92,7 +92,7 @@ export default function Product() {
   const soldOut = product.stock <= 0
   return (
     <Box>
-      <Breadcrumbs aria-label="Breadcrumb" sx={{ mb: 2 }}>
+      <Breadcrumbs aria-label="Breadcrumb" sx={{ mb: 2, color: __SHOP_T6__ ? 'text.primary' : undefined }}>
         <Link component={RouterLink} to="/" underline="hover" color="inherit">
           Shop
         </Link>
@@ -127,7 +127,7 @@ export default function Product() {
             <Typography
               component="p"
               data-testid="product-price"
-              sx={{ display: 'inline-block', fontSize: '1.75rem', fontWeight: 700, m: 0 }}
+              sx={{ display: 'inline-block', fontSize: __SHOP_T6__ ? '2rem' : '1.75rem', fontWeight: 700, m: 0 }}
             >
               <Money amount={product.price} />
             </Typography>

@@ -1,0 +1,1 @@
+../../shared/da75d0acf230f4f318de.js

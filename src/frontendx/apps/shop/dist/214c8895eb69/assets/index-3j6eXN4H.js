@@ -1,1 +1,0 @@
-../../shared/7c09ec6813a47d6e5ae3.js

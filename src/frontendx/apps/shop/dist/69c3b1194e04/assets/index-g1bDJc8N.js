@@ -1,1 +1,0 @@
-../../shared/13d1249bdb7bfe13857a.js

@@ -1,0 +1,1 @@
+../../shared/ec8c1ec0f8ca06ed7d4b.js

@@ -1,1 +1,0 @@
-../../shared/a25baab8cc1325128c4f.js

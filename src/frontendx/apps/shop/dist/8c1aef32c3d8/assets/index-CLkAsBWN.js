@@ -1,0 +1,1 @@
+../../shared/035ce88ec468debee864.js

@@ -1,0 +1,1 @@
+../../shared/76725bac4cdbcec26c5e.js

@@ -1,1 +1,0 @@
-../../shared/9afadf950e56d57a07ec.js

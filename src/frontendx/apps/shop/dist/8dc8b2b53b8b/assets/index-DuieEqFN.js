@@ -1,0 +1,1 @@
+../../shared/f953b51d4611a06d1dab.js

@@ -1,0 +1,1 @@
+../../shared/d208f0a62bcfe2ee0cb6.js

@@ -1,0 +1,1 @@
+../../shared/d776d2ae9f2e403fb988.js

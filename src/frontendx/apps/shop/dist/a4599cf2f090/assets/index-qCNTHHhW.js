@@ -1,1 +1,0 @@
-../../shared/ed8ec06ff26ac2a3d073.js

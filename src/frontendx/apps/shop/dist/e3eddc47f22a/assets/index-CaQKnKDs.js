@@ -1,0 +1,1 @@
+../../shared/e463d61e6bcfce40fbe3.js

@@ -1,1 +1,0 @@
-../../shared/0de9d81ad8c81a118c0f.js

@@ -1,0 +1,1 @@
+../../shared/fe76b2a18e226033a4ab.js
