@@ -143,6 +143,38 @@ def probe() -> None:
         json.dump(seen, f)
 
 
+def reviewer() -> None:
+    """A change reviewer: checks what the task file and the environment give it (the base
+    build, the pull request), that a block before any finding is refused, then reports a
+    search that must not crash and blocks."""
+    with open(ENV["FRONTENDX_TASK_FILE"]) as f:
+        task = json.load(f)
+    if task["kind"] != "regression" or task["base_url"] != ENV.get("FRONTENDX_BASE_URL"):
+        sys.exit(f"no base build in the task: {task.get('base_url')!r}")
+    pr = task["pull_request"]
+    if not pr["title"] or not pr["files"] or "regressions" in pr or "edits" in pr:
+        sys.exit(f"unexpected pull request: {pr}")
+    status, answer = post(ENV["FRONTENDX_DECISION_URL"], {"decision": "block"})
+    if status != 400 or "needs at least one finding" not in answer.get("error", ""):
+        sys.exit(f"a block without a finding was not refused: {status} {answer}")
+    post(
+        ENV["FRONTENDX_FINDINGS_URL"],
+        {
+            "title": "Search fails",
+            "steps": [
+                {"action": "goto", "url": "/"},
+                {"action": "fill", "target": {"label": "Search"}, "value": "tea"},
+                {"action": "click", "target": {"role": "button", "name": "Go"}},
+                {"action": "expect_no_http_error"},
+            ],
+        },
+    )
+    status, answer = post(ENV["FRONTENDX_DECISION_URL"], {"decision": "block"})
+    if status != 200 or answer.get("decision") != "block":
+        sys.exit(f"the block was not taken: {status} {answer}")
+
+
 if __name__ == "__main__":
     modes = {"fail": fail, "flood": flood, "bad": bad, "sleep": sleep, "probe": probe, "env": env}
+    modes["reviewer"] = reviewer
     modes[sys.argv[1]]()

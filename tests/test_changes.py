@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,40 @@ def test_reviewers_calibrate_exactly_and_each_verdict_names_its_cause(tmp_path: 
     scripted = rows["scripted"]
     assert scripted["verdict_intended_change"] == 2 and scripted["verdict_also_on_base"] == 1
     assert scripted["catch_rate"] == 0.0  # validated, but never blocked
+
+
+def test_an_external_reviewer_gets_the_change_and_decides_through_the_protocol(
+    tmp_path: Path,
+) -> None:
+    """The external protocol: the task file and FRONTENDX_BASE_URL give the base build and
+    the pull request (never its edits or regressions); a block before a finding gets a 400;
+    the decision posted after one is stored and scored."""
+    helpers = Path(__file__).resolve().parent / "external_agents.py"
+    reviewer = {"command": [sys.executable, str(helpers), "reviewer"], "name": "reviewer"}
+    spec = {
+        "apps": [str(MINIPR)],
+        "agents": [{"name": "external", "config": reviewer}],
+        "tasks": ["regression"],
+        "ci_budgets": [30],
+        "workers": 1,
+        "replays": 1,
+        "retries": 0,
+    }
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    db = tmp_path / "r.db"
+    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True, timeout=600)
+    from frontendx.store import open_store
+
+    results = {
+        r.spec.task.change: r
+        for _, r in open_store(db, create=False, read_only=True).latest_rows(None)
+    }
+    assert set(results) == {"add-chai", "ocean-look", "tagline"}
+    for change, result in results.items():
+        assert result.status.value == "ok", (change, result.error)
+        assert result.decision == "block" and result.decided_at is not None
+    (caught,) = results["add-chai"].findings  # search crashes only with add-chai's regression
+    assert caught.verdict is not None and caught.verdict.kind is VerdictKind.VALIDATED
+    assert caught.verdict.bug_id == "search-500"
+    assert results["tagline"].findings[0].verdict.kind is VerdictKind.NOT_REPRODUCED  # type: ignore[union-attr]
