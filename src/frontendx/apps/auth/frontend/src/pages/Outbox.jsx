@@ -47,6 +47,11 @@ function Email({ email, prefs }) {
         To <strong data-testid="email-to">{email.to}</strong>
       </Text>
       <Text fz="sm">{email.body}</Text>
+      {email.code && __AUTH_T14__ ? (
+        <Text fz="xs" fw={600} tt="uppercase" c="dimmed" mt="sm" mb={-8}>
+          Code to enter
+        </Text>
+      ) : null}
       {email.code ? (
         <Code
           data-testid="email-code"
@@ -54,10 +59,11 @@ function Email({ email, prefs }) {
           fz="xl"
           fw={700}
           mt="sm"
-          px="md"
-          py={6}
+          px={__AUTH_T14__ ? 'lg' : 'md'}
+          py={__AUTH_T14__ ? 10 : 6}
           style={{
             display: 'inline-block',
+            ...(__AUTH_T14__ ? { borderRadius: 8 } : {}),
             letterSpacing: '0.25em',
             ...(__AUTH_T7__
               ? { color: '#3b4358', background: 'var(--mantine-color-default)' }

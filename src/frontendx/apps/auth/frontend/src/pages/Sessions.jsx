@@ -22,6 +22,11 @@ function SessionRow({ session, prefs, onEnd, busy }) {
               This device
             </Badge>
           ) : null}
+          {!session.current && __AUTH_T15__ ? (
+            <Badge variant="light" color="gray" my={4}>
+              Signed in elsewhere
+            </Badge>
+          ) : null}
           <Text fz="sm">IP address {session.ip}</Text>
           <Text fz="sm" data-testid="session-times">
             Signed in {formatDateTime(session.signedInAt, prefs)} · Last active {formatDateTime(session.lastActiveAt, prefs)}

@@ -110,6 +110,11 @@ export default function Landing() {
       <section className="hero py-3 py-md-5">
         <Row className="align-items-center g-4">
           <Col md={7}>
+            {__FLAGS_T13__ ? (
+              <p className="text-success text-uppercase fw-semibold small mb-2" style={{ letterSpacing: '0.08em' }}>
+                Fresh recipes, delivered weekly
+              </p>
+            ) : null}
             <h1 className="display-5 fw-bold" data-testid="hero-title">
               {hero.title}
             </h1>

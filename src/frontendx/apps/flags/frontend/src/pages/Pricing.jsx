@@ -183,7 +183,18 @@ export default function Pricing() {
   return (
     <>
       <PageTitle>Plans and pricing</PageTitle>
-      <p className="lead mb-4">Recipes are priced per serving. A membership adds free delivery and more.</p>
+      <p className={`lead ${__FLAGS_T12__ ? 'mb-2' : 'mb-4'}`}>Recipes are priced per serving. A membership adds free delivery and more.</p>
+      {__FLAGS_T12__ ? (
+        <ul className="list-inline mb-4" aria-label="Every plan">
+          {['Cancel any time', 'Skip a week in one click', 'No hidden fees'].map((perk) => (
+            <li key={perk} className="list-inline-item">
+              <Badge pill bg="light" text="dark" className="border fw-normal px-3 py-2">
+                {perk}
+              </Badge>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {error ? <Alert variant="danger">{error}</Alert> : null}
       {!data && !error ? <Loading label="Loading plans" /> : null}
       {data ? data.layout === 'table' ? <Comparison plans={data.plans} /> : <Cards plans={data.plans} /> : null}

@@ -1,1 +1,0 @@
-../../shared/fe6dd6e92d30a7ed8ba5.js

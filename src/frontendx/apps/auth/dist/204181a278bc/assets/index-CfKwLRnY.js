@@ -1,0 +1,1 @@
+../../shared/1eaa61b2eadc0e113f5f.js

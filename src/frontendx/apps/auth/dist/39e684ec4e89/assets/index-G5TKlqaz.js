@@ -1,0 +1,1 @@
+../../shared/a5ceda87c92a866924f6.js

@@ -1,1 +1,0 @@
-../../shared/23ce2ec9e3ad879b8f02.js

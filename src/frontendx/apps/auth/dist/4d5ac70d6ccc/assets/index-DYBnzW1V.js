@@ -1,0 +1,1 @@
+../../shared/ddeae5df5f9d5ccbfe5c.js

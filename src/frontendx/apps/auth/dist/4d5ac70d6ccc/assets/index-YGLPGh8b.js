@@ -1,1 +1,0 @@
-../../shared/d4deb331b1a2a27a8ecb.js

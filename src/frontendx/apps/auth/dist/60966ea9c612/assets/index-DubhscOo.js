@@ -1,1 +1,0 @@
-../../shared/39ad9bbb02fdc5df3687.js

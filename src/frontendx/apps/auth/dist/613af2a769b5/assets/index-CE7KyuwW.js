@@ -1,1 +1,0 @@
-../../shared/dded4b33862bdf8c7f01.js

@@ -1,0 +1,1 @@
+../../shared/51ff52e12b3ceef1c680.js

@@ -1,1 +1,0 @@
-../../shared/c12e2571a2dd530a8e7a.js

@@ -1,0 +1,1 @@
+../../shared/91f1be8afb67d5ee5751.js

@@ -1,0 +1,1 @@
+../../shared/f30a089b3e9eb7be65f9.js

@@ -1,1 +1,0 @@
-../../shared/e9deac653cc30515b3b6.js

@@ -1,0 +1,1 @@
+../../shared/396b4df49e1de76cfba3.js

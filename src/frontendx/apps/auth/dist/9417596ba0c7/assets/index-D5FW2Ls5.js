@@ -1,1 +1,0 @@
-../../shared/cb6036b0dc348e2256be.js

@@ -1,1 +1,0 @@
-../../shared/85ab6336b5e9987caaba.js

@@ -1,0 +1,1 @@
+../../shared/9deb6e906e18fe6d0edc.js

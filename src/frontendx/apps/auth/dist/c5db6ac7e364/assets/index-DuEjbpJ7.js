@@ -1,1 +1,0 @@
-../../shared/e535fb19510ad9a6a8d1.js

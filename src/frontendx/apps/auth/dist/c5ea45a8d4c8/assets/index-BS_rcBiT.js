@@ -1,0 +1,1 @@
+../../shared/b70cf0de6d157d70ce6c.js

@@ -1,1 +1,0 @@
-../../shared/5d59d4f5e6c5ffccb076.js

@@ -1,1 +1,0 @@
-../../shared/eeeef26767f8d43e2e34.js

@@ -1,0 +1,1 @@
+../../shared/7ab335ef8c1475e8c00c.js

@@ -1,1 +1,0 @@
-../../shared/d7b6359af8aecbd67d08.js

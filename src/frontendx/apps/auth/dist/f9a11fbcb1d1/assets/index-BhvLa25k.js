@@ -1,0 +1,1 @@
+../../shared/9d7ef21f20a09320baa7.js

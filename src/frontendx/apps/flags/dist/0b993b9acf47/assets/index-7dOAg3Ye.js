@@ -1,0 +1,1 @@
+../../shared/8e533ffcae96d578e299.js

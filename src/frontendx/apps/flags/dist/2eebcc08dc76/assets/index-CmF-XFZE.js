@@ -1,1 +1,0 @@
-../../shared/ec81f87e1ab34ee843e4.js

@@ -1,1 +1,0 @@
-../../shared/4dcbfaea1154458a877e.js

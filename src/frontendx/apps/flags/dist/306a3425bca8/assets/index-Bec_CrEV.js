@@ -1,0 +1,1 @@
+../../shared/b6ca6892e514a40da7d5.js

@@ -1,0 +1,1 @@
+../../shared/356e9db3c54c8bc6757f.js

@@ -1,0 +1,1 @@
+../../shared/ecf466cfa3c073b48306.js

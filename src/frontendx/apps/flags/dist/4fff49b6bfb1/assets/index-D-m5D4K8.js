@@ -1,1 +1,0 @@
-../../shared/f2ede3b0124aadb4647a.js

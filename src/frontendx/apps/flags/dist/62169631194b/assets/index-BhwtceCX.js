@@ -1,0 +1,1 @@
+../../shared/5a10ebed4827f6cf54ff.js

@@ -1,1 +1,0 @@
-../../shared/adca60254df6a441ba85.js

@@ -1,1 +1,0 @@
-../../shared/0428aeb68cbfff953827.js

@@ -1,0 +1,1 @@
+../../shared/b29d42b13da7b1cdce03.js

@@ -1,1 +1,0 @@
-../../shared/e0b15bfe21d7b6f4b1c9.js

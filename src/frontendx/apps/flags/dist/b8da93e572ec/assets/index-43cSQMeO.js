@@ -1,1 +1,0 @@
-../../shared/f61835aafaa63d345da5.js

@@ -1,0 +1,1 @@
+../../shared/e1b627eae6dd1d841f6e.js

@@ -1,0 +1,1 @@
+../../shared/8f1c8dbe8c94a81c14a2.js

@@ -1,0 +1,1 @@
+../../shared/670bfaf4ba6d265567f4.js

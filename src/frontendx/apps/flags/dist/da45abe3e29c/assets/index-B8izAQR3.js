@@ -1,0 +1,1 @@
+../../shared/f76c94b0133ccbfa9baa.js

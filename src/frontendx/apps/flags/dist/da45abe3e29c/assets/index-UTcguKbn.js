@@ -1,1 +1,0 @@
-../../shared/4224a5bb56aab4f1bc82.js

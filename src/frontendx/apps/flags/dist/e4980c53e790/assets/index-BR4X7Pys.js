@@ -1,1 +1,0 @@
-../../shared/695b25fdec9c3e65ecfb.js

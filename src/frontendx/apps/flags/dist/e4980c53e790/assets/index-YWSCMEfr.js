@@ -1,0 +1,1 @@
+../../shared/72ae7f0ba738192de5ff.js

@@ -1,1 +1,0 @@
-../../shared/9ef9d054b38a3b19baf6.js

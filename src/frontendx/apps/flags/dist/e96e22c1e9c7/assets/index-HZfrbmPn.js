@@ -1,0 +1,1 @@
+../../shared/ab3cf57370ec4b28a61e.js

@@ -1,1 +1,0 @@
-../../shared/e0ab328a3507bccc4aa0.js
