@@ -174,3 +174,41 @@ def test_llm_generates_tests_through_its_add_test_tool(tmp_path: Path) -> None:
     [test] = result["tests"]
     assert (test["name"], test["status"]) == ("total adds up", "kept")
     assert [k["bug_id"] for k in result["kills"]] == ["total-off"]
+
+
+def test_llm_reviews_a_change_with_a_review_prompt_and_decides(tmp_path: Path) -> None:
+    """Asked to review a change, the llm agent gets the pull request (title, description,
+    files) and the base build's URL in its prompt, never the change's edits or regressions,
+    and a `decide` tool; its block on a validated regression catches the change."""
+    search = [
+        {"action": "goto", "url": "/"},
+        {"action": "fill", "target": {"label": "Search"}, "value": "tea"},
+        {"action": "click", "target": {"role": "button", "name": "Go"}},
+        {"action": "expect_no_http_error"},
+    ]
+    turns = [
+        ScriptedTurn.call("report_finding", {"title": "Search crashes", "steps": search}),
+        ScriptedTurn.call("decide", {"decision": "block"}),
+    ]
+    prices = tmp_path / "prices.toml"
+    prices.write_text(PRICES)
+    minipr = Path(MINI).parent / "minipr"
+    with ScriptedUpstream(turns, model="tester-1") as server:
+        config = {"base_url": server.base_url, "model": "tester-1", "price_file": str(prices)}
+        result = run_llm(
+            tmp_path,
+            "review",
+            config,
+            apps=[str(minipr)],
+            tasks=["regression"],
+            changes=["add-chai"],
+            replays=1,
+        )
+        first = json.dumps(server.model_requests[0].body)
+    assert result["status"] == "ok", result["error"]
+    assert "Review this pull request" in first and "Add chai to the list" in first
+    assert "minipr_backend.py" in first and "http://localhost:" in first and '"decide"' in first
+    for secret in ("chai-item", "search-500", "total-off"):
+        assert secret not in first  # the change's switches and bugs never reach the model
+    assert result["decision"] == "block"
+    assert verdicts(result) == [("validated", "search-500")]

@@ -111,6 +111,12 @@ class RunSpec(BaseModel):
         "change, one cell per value (a sweep such as [30, 60, 120, 300] draws catch rate "
         "against budget); it replaces `budget.wall_seconds` for those tasks",
     )
+    changes: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="`regression`/`visual`: review only these change ids (default: every "
+        "change of each app; `frontendx suites` lists them)",
+    )
     replays: int = Field(default=3, ge=1, le=10)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
@@ -197,6 +203,14 @@ def _name_problems(spec: RunSpec | None, raw: dict[str, Any]) -> list[str]:
             check()
         except FrontendXError as exc:
             problems.append(f"field `{where}`: {exc}")
+    if spec is not None and spec.changes is not None and not problems:
+        known = {c for a in apps for _, app in resolve_apps([a]) for c in app.changes}
+        problems += [
+            f"field `changes[{i}]`: no change {c!r} in the chosen apps "
+            f"(theirs: {', '.join(sorted(known)) or 'none'}; `frontendx suites` lists them)"
+            for i, c in enumerate(spec.changes)
+            if c not in known
+        ]
     return problems
 
 
@@ -266,7 +280,11 @@ def _cells(
                 f"task {task} runs each change's head build; variants {spec.variants!r} "
                 "does not apply (use `auto`)"
             )
-        changes = [c for c in app.changes.values() if task == "regression" or c.design]
+        changes = [
+            c
+            for c in app.changes.values()
+            if (task == "regression" or c.design) and (spec.changes is None or c.id in spec.changes)
+        ]
         budgets = [
             spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.ci_budgets
         ]
