@@ -182,7 +182,8 @@ SEARCH_WORKS = {
 
 
 def test_reviewers_calibrate_exactly_and_each_verdict_names_its_cause(tmp_path: Path) -> None:
-    """oracle: catch 1, false block 0; approve-all: 0 and 0; block-all: 0 and 1. A scripted
+    """oracle: catch 1, false block 0; approve-all: 0 and 0; block-all: 0 and 1; null blocks
+    on claims that never reproduce. A scripted
     reviewer's three claims on each change get the verdict the change's content dictates:
     a regression's repro is validated, a claim against an intended edit is intended_change, a
     claim against a bug of the base build is also_on_base, and the rest do not reproduce."""
@@ -192,6 +193,7 @@ def test_reviewers_calibrate_exactly_and_each_verdict_names_its_cause(tmp_path: 
             "oracle",
             "approve-all",
             "block-all",
+            "null",
             {
                 "name": "scripted",
                 "config": {"findings": [TAGLINE_IS_OLD, TOTAL_IS_SIX, SEARCH_WORKS]},
@@ -220,6 +222,9 @@ def test_reviewers_calibrate_exactly_and_each_verdict_names_its_cause(tmp_path: 
     assert (approve["catch_rate"], approve["false_block_rate"]) == (0.0, 0.0)
     assert (block["catch_rate"], block["false_block_rate"], block["precision"]) == (0.0, 1.0, 0.0)
     assert oracle["decision_median_s"] is not None and oracle["n_episodes"] == 3
+    null = rows["null"]  # blocks on fakes: nothing it claims reproduces
+    assert (null["catch_rate"], null["false_block_rate"], null["precision"]) == (0.0, 1.0, 0.0)
+    assert null["verdict_not_reproduced"] == null["n_findings"] > 0
 
     from frontendx.store import open_store
 

@@ -62,6 +62,21 @@ def _chosen_bugs(app: Any, bugs: str | None, clean: bool) -> tuple[str, ...]:
     return wanted
 
 
+def _change_switches(
+    app: Any, change: str, base: bool, bugs: str | None, clean: bool
+) -> tuple[str, ...]:
+    """The switches of a change's head (or base) build."""
+    if bugs is not None or clean:
+        raise ConfigError("--change serves a change's build: give it without --bugs or --clean")
+    if change not in app.changes:
+        raise ConfigError(
+            f"--change: app {app.name!r} has no change {change!r}; its changes: "
+            f"{', '.join(sorted(app.changes)) or 'none'} (`frontendx suites` lists them)"
+        )
+    found = app.changes[change]
+    return tuple(found.base if base else found.head)
+
+
 def _state_lines(app: Any, state: Any, bugs: tuple[str, ...]) -> Iterator[str]:
     """What the browser state means for someone opening the app by hand."""
     looks = [f"{state.viewport.width}x{state.viewport.height}"]
@@ -98,6 +113,17 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
     @click.option("--bugs", help="Comma-separated bug ids to turn on (default: every bug).")
     @click.option("--clean", is_flag=True, help="Serve the clean app (no bugs on).")
     @click.option(
+        "--change",
+        help="Serve a change's head build (its base bugs, regressions and intended edits on), "
+        "as a regression or visual episode's reviewer saw it (`frontendx suites` lists them).",
+    )
+    @click.option(
+        "--base",
+        is_flag=True,
+        help="With --change: serve its base build instead (what expect_matches_base compares "
+        "with: the exported test's --reference-url).",
+    )
+    @click.option(
         "--state",
         default="desktop",
         show_default=True,
@@ -108,7 +134,14 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
     @click.option("--port", type=int, default=DEFAULT_PORT, show_default=True)
     @guard
     def app_serve(
-        app_name: str, bugs: str | None, clean: bool, state: str, host: str, port: int
+        app_name: str,
+        bugs: str | None,
+        clean: bool,
+        change: str | None,
+        base: bool,
+        state: str,
+        host: str,
+        port: int,
     ) -> None:
         """Serve APP (a built-in app's name or a folder holding an app.yaml) with the chosen
         bugs on, print its URL and the line that runs an exported test against it, and keep
@@ -118,15 +151,23 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
         from frontendx.suite import get_state, resolve_apps
 
         [(_, app)] = resolve_apps([app_name])
-        chosen = _chosen_bugs(app, bugs, clean)
+        if change is not None:
+            chosen = _change_switches(app, change, base, bugs, clean)
+        elif base:
+            raise ConfigError("--base serves a change's base build: give --change ID too")
+        else:
+            chosen = _chosen_bugs(app, bugs, clean)
         browser_state = get_state(state)
         check_port(host, port)  # before anything announces a URL another server holds
         url = app_serve_url(host, port)
 
         def announce() -> None:
             every = tuple(sorted(app.suite_bugs))
-            click.echo(f"serving app {app.name} with {variant_words(chosen, every)} on {url}/")
-            for line in _state_lines(app, browser_state, chosen):
+            what = variant_words(chosen, every)
+            if change is not None:
+                what = f"the {'base' if base else 'head'} build of change {change}"
+            click.echo(f"serving app {app.name} with {what} on {url}/")
+            for line in _state_lines(app, browser_state, tuple(b for b in chosen if b in app.bugs)):
                 click.echo(line)
             click.echo("run an exported test against it:")
             click.echo(f"  FRONTENDX_APP_URL={url} pytest test_finding.py")

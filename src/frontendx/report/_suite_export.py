@@ -79,6 +79,17 @@ def about_export(result: EpisodeResult, what: str, *, app_url: str, filename: st
     named = "Bugs on: " + (", ".join(bugs) if bugs else "none (the clean app)")
     lines += textwrap.wrap(named, 96, subsequent_indent="    ", break_on_hyphens=False)
     app_arg = spec.app_source or spec.app
+    change = spec.task.change
+    if change is not None:  # a change review: its head build, and its base beside it
+        lines.append(f"Change: {change} (its head build; its base build is the reference)")
+        state = spec.state.name
+        lines.append(f"Host it: frontendx app serve {app_arg} --change {change} --state {state}")
+        lines.append(f"and:     frontendx app serve {app_arg} --change {change} --base --port 8001")
+        lines.append(
+            f"then:    FRONTENDX_APP_URL={app_url} "
+            f"FRONTENDX_REFERENCE_URL=http://localhost:8001 pytest {filename}"
+        )
+        return lines
     lines.append(f"Host it: {serve_command(app_arg, bugs, every, spec.state.name)}")
     lines.append(f"then:    FRONTENDX_APP_URL={app_url} pytest {filename}")
     return lines

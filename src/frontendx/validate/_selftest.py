@@ -14,6 +14,7 @@ from playwright.async_api import async_playwright
 
 from frontendx._aio import gather_all
 from frontendx.browser import launch_chromium
+from frontendx.repro import is_visual_claim
 from frontendx.suite import App, AppServer, BrowserState, Bug, Change
 from frontendx.suite._states import DEFAULT_STATE
 from frontendx.validate._replay import Outcome, ReplayResult
@@ -139,6 +140,13 @@ async def _check_change(validator: Validator, app: App, change: Change, k: int) 
             )
     for bug_id in change.regressions:
         bug = app.bugs[bug_id]
+        claim = next((s for s in reversed(bug.repro) if s.is_assertion), None)
+        if change.design and (claim is None or not is_visual_claim(claim)):
+            check.problems.append(
+                f"regression {bug_id}: a design change's regression needs a visual claim (the "
+                "visual task counts no other), its repro ends in "
+                f"{claim.action if claim is not None else 'no assertion'}"
+            )
         state = _state_of(app, [bug_id])
         without = tuple(s for s in head if s != bug_id)
         heads = [validator.replay(bug.repro, head, state, reference=base) for _ in range(k)]
