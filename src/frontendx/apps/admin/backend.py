@@ -377,14 +377,15 @@ class AdminBackend:
         )
 
     def _search(self, rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+        fields = ["name", "email"]
+        if "search-matches-notes" in self.switches:
+            fields.append("notes")
         if "search-parenthesis-error" in self.switches:
             # the search box text is used as a pattern as it is
             pattern = re.compile(query, re.IGNORECASE)
-            return [c for c in rows if pattern.search(c["name"]) or pattern.search(c["email"])]
+            return [c for c in rows if any(pattern.search(c[f]) for f in fields)]
         needle = query.casefold()
-        return [
-            c for c in rows if needle in c["name"].casefold() or needle in c["email"].casefold()
-        ]
+        return [c for c in rows if any(needle in c[f].casefold() for f in fields)]
 
     def _query(
         self, user: dict[str, Any], params: Any, *, for_export: bool = False
@@ -570,8 +571,9 @@ class AdminBackend:
             page = max(1, int(params.get("page", "1")))
         except ValueError:
             page = 1
-        start = (page - 1) * PAGE_SIZE
-        shown = rows[start : start + PAGE_SIZE]
+        page_size = 12 if "customers-page-size-12" in self.switches else PAGE_SIZE
+        start = (page - 1) * page_size
+        shown = rows[start : start + page_size]
         total_mrr = sum(c["mrr"] for c in rows)
         if "total-mrr-counts-archived" in self.switches and params.get("archived") != "1":
             with_archived, _ = self._query(user, {**dict(params), "archived": "1"})
@@ -584,7 +586,7 @@ class AdminBackend:
                 "customers": customers,
                 "total": total,
                 "page": page,
-                "pageSize": PAGE_SIZE,
+                "pageSize": page_size,
                 "totalMrr": round(total_mrr / 100, 2),
             }
         )
@@ -600,6 +602,9 @@ class AdminBackend:
         except re.error:
             return self._json({"error": "Internal server error"}, 500)
         header = ["ID", "Company", "Email", "Team", "Plan", "Status", "Seats", "MRR", "Renewal"]
+        signup = "export-signup-column" in self.switches
+        if signup:
+            header.append("Signup")
         records = [
             [
                 str(c["id"]),
@@ -611,6 +616,7 @@ class AdminBackend:
                 str(c["seats"]),
                 f"{c['mrr'] // 100}.{c['mrr'] % 100:02d}",
                 c["renewalDate"] or "",
+                *([c["signupDate"]] if signup else []),
             ]
             for c in rows
         ]
@@ -798,8 +804,9 @@ class AdminBackend:
             page = max(1, int(params.get("page", "1")))
         except ValueError:
             page = 1
-        start = (page - 1) * AUDIT_PAGE_SIZE
-        shown = events[start : start + AUDIT_PAGE_SIZE]
+        page_size = 20 if "audit-page-size-20" in self.switches else AUDIT_PAGE_SIZE
+        start = (page - 1) * page_size
+        shown = events[start : start + page_size]
         rows = []
         for e in shown:
             row = {k: v for k, v in e.items() if k != "targetId"}
@@ -808,7 +815,7 @@ class AdminBackend:
                 row["target"] = self.customers[e["targetId"]]["name"]
             rows.append(row)
         return self._json(
-            {"events": rows, "total": len(events), "page": page, "pageSize": AUDIT_PAGE_SIZE}
+            {"events": rows, "total": len(events), "page": page, "pageSize": page_size}
         )
 
 

@@ -26,9 +26,9 @@ function usePrefersDark() {
 const LIGHT_TOKENS = {
   colorPrimary: '#1554b8',
   colorLink: '#1554b8',
-  colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
-  colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
-  colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+  colorTextSecondary: __ADMIN_T13__ ? 'rgba(0, 0, 0, 0.8)' : 'rgba(0, 0, 0, 0.68)',
+  colorTextTertiary: __ADMIN_T13__ ? 'rgba(0, 0, 0, 0.72)' : 'rgba(0, 0, 0, 0.62)',
+  colorTextDescription: __ADMIN_T13__ ? 'rgba(0, 0, 0, 0.8)' : 'rgba(0, 0, 0, 0.68)',
   colorTextPlaceholder: 'rgba(0, 0, 0, 0.58)',
   colorBgLayout: '#f4f6f8',
   colorError: '#c62828',

@@ -456,9 +456,13 @@ export default function Customers() {
       <div
         className={__ADMIN_T12__ ? 'bulk-bar bulk-bar-floating' : 'bulk-bar'}
         data-testid="bulk-bar"
-        role="region"
+        role={__ADMIN_T15__ ? 'toolbar' : 'region'}
         aria-label="Bulk actions"
-        style={{ background: token.colorPrimaryBg, color: token.colorText }}
+        style={
+          __ADMIN_T15__
+            ? { background: token.colorPrimaryBg, color: token.colorText, border: `1px solid ${token.colorPrimaryBorder}`, padding: '6px 12px' }
+            : { background: token.colorPrimaryBg, color: token.colorText }
+        }
       >
         <strong>{plural(selected.length, 'customer', 'customers')} selected</strong>
         <Button size="small" onClick={archiveSelected}>
@@ -506,7 +510,7 @@ export default function Customers() {
             onClick={reload}
           />
           <Button icon={<DownloadOutlined />} onClick={() => setExportOpen(true)}>
-            Export CSV
+            {__ADMIN_T16__ ? 'Export to CSV' : 'Export CSV'}
           </Button>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
             New customer
@@ -556,7 +560,7 @@ export default function Customers() {
           {data ? plural(total, 'customer', 'customers') : ' '}
         </span>
         {data ? (
-          <span data-testid="total-mrr" style={{ color: token.colorTextSecondary }}>
+          <span data-testid="total-mrr" style={{ color: __ADMIN_T14__ ? token.colorTextQuaternary : token.colorTextSecondary }}>
             Total MRR {formatMoney(data.totalMrr)}
           </span>
         ) : null}

@@ -23,7 +23,13 @@ export default function Login() {
       setUser(data.user)
       navigate(safeNext(params.get('next')))
     } catch (err) {
-      if (err.status === 401) setError('Email or password is incorrect.')
+      if (err.status === 401) {
+        setError(
+          __ADMIN_T17__
+            ? "That email and password don't match an account. Check both and try again."
+            : 'Email or password is incorrect.',
+        )
+      }
       else if (err.status === 403) setError('This account has been deactivated.')
       else setError('Sign-in failed. Please try again.')
     } finally {

@@ -1,0 +1,1 @@
+../../shared/4cd54fedcf7c76a1cb1b.js

@@ -1,0 +1,1 @@
+../../shared/44af30980c2490febca2.js

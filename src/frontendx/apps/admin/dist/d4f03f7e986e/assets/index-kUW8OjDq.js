@@ -1,0 +1,1 @@
+../../shared/e5b859418e2ad8eabe06.js

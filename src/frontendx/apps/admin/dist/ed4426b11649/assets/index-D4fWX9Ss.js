@@ -1,0 +1,1 @@
+../../shared/aacc2ddb7def694f9d29.js
