@@ -8,13 +8,19 @@ variant, each running every finding for half the runs); the replayer side runs o
 The late HTTP-5xx finding is the case that used to differ: the exported test waited for
 `networkidle`, which returns at once on an idle page, so it finished before the failing request
 and passed on the buggy app (10 of 10 runs on mini); the a11y claim with a target is the other
-(the exporter dropped the target)."""
+(the exporter dropped the target).
+
+The visual assertions (`visual_findings`) compare with a base build: the clean app, reached
+under its other host name by the replayer's sandbox and by the exported tests'
+`--reference-url`. Their measurements are deterministic, so the default run replays them once
+per variant (each holds in one case and fails in another), the slow run as often as the rest."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +30,17 @@ from export_venv import export_python, run_exported
 from playwright.async_api import Browser
 
 from frontendx.browser import Sandbox
-from frontendx.repro import Finding, Locator, export_suite, parse_steps, write_exported_test
+from frontendx.repro import (
+    Finding,
+    Locator,
+    Step,
+    export_suite,
+    parse_steps,
+    write_exported_test,
+)
 from frontendx.repro._steps import ACTIONS, Expect, ExpectCondition
 from frontendx.suite import App, AppServer, get_state
-from frontendx.validate import Outcome, Replayer, Validator, resolve
+from frontendx.validate import Outcome, Replayer, ReplayResult, Validator, resolve
 
 __all__ = ["export_python"]  # the fixture, imported for pytest
 
@@ -47,6 +60,65 @@ SEARCH_TEA: list[dict[str, Any]] = [
 
 def _out(text: str) -> dict[str, Any]:
     return {"action": "expect", "condition": "text", "target": OUT, "text": text}
+
+
+STYLED: list[dict[str, Any]] = [
+    {"action": "goto", "url": "/"},
+    # the app's style arrives by fetch: wait until it is in the page
+    {
+        "action": "expect",
+        "condition": "count",
+        "target": {"css": "#s:empty"},
+        "count": 0,
+        "timeout_ms": 15_000,
+    },
+]
+GO = {"role": "button", "name": "Go"}
+
+
+def visual_findings() -> dict[str, tuple[list[dict[str, Any]], tuple[bool, bool]]]:
+    """The visual assertions, replayed with the clean app as the base build: each holds in
+    `visual_holds` and fails in a case of its own on both variants; the comparison with the
+    base build fails only where the narrow-overlap bug moves a button, and holds on clean."""
+    return {
+        "visual_holds": (
+            [
+                *STYLED,
+                {"action": "expect_contrast", "target": {"css": "h1"}},
+                {"action": "expect_no_overflow", "target": {"css": ".bar"}},
+                {"action": "expect_focus_visible", "target": GO},
+            ],
+            (False, False),
+        ),
+        # black on the button's grey is about 18:1
+        "contrast_below": (
+            [*STYLED, {"action": "expect_contrast", "target": GO, "min_ratio": 19}],
+            (True, True),
+        ),
+        "overflowing_field": (
+            [
+                *STYLED,
+                {"action": "fill", "target": {"label": "Search"}, "value": "tea " * 40},
+                {"action": "expect_no_overflow", "target": {"label": "Search"}},
+            ],
+            (True, True),
+        ),
+        "focus_too_faint": (
+            [
+                *STYLED,
+                {"action": "expect_focus_visible", "target": GO, "min_changed_pixels": 100_000},
+            ],
+            (True, True),
+        ),
+        "narrow_against_base": (
+            [
+                {"action": "set_viewport", "width": 400, "height": 800},
+                *STYLED,
+                {"action": "expect_matches_base", "target": {"css": ".bar"}},
+            ],
+            (True, False),
+        ),
+    }
 
 
 def findings(clean_total_sha256: str) -> dict[str, tuple[list[dict[str, Any]], tuple[bool, bool]]]:
@@ -222,8 +294,19 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
 ) -> None:
     started = time.monotonic()
     cases = findings(await _clean_total_sha256(browser, mini_app, mini_servers[0]))
+    visual = visual_findings()
     parsed = {n: parse_steps(steps) for n, (steps, _) in cases.items()}
-    used = {s.action for steps in parsed.values() for s in steps}
+    parsed_visual = {n: parse_steps(steps) for n, (steps, _) in visual.items()}
+    # deterministic measurements: once per variant in the default run, as often as the
+    # others in the slow one
+    visual_runs = 1 if runs < RUNS else runs
+
+    def visual_in(chunk: int) -> list[int]:
+        """The visual runs a chunk's file holds: from the last chunk back, which the other
+        runs leave the lighter."""
+        return [run for run in range(visual_runs) if CHUNKS - 1 - run % CHUNKS == chunk]
+
+    used = {s.action for steps in [*parsed.values(), *parsed_visual.values()] for s in steps}
     conditions = {s.condition for steps in parsed.values() for s in steps if isinstance(s, Expect)}
     assert used == set(ACTIONS), f"kinds without a parity case: {set(ACTIONS) - used}"
     assert conditions == set(ExpectCondition.__args__), "an expect condition has no parity case"  # type: ignore[attr-defined]
@@ -239,6 +322,10 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
             (f"{name}_run{run}", Finding(title=name, steps=steps))
             for run in range(chunk, runs, CHUNKS)
             for name, steps in parsed.items()
+        ] + [
+            (f"{name}_run{run}", Finding(title=name, steps=steps))
+            for run in visual_in(chunk)
+            for name, steps in parsed_visual.items()
         ]
         source = export_suite(
             tests,
@@ -254,6 +341,8 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
         await server.set_variant(BUGGY if variant == "buggy" else [])
     for lane in lanes:
         await lane.start()
+    # the clean app is the base build of the visual claims, under its other host name
+    reference_url = servers["clean"].reference_url
     # the replayer side: the validator's own replays, same findings, same runs; both sides
     # run at once (the exported tests in their own processes) to keep the test short
     validator = Validator(browser, [*mini_servers, *lanes])
@@ -263,6 +352,21 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
         for name in parsed
         for variant in ("buggy", "clean")
     ]
+    visual_keys = [
+        (name, variant, run)
+        for run in range(visual_runs)
+        for name in parsed_visual
+        for variant in ("buggy", "clean")
+    ]
+
+    async def replay_visual(steps: list[Step], server: AppServer) -> ReplayResult:
+        """A replay as the validator's, on the exported side's server, with a base build."""
+        async with Sandbox(
+            browser, mini_app, server.url, DESKTOP, instrument=True, also=[reference_url]
+        ) as box:
+            replayer = Replayer(box.page, box.events, server.url, reference_url=reference_url)
+            return await replayer.run(steps)
+
     side_s: dict[str, float] = {}
 
     async def timed(side: str, *work: Any) -> list[Any]:
@@ -276,7 +380,14 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
             timed(
                 "exported",
                 *(
-                    asyncio.to_thread(run_exported, export_python, file, servers[variant].url)
+                    asyncio.to_thread(
+                        run_exported,
+                        export_python,
+                        file,
+                        servers[variant].url,
+                        "--reference-url",
+                        reference_url,
+                    )
                     for variant, file in files
                 ),
             ),
@@ -285,6 +396,10 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
                 *(
                     validator.replay(parsed[name], BUGGY if variant == "buggy" else (), DESKTOP)
                     for name, variant, run in keys
+                ),
+                *(
+                    replay_visual(parsed_visual[name], servers[variant])
+                    for name, variant, run in visual_keys
                 ),
             ),
         )
@@ -295,13 +410,17 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
     exported: dict[str, dict[str, bool]] = {"buggy": {}, "clean": {}}
     for (variant, file), (proc, passed) in zip(files, results, strict=True):
         output = f"{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}"
-        expected_n = len(parsed) * len(range(int(file.stem[-1]), runs, CHUNKS))
+        chunk = int(file.stem[-1])
+        expected_n = len(parsed) * len(range(chunk, runs, CHUNKS)) + len(parsed_visual) * len(
+            visual_in(chunk)
+        )
         assert len(passed) == expected_n, f"{file.name}: pytest ran {len(passed)} tests\n{output}"
         exported[variant].update(passed)
 
     disagreements = []
     misjudged = []
-    for (name, variant, run), result in zip(keys, outcomes, strict=True):
+    every = {**cases, **visual}
+    for (name, variant, run), result in zip([*keys, *visual_keys], outcomes, strict=True):
         replay_fails = result.outcome is not Outcome.HOLDS
         export_fails = not exported[variant][f"test_{name}_run{run}"]
         if replay_fails != export_fails:
@@ -310,13 +429,26 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
                 f"{name} {variant} run {run}: replayer {result.outcome} ({result.message}), "
                 f"exported {said}"
             )
-        expected = cases[name][1][0 if variant == "buggy" else 1]
+        expected = every[name][1][0 if variant == "buggy" else 1]
         if replay_fails != expected:
             misjudged.append(f"{name} {variant} run {run}: {result.outcome} {result.message}")
     print(
-        f"parity: {len(keys)} replays ({side_s['replayer']:.1f} s) and {len(keys)} exported "
+        f"parity: {len(outcomes)} replays ({side_s['replayer']:.1f} s) and "
+        f"{sum(len(p) for _, p in results)} exported "
         f"tests ({side_s['exported']:.1f} s) in {both_s:.1f} s; total "
         f"{time.monotonic() - started:.1f} s"
+    )
+    visual_s = [
+        sum(
+            float(case.get("time", 0))
+            for case in ET.parse(file.with_suffix(".junit.xml")).getroot().iter("testcase")
+            if case.get("name", "").rsplit("_run", 1)[0].removeprefix("test_") in parsed_visual
+        )
+        for _, file in files
+    ]
+    print(
+        f"parity: the visual cases took {', '.join(f'{s:.1f}' for s in visual_s)} s of the "
+        "exported files' time"
     )
     logs = "\n".join(proc.stdout[-4000:] for proc, _ in results)
     assert not disagreements, "\n".join(disagreements) + "\n" + logs

@@ -12,13 +12,22 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext
 
 from frontendx.browser import PageEvents
-from frontendx.repro import Goto, is_visual_claim, parse_step, parse_steps
+from frontendx.repro import (
+    Finding,
+    Goto,
+    export_pytest,
+    is_visual_claim,
+    parse_step,
+    parse_steps,
+    write_exported_test,
+)
 from frontendx.validate import Outcome, Replayer, ReplayResult
 
 SCHEMES = ("light", "dark")
@@ -386,3 +395,42 @@ async def test_matches_base_holds_under_the_thresholds_and_fails_on_a_colour_cha
     # the noise page does differ: with no tolerance per channel, every pixel counts
     assert exact.outcome is Outcome.FAILS, exact.message
     assert alone.outcome is Outcome.BROKEN and "needs a base build" in alone.message
+
+
+def test_an_exported_base_comparison_replays_the_steps_before_it_on_the_base_build(
+    tmp_path: Path,
+) -> None:
+    finding = Finding(
+        title="the button changed colour",
+        steps=parse_steps(
+            [
+                {"action": "goto", "url": "http://127.0.0.1:9/plans?x=1#top"},
+                {"action": "click", "target": {"role": "button", "name": "Yearly"}},
+                {"action": "expect_matches_base", "target": {"css": "#panel"}},
+            ]
+        ),
+    )
+    source = export_pytest(finding, app_url="http://127.0.0.1:1")
+    assert "def test_finding(page, events, base_url, reference_url):" in source
+    nested = source.split("def steps_before(page, events, base_url):")[1].split("events.settle")[0]
+    # the base build has its own origin: an absolute goto keeps only its path
+    assert "page.goto(base_url + '/plans?x=1#top', wait_until='load')" in nested
+    assert "page.get_by_role('button', name='Yearly').first.click()" in nested
+    assert "--reference-url" in source and "FRONTENDX_REFERENCE_URL" in source
+    written = write_exported_test(tmp_path / "test_finding.py", source)
+    assert tmp_path / "conftest.py" in written
+    assert "--reference-url" in (tmp_path / "conftest.py").read_text()
+    # someone else's conftest.py is left alone ($FRONTENDX_REFERENCE_URL then gives the URL)
+    (tmp_path / "conftest.py").write_text("# the user's\n")
+    assert tmp_path / "conftest.py" not in write_exported_test(tmp_path / "test_finding.py", source)
+    assert (tmp_path / "conftest.py").read_text() == "# the user's\n"
+    # a file without base comparisons needs no conftest.py and no reference_url
+    plain = export_pytest(
+        Finding(title="t", steps=parse_steps([{"action": "expect_no_page_error"}])),
+        app_url="http://127.0.0.1:1",
+    )
+    assert "def test_finding(page, events, base_url):" in plain
+    (tmp_path / "other").mkdir()
+    assert write_exported_test(tmp_path / "other" / "test_x.py", plain) == [
+        tmp_path / "other" / "test_x.py"
+    ]
