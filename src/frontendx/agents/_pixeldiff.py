@@ -73,7 +73,10 @@ class PixelDiffConfig(AgentConfig):
     cell_px: int = Field(
         default=16, ge=4, le=256, description="grid cell size differing pixels are grouped by"
     )
-    max_findings: int = Field(default=20, ge=1, le=200, description="regions reported at most")
+    max_findings: int = Field(default=10, ge=1, le=200, description="regions reported at most")
+    per_route: int = Field(
+        default=3, ge=1, le=50, description="regions reported per route at most (largest first)"
+    )
 
 
 def diff_regions(
@@ -188,7 +191,7 @@ class PixelDiffAgent:
         regions = diff_regions(base_shot, head_shot, tolerance=s.pixel_tolerance, cell=s.cell_px)
         reported: set[str] = set()
         for region in regions:
-            if len(ctx.findings) >= s.max_findings:
+            if len(ctx.findings) >= s.max_findings or len(reported) >= s.per_route:
                 return
             try:
                 # a region is whole grid cells: an element up to a cell smaller holds it

@@ -184,14 +184,21 @@ class Worker:
             )
         return self._harness_browser
 
+    @property
+    def references(self) -> int:
+        """Reference servers beside the lanes: what `expect_matches_base` compares with (the
+        first also hosts a change's base build for the agent); half as many as lanes, since a
+        replay holds one only while it compares."""
+        return max(1, self.lanes // 2)
+
     async def servers(self, app: App) -> list[AppServer]:
         """This worker's servers for `app`: `lanes` replay lanes, the first of which hosts
-        the agent, then the reference server (a change's base build, and what
-        `expect_matches_base` compares with)."""
+        the agent, then the reference servers."""
         servers = self._servers.get(app.name, [])
-        if len(servers) != self.lanes + 1 or not all(s.running for s in servers):
+        count = self.lanes + self.references
+        if len(servers) != count or not all(s.running for s in servers):
             await asyncio.gather(*(s.stop() for s in servers))
-            servers = [AppServer(app) for _ in range(self.lanes + 1)]
+            servers = [AppServer(app) for _ in range(count)]
             self._servers[app.name] = servers
             await gather_all(*(s.start() for s in servers))
         return servers
@@ -254,8 +261,9 @@ class Worker:
         app = app_for(spec.app, spec.app_source)
         browser = await self.agent_browser()
         harness = await self.harness_browser()
-        *servers, reference = await self.servers(app)
-        server = servers[0]
+        every = await self.servers(app)
+        servers, references = every[: self.lanes], every[self.lanes :]
+        server, reference = servers[0], references[0]
         state = spec.state
         change = app.changes[spec.task.change] if spec.task.change is not None else None
         if change is None:
@@ -351,7 +359,7 @@ class Worker:
             if status is EpisodeStatus.INFRA_ERROR:
                 raise InfraError(error or "model gateway failure")
         findings = await Validator(
-            harness, servers, replays=self.replays, trace_dir=folder, reference=reference
+            harness, servers, replays=self.replays, trace_dir=folder, reference=references
         ).judge_all(
             ctx.findings, spec.bugs, state, change=change, visual_only=spec.task.kind == "visual"
         )

@@ -49,7 +49,7 @@ class Validator:
         *,
         replays: int = DEFAULT_REPLAYS,
         trace_dir: Path | None = None,
-        reference: AppServer | None = None,
+        reference: AppServer | Sequence[AppServer] | None = None,
     ) -> None:
         """`trace_dir`: where the first buggy replay of each finding records a Playwright
         trace, kept (as `failing_replay_trace(index)`) when that replay fails. Only one replay
@@ -64,10 +64,13 @@ class Validator:
         self._free: asyncio.Queue[AppServer] = asyncio.Queue()
         for server in servers:
             self._free.put_nowait(server)
-        self.reference = reference
-        """the server `expect_matches_base` compares with, switched to the reference variant
-        a replay names; one replay at a time uses it"""
-        self._reference_lock = asyncio.Lock()
+        references = [reference] if isinstance(reference, AppServer) else list(reference or [])
+        self.reference = references[0] if references else None
+        """a server `expect_matches_base` compares with, switched to the reference variant a
+        replay names; each reference server serves one replay at a time"""
+        self._references: asyncio.Queue[AppServer] = asyncio.Queue()
+        for server in references:
+            self._references.put_nowait(server)
 
     @asynccontextmanager
     async def _lane(self) -> AsyncIterator[AppServer]:
@@ -125,12 +128,15 @@ class Validator:
         if variant is None or self.reference is None:
             yield None
             return
-        async with self._reference_lock:
-            if self.reference.active == variant:
-                await self.reference.reset()
+        reference = await self._references.get()
+        try:
+            if reference.active == variant:
+                await reference.reset()
             else:
-                await self.reference.set_variant(variant)
-            yield self.reference.reference_url
+                await reference.set_variant(variant)
+            yield reference.reference_url
+        finally:
+            self._references.put_nowait(reference)
 
     async def judge(
         self,
