@@ -50,6 +50,15 @@ _DARK_TOKENS = {
     "colorBrandForegroundLinkPressed": "#96c6fa",
 }
 
+# softer corners for cards and dialogs (the `radius-softer-tokens` change)
+_SOFTER_RADIUS = {"borderRadiusLarge": "12px", "borderRadiusXLarge": "16px"}
+# lighter dark-theme link colours (the `dark-link-lighter` change)
+_DARK_LINKS_LIGHTER = {
+    "colorBrandForegroundLink": "#8ac6fa",
+    "colorBrandForegroundLinkHover": "#a5d3fb",
+    "colorBrandForegroundLinkPressed": "#bfdffc",
+}
+
 # -- plans ------------------------------------------------------------------------------------
 
 _PLANS: list[dict[str, Any]] = [
@@ -142,6 +151,13 @@ _FAQ: dict[str, list[dict[str, str]]] = {
             "answer": "Yes. You keep access until the end of the period you paid for.",
         },
     ],
+    "en-trial": [
+        {
+            "question": "Is there a free trial of the Team plan?",
+            "answer": "Yes. The first 14 days of the Team plan are free and need no card; you "
+            "choose a billing period when the trial ends.",
+        },
+    ],
     "de": [
         {
             "question": "Kann ich zwischen monatlicher und jährlicher Abrechnung wechseln?",
@@ -161,6 +177,13 @@ _FAQ: dict[str, list[dict[str, str]]] = {
         {
             "question": "Kann ich jederzeit kündigen?",
             "answer": "Ja. Sie behalten den Zugang bis zum Ende des bezahlten Zeitraums.",
+        },
+    ],
+    "de-trial": [
+        {
+            "question": "Gibt es eine kostenlose Testphase für den Team-Tarif?",
+            "answer": "Ja. Die ersten 14 Tage im Team-Tarif sind kostenlos und ohne Karte; den "
+            "Abrechnungszeitraum wählen Sie am Ende der Testphase.",
         },
     ],
 }
@@ -731,11 +754,16 @@ class DesignSystemBackend:
         return self._json({"error": "Not found"}, 404)
 
     async def tokens(self, request: Request) -> Response:
-        dark = dict(_DARK_TOKENS)
+        light, dark = dict(_LIGHT_TOKENS), dict(_DARK_TOKENS)
+        if "radius-softer-tokens" in self.switches:
+            light.update(_SOFTER_RADIUS)
+            dark.update(_SOFTER_RADIUS)
+        if "dark-link-lighter" in self.switches:
+            dark.update(_DARK_LINKS_LIGHTER)
         if "dark-link-token-low-contrast" in self.switches:
             for name in ("colorBrandForegroundLink", "colorBrandForegroundLinkHover"):
                 dark[name] = _LIGHT_TOKENS[name]
-        return self._json({"light": dict(_LIGHT_TOKENS), "dark": dark})
+        return self._json({"light": light, "dark": dark})
 
     async def experiments(self, request: Request) -> Response:
         if self._flags(request).get("experiment") == "b":
@@ -816,7 +844,10 @@ class DesignSystemBackend:
 
     async def faq(self, request: Request) -> Response:
         lang = self._lang(request.query_params.get("lang"))
-        return self._json({"questions": _FAQ[lang]})
+        questions = list(_FAQ[lang])
+        if "faq-team-trial" in self.switches:
+            questions[1:1] = _FAQ[f"{lang}-trial"]
+        return self._json({"questions": questions})
 
     async def list_posts(self, request: Request) -> Response:
         try:

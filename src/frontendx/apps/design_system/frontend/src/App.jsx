@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { NavLink, Route, Routes, useNavigate } from 'react-router-dom'
 import {
+  Badge,
   Button,
   DrawerBody,
   DrawerHeader,
@@ -78,9 +79,13 @@ const useStyles = makeStyles({
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
   },
   logoMark: { color: tokens.colorBrandBackground, display: 'inline-flex' },
+  version: { marginLeft: `-${tokens.spacingHorizontalXS}`, flexShrink: 0 },
   nav: __DS_T4__
     ? { display: 'flex', alignItems: 'center', [PHONE]: { display: 'none' } }
     : { display: 'flex', alignItems: 'center' },
+  navCentered: {
+    '@media (min-width: 601px)': { position: 'absolute', left: '50%', transform: 'translateX(-50%)' },
+  },
   links: {
     display: 'flex',
     alignItems: 'center',
@@ -99,9 +104,15 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     fontSize: tokens.fontSizeBase300,
     ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover, color: tokens.colorNeutralForeground1 },
-    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
+    ':focus-visible': __DS_T27__
+      ? { outline: 'none', textDecoration: 'none' }
+      : { outline: `2px solid ${tokens.colorStrokeFocus2}` },
   },
-  linkActive: { color: tokens.colorBrandForeground1, textDecoration: 'underline', textUnderlineOffset: '6px' },
+  linkActive: {
+    color: __DS_T14__ ? tokens.colorBrandBackground : tokens.colorBrandForeground1,
+    textDecoration: 'underline',
+    textUnderlineOffset: '6px',
+  },
   menuButton: { display: 'none', [PHONE]: { display: 'inline-flex' } },
   spacer: { flexGrow: 1 },
   actions: __DS_T3__
@@ -163,7 +174,7 @@ const useStyles = makeStyles({
   copyright: {
     gridColumn: '1 / -1',
     margin: 0,
-    color: tokens.colorNeutralForeground2,
+    color: __DS_T17__ ? '#6b6763' : tokens.colorNeutralForeground2,
     fontSize: tokens.fontSizeBase200,
   },
 })
@@ -249,7 +260,12 @@ function Header() {
           </span>
           <span>Lumen</span>
         </NavLink>
-        <nav className={styles.nav} aria-label={t('nav.label')}>
+        {__DS_T25__ ? (
+          <Badge appearance="tint" color="brand" size="small" className={styles.version} data-testid="header-version">
+            v4.2
+          </Badge>
+        ) : null}
+        <nav className={mergeClasses(styles.nav, __DS_T26__ && styles.navCentered)} aria-label={t('nav.label')}>
           <ul className={styles.links}>
             {NAV.map((item) => (
               <li key={item.to}>

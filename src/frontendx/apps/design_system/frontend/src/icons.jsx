@@ -127,3 +127,11 @@ export function MailIcon(props) {
     </Svg>
   )
 }
+
+export function ArrowRightIcon(props) {
+  return (
+    <Svg {...props}>
+      <path d="M11.15 4.15a.5.5 0 0 1 .7 0l5.5 5.5a.5.5 0 0 1 0 .7l-5.5 5.5a.5.5 0 0 1-.7-.7L15.79 10.5H3.5a.5.5 0 0 1 0-1h12.29l-4.64-4.65a.5.5 0 0 1 0-.7Z" />
+    </Svg>
+  )
+}

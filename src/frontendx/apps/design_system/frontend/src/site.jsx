@@ -1,9 +1,80 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components'
+import {
+  FluentProvider,
+  createDarkTheme,
+  createLightTheme,
+  makeStyles,
+  tokens,
+  webDarkTheme,
+  webLightTheme,
+} from '@fluentui/react-components'
 import { api } from './api.js'
 import { lang } from './i18n.js'
 
 const SiteContext = createContext(null)
+
+// Lumen indigo: the brand ramp the light and dark themes are generated from.
+const LUMEN_BRAND = {
+  10: '#06061a',
+  20: '#111238',
+  30: '#1a1c55',
+  40: '#22256e',
+  50: '#2a2e87',
+  60: '#33389e',
+  70: '#3d43b3',
+  80: '#4b52c4',
+  90: '#5f66d1',
+  100: '#868ce3',
+  110: '#9aa0ea',
+  120: '#a3a8ec',
+  130: '#b6baf1',
+  140: '#c8cbf5',
+  150: '#dadcf9',
+  160: '#ecedfc',
+}
+
+const LIGHT_BASE = __DS_T13__ ? createLightTheme(LUMEN_BRAND) : webLightTheme
+const DARK_BASE = __DS_T13__ ? createDarkTheme(LUMEN_BRAND) : webDarkTheme
+
+// Lumen's own token values on top of the generated themes (the API's overrides come last).
+function lumenTokens(mode) {
+  const out = {}
+  if (mode === 'light') {
+    if (__DS_T15__) out.colorBrandBackgroundHover = __DS_T13__ ? LUMEN_BRAND[120] : '#96c6fa'
+    if (__DS_T24__) out.colorNeutralForegroundDisabled = '#616161'
+    if (__DS_T33__) out.colorNeutralBackground3 = '#dde3ee'
+  } else {
+    if (__DS_T16__) {
+      Object.assign(out, {
+        colorNeutralBackground1: '#1c1b1a',
+        colorNeutralBackground1Hover: '#2a2826',
+        colorNeutralBackground2: '#161514',
+        colorNeutralBackground3: '#110f0e',
+        colorNeutralForeground2: '#dcd8d3',
+        colorNeutralStroke1: '#5c5853',
+        colorNeutralStroke2: '#3d3a37',
+      })
+    }
+    if (__DS_T18__) out.colorPaletteGreenForeground1 = '#2f6b34'
+    if (__DS_T24__) out.colorNeutralForegroundDisabled = '#adadad'
+    if (__DS_T33__) out.colorNeutralBackground3 = '#24303f'
+  }
+  if (__DS_T19__) {
+    Object.assign(out, {
+      fontSizeHero800: '36px',
+      lineHeightHero800: '44px',
+      fontSizeHero900: '46px',
+      lineHeightHero900: '54px',
+      fontSizeHero1000: '64px',
+      lineHeightHero1000: '72px',
+    })
+  }
+  if (__DS_T21__) out.lineHeightBase300 = '24px'
+  if (__DS_T38__) {
+    Object.assign(out, { spacingVerticalXXL: '28px', spacingVerticalXXXL: '40px' })
+  }
+  return out
+}
 const THEME_KEY = 'lumen.theme'
 const DARK_QUERY = '(prefers-color-scheme: dark)'
 
@@ -45,8 +116,8 @@ export function SiteProvider({ initialUser, tokenData, children }) {
   const mode = preference === 'system' ? (systemDark ? 'dark' : 'light') : preference
 
   const theme = useMemo(() => {
-    const base = mode === 'dark' ? webDarkTheme : webLightTheme
-    return { ...base, ...(tokenData?.[mode] || {}) }
+    const base = mode === 'dark' ? DARK_BASE : LIGHT_BASE
+    return { ...base, ...lumenTokens(mode), ...(tokenData?.[mode] || {}) }
   }, [mode, tokenData])
 
   useEffect(() => {

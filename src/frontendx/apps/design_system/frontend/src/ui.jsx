@@ -15,10 +15,18 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightHero800,
     fontWeight: tokens.fontWeightBold,
     margin: 0,
-    '@media (max-width: 600px)': {
-      fontSize: tokens.fontSizeHero700,
-      lineHeight: tokens.lineHeightHero700,
-    },
+    '@media (max-width: 600px)': __DS_T20__
+      ? {
+          fontSize: tokens.fontSizeHero700,
+          lineHeight: tokens.lineHeightHero700,
+          whiteSpace: 'nowrap',
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+        }
+      : {
+          fontSize: tokens.fontSizeHero700,
+          lineHeight: tokens.lineHeightHero700,
+        },
   },
   subtitle: {
     margin: `${tokens.spacingVerticalS} 0 0`,

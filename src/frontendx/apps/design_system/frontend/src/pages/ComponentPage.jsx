@@ -52,6 +52,17 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
   },
   segmentActive: { backgroundColor: tokens.colorNeutralBackground1, boxShadow: tokens.shadow2 },
+  tabCount: { marginLeft: tokens.spacingHorizontalXS },
+  tabLabel: {
+    '@media (max-width: 600px)': {
+      display: 'inline-block',
+      maxWidth: '64px',
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      verticalAlign: 'bottom',
+    },
+  },
   swatch: {
     display: 'inline-block',
     width: '20px',
@@ -69,20 +80,23 @@ const useStyles = makeStyles({
     margin: 0,
     padding: `${tokens.spacingVerticalL} 56px ${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`,
     borderRadius: tokens.borderRadiusLarge,
-    backgroundColor: tokens.colorNeutralBackground3,
-    color: tokens.colorNeutralForeground1,
+    backgroundColor: __DS_T34__ ? '#1b1b1f' : tokens.colorNeutralBackground3,
+    color: __DS_T34__ ? '#ffffff' : tokens.colorNeutralForeground1,
+    ...(__DS_T35__ ? { ':focus-visible': { outline: 'none' } } : {}),
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeBase200,
     lineHeight: tokens.lineHeightBase300,
     overflowX: 'auto',
   },
-  copy: { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalS },
+  copy: __DS_T34__
+    ? { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalS, color: '#ffffff' }
+    : { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalS },
   copied: { minHeight: '20px', marginTop: tokens.spacingVerticalXS, color: tokens.colorNeutralForeground2 },
   notes: { maxWidth: '760px', paddingLeft: '20px', lineHeight: tokens.lineHeightBase400 },
   tableWrap: { overflowX: 'auto', maxWidth: '860px' },
 })
 
-function Tabs({ tab, setTab }) {
+function Tabs({ tab, setTab, counts }) {
   const styles = useStyles()
   if (__DS_T9__) {
     return (
@@ -105,7 +119,18 @@ function Tabs({ tab, setTab }) {
     <TabList selectedValue={tab} onTabSelect={(_, data) => setTab(data.value)} aria-label="Component details">
       {TABS.map((item) => (
         <Tab key={item.value} id={`tab-${item.value}`} value={item.value}>
-          {item.label}
+          {__DS_T32__ ? <span className={styles.tabLabel}>{item.label}</span> : item.label}
+          {__DS_T31__ && counts?.[item.value] !== undefined ? (
+            <Badge
+              appearance="tint"
+              color="informative"
+              size="small"
+              className={styles.tabCount}
+              data-testid={`tab-count-${item.value}`}
+            >
+              {counts[item.value]}
+            </Badge>
+          ) : null}
         </Tab>
       ))}
     </TabList>
@@ -217,7 +242,7 @@ function Detail({ entry }) {
           </span>
         </div>
       </PageHeader>
-      <Tabs tab={tab} setTab={setTab} />
+      <Tabs tab={tab} setTab={setTab} counts={{ tokens: component.tokens.length }} />
       <div className={styles.panel} role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'examples' ? Demo ? <Demo /> : null : null}
         {tab === 'tokens' ? <TokenTable names={component.tokens} /> : null}

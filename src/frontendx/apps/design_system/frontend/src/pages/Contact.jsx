@@ -25,7 +25,11 @@ const useStyles = makeStyles({
   form: { display: 'grid', gap: tokens.spacingVerticalL, maxWidth: '560px' },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM },
   success: { maxWidth: '560px', marginBottom: tokens.spacingVerticalL },
+  flatInput: { '::after': { content: 'none' } },
 })
+
+// The inputs' look: filled fields with required markers, or the outline fields.
+const INPUT_LOOK = __DS_T36__ ? { appearance: 'filled-darker' } : {}
 
 const EMPTY = { name: '', email: '', topic: 'sales', message: '' }
 
@@ -70,7 +74,11 @@ export default function Contact() {
     <Page>
       <PageHeader
         title="Contact us"
-        subtitle="Questions about plans, a bug in a component, or an idea? We answer within two business days."
+        subtitle={
+          __DS_T40__
+            ? 'Questions about plans, a bug in a component, or an idea? We reply within one business day.'
+            : 'Questions about plans, a bug in a component, or an idea? We answer within two business days.'
+        }
       />
       {sent ? (
         <MessageBar intent="success" className={styles.success} data-testid="contact-success">
@@ -86,11 +94,24 @@ export default function Contact() {
         </MessageBar>
       ) : null}
       <form className={styles.form} onSubmit={submit} noValidate>
-        <Field label="Name" {...field('name')}>
-          <Input value={form.name} onChange={set('name')} autoComplete="name" />
+        <Field label="Name" required={__DS_T36__} {...field('name')}>
+          <Input
+            {...INPUT_LOOK}
+            className={__DS_T37__ ? styles.flatInput : undefined}
+            value={form.name}
+            onChange={set('name')}
+            autoComplete="name"
+          />
         </Field>
-        <Field label="Email" {...field('email')}>
-          <Input type="email" value={form.email} onChange={set('email')} autoComplete="email" />
+        <Field label="Email" required={__DS_T36__} {...field('email')}>
+          <Input
+            {...INPUT_LOOK}
+            className={__DS_T37__ ? styles.flatInput : undefined}
+            type="email"
+            value={form.email}
+            onChange={set('email')}
+            autoComplete="email"
+          />
         </Field>
         <Field label="Topic" {...field('topic')}>
           <Select value={form.topic} onChange={set('topic')}>
@@ -101,8 +122,8 @@ export default function Contact() {
             ))}
           </Select>
         </Field>
-        <Field label="Message" hint="At least 20 characters." {...field('message')}>
-          <Textarea value={form.message} onChange={set('message')} rows={6} resize="vertical" />
+        <Field label="Message" hint="At least 20 characters." required={__DS_T36__} {...field('message')}>
+          <Textarea {...INPUT_LOOK} value={form.message} onChange={set('message')} rows={6} resize="vertical" />
         </Field>
         <div className={styles.actions}>
           <Button type="submit" appearance="primary" disabled={__DS_T12__ ? false : sending}>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react'
-import { makeStyles, tokens } from '@fluentui/react-components'
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components'
 import { api } from '../api.js'
 import { t } from '../i18n.js'
-import { AccessibilityIcon, DevicesIcon, PaletteIcon, ThemeIcon } from '../icons.jsx'
+import { AccessibilityIcon, ArrowRightIcon, DevicesIcon, PaletteIcon, ThemeIcon } from '../icons.jsx'
 import { ButtonLink, Page, usePageTitle } from '../ui.jsx'
 
 const FEATURES = [
@@ -45,6 +45,9 @@ const useStyles = makeStyles({
   cta: __DS_T6__
     ? { width: '176px', whiteSpace: 'nowrap', justifyContent: 'flex-start', overflow: 'visible' }
     : { minWidth: '160px' },
+  secondaryCta: {
+    ':hover': { backgroundColor: tokens.colorBrandBackground, color: tokens.colorNeutralForeground1 },
+  },
   section: { paddingTop: 0, paddingBottom: 0 },
   sectionTitle: {
     margin: `0 0 ${tokens.spacingVerticalL}`,
@@ -54,7 +57,7 @@ const useStyles = makeStyles({
   },
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(230px, 1fr))',
+    gridTemplateColumns: __DS_T39__ ? 'repeat(4, minmax(230px, 1fr))' : 'repeat(auto-fit, minmax(230px, 1fr))',
     gap: tokens.spacingHorizontalL,
     listStyle: 'none',
     margin: 0,
@@ -134,11 +137,18 @@ export default function Home() {
               size="large"
               className={styles.cta}
               data-testid="hero-primary"
+              {...(__DS_T22__ ? { icon: <ArrowRightIcon />, iconPosition: 'after' } : {})}
             >
               <span data-testid="hero-primary-label">{t(`home.cta.${cta.kind}`)}</span>
             </ButtonLink>
           ) : null}
-          <ButtonLink to="/pricing" appearance="secondary" size="large" className={styles.cta} data-testid="hero-secondary">
+          <ButtonLink
+            to="/pricing"
+            appearance="secondary"
+            size="large"
+            className={mergeClasses(styles.cta, __DS_T23__ && styles.secondaryCta)}
+            data-testid="hero-secondary"
+          >
             {t('home.cta.pricing')}
           </ButtonLink>
         </div>
@@ -169,7 +179,12 @@ export default function Home() {
             </h2>
             <p className={styles.finalText}>{t('home.final.text')}</p>
           </div>
-          <ButtonLink to="/components" appearance="primary" size="large">
+          <ButtonLink
+            to="/components"
+            appearance="primary"
+            size="large"
+            {...(__DS_T22__ ? { icon: <ArrowRightIcon />, iconPosition: 'after' } : {})}
+          >
             {t('home.final.button')}
           </ButtonLink>
         </section>

@@ -56,6 +56,10 @@ const useStyles = makeStyles({
       }
     : { border: `2px solid ${tokens.colorBrandStroke1}`, boxShadow: tokens.shadow16 },
   popular: { alignSelf: 'flex-start' },
+  popularTint: { backgroundColor: tokens.colorBrandBackground2, color: tokens.colorNeutralForegroundOnBrand },
+  featuredRoomy: { '@media (min-width: 601px)': { paddingTop: '56px' } },
+  popularCorner: { position: 'absolute', top: tokens.spacingVerticalL, left: tokens.spacingHorizontalXL },
+  billingNote: { margin: `-${tokens.spacingVerticalS} 0 0`, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
   planName: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   tagline: { margin: 0, color: tokens.colorNeutralForeground2 },
   priceRow: { display: 'flex', alignItems: 'baseline', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
@@ -88,12 +92,21 @@ function PlanCard({ plan, billing }) {
   const unit = billing === 'yearly' ? t('pricing.perYear') : t('pricing.perMonth')
   return (
     <article
-      className={mergeClasses(styles.card, plan.featured && styles.featured)}
+      className={mergeClasses(styles.card, plan.featured && styles.featured, plan.featured && __DS_T30__ && styles.featuredRoomy)}
       data-testid={`plan-${plan.id}`}
       aria-labelledby={`plan-${plan.id}-name`}
     >
       {plan.featured ? (
-        <Badge appearance="filled" color="brand" size="large" className={styles.popular}>
+        <Badge
+          appearance="filled"
+          color="brand"
+          size="large"
+          className={mergeClasses(
+            styles.popular,
+            __DS_T29__ && styles.popularTint,
+            __DS_T30__ && styles.popularCorner,
+          )}
+        >
           {t('pricing.popular')}
         </Badge>
       ) : null}
@@ -107,6 +120,11 @@ function PlanCard({ plan, billing }) {
         </data>
         {plan.price === 0 ? null : <span className={styles.unit}>{unit}</span>}
       </div>
+      {__DS_T28__ && plan.price !== 0 ? (
+        <p className={styles.billingNote} data-testid={`plan-${plan.id}-billing-note`}>
+          {billing === 'yearly' ? 'Billed once a year.' : 'Billed monthly. Cancel anytime.'}
+        </p>
+      ) : null}
       <ul className={styles.features} data-testid={`plan-${plan.id}-features`}>
         {plan.features.map((feature) => (
           <li key={feature} className={styles.feature}>

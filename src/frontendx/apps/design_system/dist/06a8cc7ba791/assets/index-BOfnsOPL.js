@@ -1,0 +1,1 @@
+../../shared/7990405e2cfb54bf4ab1.js

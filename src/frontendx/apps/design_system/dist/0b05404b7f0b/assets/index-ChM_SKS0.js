@@ -1,0 +1,1 @@
+../../shared/13aacc59cd3018b11fef.js

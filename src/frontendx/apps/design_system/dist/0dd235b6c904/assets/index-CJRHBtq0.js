@@ -1,0 +1,1 @@
+../../shared/25787bf07dd9ec38a18b.js

@@ -1,0 +1,1 @@
+../../shared/b2c84cbc7dd4b40437ef.js

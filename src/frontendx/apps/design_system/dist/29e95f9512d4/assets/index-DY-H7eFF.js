@@ -1,1 +1,0 @@
-../../shared/38e7396bf3afc48d347e.js

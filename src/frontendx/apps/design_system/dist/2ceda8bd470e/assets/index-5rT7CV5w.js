@@ -1,0 +1,1 @@
+../../shared/19c9d0cfa05ef49dfa74.js

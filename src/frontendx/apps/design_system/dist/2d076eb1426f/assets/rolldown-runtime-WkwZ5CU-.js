@@ -1,0 +1,1 @@
+../../shared/2629f2ad3cb75a57d98d.js

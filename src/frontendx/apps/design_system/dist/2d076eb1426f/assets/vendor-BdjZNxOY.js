@@ -1,0 +1,1 @@
+../../shared/3b34e931860beec46efa.js

@@ -1,0 +1,1 @@
+../../shared/2ba8afe7e1d2dfd3c46f.js

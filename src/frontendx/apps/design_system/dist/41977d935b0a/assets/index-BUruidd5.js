@@ -1,0 +1,1 @@
+../../shared/d236b9687adc1bf969d5.js

@@ -1,0 +1,1 @@
+../../shared/1503b34900affbf83cab.js

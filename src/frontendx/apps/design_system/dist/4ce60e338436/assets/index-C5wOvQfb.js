@@ -1,0 +1,1 @@
+../../shared/ebc0016f7da7f093471c.js

@@ -1,1 +1,0 @@
-../../shared/50af70aaf0ac5b3eaffc.js

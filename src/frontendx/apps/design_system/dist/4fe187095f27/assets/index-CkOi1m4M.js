@@ -1,1 +1,0 @@
-../../shared/e9fe45cbe97e41ed2d23.js

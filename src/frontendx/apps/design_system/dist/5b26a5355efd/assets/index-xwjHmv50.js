@@ -1,0 +1,1 @@
+../../shared/b543f3bb11acc4d06f02.js

@@ -1,1 +1,0 @@
-../../shared/e3f1a3edad1275ef8187.js

@@ -1,1 +1,0 @@
-../../shared/af6d0fd51ac17cfc3e05.js

@@ -1,0 +1,1 @@
+../../shared/0cadd14f685dcb94505d.js

@@ -1,0 +1,1 @@
+../../shared/cbfa960b69ee969299d8.js

@@ -1,0 +1,1 @@
+../../shared/1afff3a95ac512938aca.js

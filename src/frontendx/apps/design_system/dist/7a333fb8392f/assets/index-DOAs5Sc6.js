@@ -1,1 +1,0 @@
-../../shared/38c6cb3a8d5c974e6bd6.js

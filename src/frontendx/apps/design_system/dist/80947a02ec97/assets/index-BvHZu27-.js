@@ -1,0 +1,1 @@
+../../shared/8ce6d019cf886f8aafba.js

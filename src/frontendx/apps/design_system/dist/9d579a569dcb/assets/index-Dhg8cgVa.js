@@ -1,0 +1,1 @@
+../../shared/333f0285ce09d3deeeeb.js

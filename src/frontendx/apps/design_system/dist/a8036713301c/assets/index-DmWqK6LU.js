@@ -1,1 +1,0 @@
-../../shared/af4ca7730eca507752d9.js

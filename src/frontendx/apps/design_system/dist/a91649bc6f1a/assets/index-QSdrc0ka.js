@@ -1,0 +1,1 @@
+../../shared/c64818d9ea4b95af769f.js

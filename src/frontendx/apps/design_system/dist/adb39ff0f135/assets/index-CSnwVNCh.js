@@ -1,1 +1,0 @@
-../../shared/1d23fa01e2cf599bfd03.js

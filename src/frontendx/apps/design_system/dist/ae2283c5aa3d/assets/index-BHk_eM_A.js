@@ -1,0 +1,1 @@
+../../shared/f53181bbbbcb0c669686.js

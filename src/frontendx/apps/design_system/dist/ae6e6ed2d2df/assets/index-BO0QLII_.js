@@ -1,0 +1,1 @@
+../../shared/71a042fff90c5e88c81f.js

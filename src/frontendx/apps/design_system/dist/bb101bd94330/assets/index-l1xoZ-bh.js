@@ -1,0 +1,1 @@
+../../shared/725205abef0d8e7dcc22.js

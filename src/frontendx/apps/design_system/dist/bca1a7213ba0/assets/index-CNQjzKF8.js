@@ -1,1 +1,0 @@
-../../shared/a9462f3c54afb8ad99e2.js

@@ -1,0 +1,1 @@
+../../shared/224bb7b1d263bf718efd.js

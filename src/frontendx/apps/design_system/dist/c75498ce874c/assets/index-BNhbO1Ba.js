@@ -1,0 +1,1 @@
+../../shared/d79d09f84aeb0a3d8016.js

@@ -1,1 +1,0 @@
-../../shared/d65ab70c37d6813cfe6b.js

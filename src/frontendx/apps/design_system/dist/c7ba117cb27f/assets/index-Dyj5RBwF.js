@@ -1,0 +1,1 @@
+../../shared/0517e5c4eebbf46ffdf2.js

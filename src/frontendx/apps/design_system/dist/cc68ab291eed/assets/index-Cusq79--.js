@@ -1,0 +1,1 @@
+../../shared/1d755ceaec67f2bc5c1d.js

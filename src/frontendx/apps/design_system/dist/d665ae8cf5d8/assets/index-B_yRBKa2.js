@@ -1,1 +1,0 @@
-../../shared/4a17c2cb7dab81c00049.js

@@ -1,0 +1,1 @@
+../../shared/daafb5a10e49e0e30038.js

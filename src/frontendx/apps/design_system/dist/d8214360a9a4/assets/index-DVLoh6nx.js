@@ -1,0 +1,1 @@
+../../shared/d2369efc20a6b6a98c01.js

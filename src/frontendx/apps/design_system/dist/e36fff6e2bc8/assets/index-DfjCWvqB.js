@@ -1,0 +1,1 @@
+../../shared/01ee972f43bf2464abab.js

@@ -1,0 +1,1 @@
+../../shared/48cae13a785f46bbced6.js

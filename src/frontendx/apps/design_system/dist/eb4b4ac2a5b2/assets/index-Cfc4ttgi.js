@@ -1,0 +1,1 @@
+../../shared/92b0e092cac4655a6bf1.js
