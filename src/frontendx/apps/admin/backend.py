@@ -383,9 +383,9 @@ class AdminBackend:
         if "search-parenthesis-error" in self.switches:
             # the search box text is used as a pattern as it is
             pattern = re.compile(query, re.IGNORECASE)
-            return [c for c in rows if any(pattern.search(c[f]) for f in fields)]
+            return [c for c in rows if any(pattern.search(c.get(f) or "") for f in fields)]
         needle = query.casefold()
-        return [c for c in rows if any(needle in c[f].casefold() for f in fields)]
+        return [c for c in rows if any(needle in (c.get(f) or "").casefold() for f in fields)]
 
     def _query(
         self, user: dict[str, Any], params: Any, *, for_export: bool = False
