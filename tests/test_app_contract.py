@@ -78,7 +78,7 @@ async def test_variant_switch_serves_the_matching_frontend_build(
 async def test_unknown_bug_in_a_variant_is_refused(server: AppServer) -> None:
     from frontendx.errors import AppError
 
-    with pytest.raises(AppError, match="no bugs named"):
+    with pytest.raises(AppError, match="no bugs or edits named"):
         await server.set_variant(["no-such-bug"])
 
 

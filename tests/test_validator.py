@@ -233,7 +233,7 @@ async def test_a_failed_variant_switch_forgets_the_variant(mini_app: App) -> Non
     try:
         await server.set_variant(("total-off",))
         assert server.active == {"total-off"}
-        with pytest.raises(AppError, match="no bugs named"):
+        with pytest.raises(AppError, match="no bugs or edits named"):
             await server.set_variant(("no-such-bug",))
         # the next replay must switch again rather than trust a variant it cannot know
         assert server.active is None
