@@ -10,6 +10,7 @@ import {
   Select,
   Textarea,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components'
 import { api } from '../api.js'
@@ -26,6 +27,14 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalM },
   success: { maxWidth: '560px', marginBottom: tokens.spacingVerticalL },
   flatInput: { '::after': { content: 'none' } },
+  flatOutline: {
+    ':active,:focus-within': {
+      borderTopColor: tokens.colorNeutralStroke1,
+      borderRightColor: tokens.colorNeutralStroke1,
+      borderLeftColor: tokens.colorNeutralStroke1,
+      borderBottomColor: tokens.colorNeutralStrokeAccessible,
+    },
+  },
 })
 
 // The inputs' look: filled fields with required markers, or the outline fields.
@@ -97,7 +106,7 @@ export default function Contact() {
         <Field label="Name" required={__DS_T36__} {...field('name')}>
           <Input
             {...INPUT_LOOK}
-            className={__DS_T37__ ? styles.flatInput : undefined}
+            className={__DS_T37__ ? mergeClasses(styles.flatInput, !__DS_T36__ && styles.flatOutline) : undefined}
             value={form.name}
             onChange={set('name')}
             autoComplete="name"
@@ -106,7 +115,7 @@ export default function Contact() {
         <Field label="Email" required={__DS_T36__} {...field('email')}>
           <Input
             {...INPUT_LOOK}
-            className={__DS_T37__ ? styles.flatInput : undefined}
+            className={__DS_T37__ ? mergeClasses(styles.flatInput, !__DS_T36__ && styles.flatOutline) : undefined}
             type="email"
             value={form.email}
             onChange={set('email')}

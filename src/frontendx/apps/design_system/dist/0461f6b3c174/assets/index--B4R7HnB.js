@@ -1,0 +1,1 @@
+../../shared/de5a1979ecf77dfa8367.js

@@ -1,1 +1,0 @@
-../../shared/d1a93dd6fd8273e43f48.js

@@ -1,0 +1,1 @@
+../../shared/b634819bf4a1eee45c13.js

@@ -1,1 +1,0 @@
-../../shared/7990405e2cfb54bf4ab1.js

@@ -1,1 +1,0 @@
-../../shared/13aacc59cd3018b11fef.js

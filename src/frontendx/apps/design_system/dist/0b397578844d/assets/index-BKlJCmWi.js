@@ -1,1 +1,0 @@
-../../shared/0f2f8b2cf2a13d4c1525.js

@@ -1,0 +1,1 @@
+../../shared/ee34ccae7f4e0e908aae.js

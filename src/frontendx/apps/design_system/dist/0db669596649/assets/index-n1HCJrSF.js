@@ -1,0 +1,1 @@
+../../shared/6941bd8aa1403dbc7eb3.js

@@ -1,0 +1,1 @@
+../../shared/b858aca6cf9ecf6d332b.js

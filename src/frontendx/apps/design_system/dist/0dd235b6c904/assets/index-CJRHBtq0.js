@@ -1,1 +1,0 @@
-../../shared/25787bf07dd9ec38a18b.js

@@ -1,1 +1,0 @@
-../../shared/8b72b5d8bb5243fbbbd9.js

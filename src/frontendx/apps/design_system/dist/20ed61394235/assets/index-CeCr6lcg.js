@@ -1,0 +1,1 @@
+../../shared/e7764df099efef66753d.js

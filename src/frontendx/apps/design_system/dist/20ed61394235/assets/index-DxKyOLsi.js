@@ -1,1 +1,0 @@
-../../shared/b2c84cbc7dd4b40437ef.js

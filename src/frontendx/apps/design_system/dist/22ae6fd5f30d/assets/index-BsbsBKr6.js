@@ -1,0 +1,1 @@
+../../shared/53b2c8e5ac18b45874bd.js

@@ -1,0 +1,1 @@
+../../shared/da590b8979c9c2b1bce3.js

@@ -1,0 +1,1 @@
+../../shared/9e70a6e37adaf5f9c865.js

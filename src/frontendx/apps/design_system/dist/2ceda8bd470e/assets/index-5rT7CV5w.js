@@ -1,1 +1,0 @@
-../../shared/19c9d0cfa05ef49dfa74.js

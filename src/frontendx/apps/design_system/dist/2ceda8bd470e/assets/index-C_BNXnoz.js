@@ -1,0 +1,1 @@
+../../shared/380b4cdbdd55333caae9.js

@@ -1,0 +1,1 @@
+../../shared/7e8f57bc2d37b498d5ea.js

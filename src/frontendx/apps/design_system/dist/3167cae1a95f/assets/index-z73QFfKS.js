@@ -1,0 +1,1 @@
+../../shared/0c1ff3733f926ab7ea17.js

@@ -1,1 +1,0 @@
-../../shared/2ba8afe7e1d2dfd3c46f.js

@@ -1,1 +1,0 @@
-../../shared/d236b9687adc1bf969d5.js

@@ -1,0 +1,1 @@
+../../shared/d5a7beb3e471851c06aa.js

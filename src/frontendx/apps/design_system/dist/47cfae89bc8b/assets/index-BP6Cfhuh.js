@@ -1,1 +1,0 @@
-../../shared/1503b34900affbf83cab.js

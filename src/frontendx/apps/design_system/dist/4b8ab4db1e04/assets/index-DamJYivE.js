@@ -1,0 +1,1 @@
+../../shared/671f6af351c539b3b4ce.js

@@ -1,1 +1,0 @@
-../../shared/ebc0016f7da7f093471c.js

@@ -1,0 +1,1 @@
+../../shared/7df004771abbc7acbb4e.js

@@ -1,0 +1,1 @@
+../../shared/cc9f8b1b2c57b9c635b4.js

@@ -1,1 +1,0 @@
-../../shared/b543f3bb11acc4d06f02.js

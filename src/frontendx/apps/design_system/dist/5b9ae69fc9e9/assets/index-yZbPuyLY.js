@@ -1,1 +1,0 @@
-../../shared/4f5f0d0b7de4c9b35c45.js

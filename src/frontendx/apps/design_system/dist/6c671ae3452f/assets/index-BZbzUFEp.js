@@ -1,0 +1,1 @@
+../../shared/dda0bf50a912410decb5.js

@@ -1,1 +1,0 @@
-../../shared/0cadd14f685dcb94505d.js

@@ -1,1 +1,0 @@
-../../shared/cbfa960b69ee969299d8.js

@@ -1,0 +1,1 @@
+../../shared/196ec1c61d73e5faa347.js

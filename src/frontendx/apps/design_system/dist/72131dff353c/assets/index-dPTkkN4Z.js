@@ -1,1 +1,0 @@
-../../shared/1afff3a95ac512938aca.js

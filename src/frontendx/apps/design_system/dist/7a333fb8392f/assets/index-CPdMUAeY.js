@@ -1,0 +1,1 @@
+../../shared/723bf8f2f3c52bd2b9cd.js

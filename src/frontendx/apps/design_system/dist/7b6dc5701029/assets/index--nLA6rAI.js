@@ -1,0 +1,1 @@
+../../shared/84ab1ec7cc432fcb84ec.js

@@ -1,1 +1,0 @@
-../../shared/52d296fa5e605bb39af4.js

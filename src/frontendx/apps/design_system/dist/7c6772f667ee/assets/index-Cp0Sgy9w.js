@@ -1,0 +1,1 @@
+../../shared/a2e7f40a77858fdf49bf.js

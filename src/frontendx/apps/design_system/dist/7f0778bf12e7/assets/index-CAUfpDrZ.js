@@ -1,1 +1,0 @@
-../../shared/303d3f8a4acbdef6a150.js

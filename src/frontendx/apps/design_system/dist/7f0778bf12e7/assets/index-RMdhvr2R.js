@@ -1,0 +1,1 @@
+../../shared/7a2ba15785cfc094bda1.js

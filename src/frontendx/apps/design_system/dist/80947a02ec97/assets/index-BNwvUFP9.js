@@ -1,0 +1,1 @@
+../../shared/efb085a20ecac669c2d0.js

@@ -1,1 +1,0 @@
-../../shared/8ce6d019cf886f8aafba.js

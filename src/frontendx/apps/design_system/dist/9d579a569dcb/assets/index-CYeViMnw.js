@@ -1,0 +1,1 @@
+../../shared/3bb0589a3e35a03af75e.js

@@ -1,1 +1,0 @@
-../../shared/333f0285ce09d3deeeeb.js

@@ -1,1 +1,0 @@
-../../shared/c64818d9ea4b95af769f.js

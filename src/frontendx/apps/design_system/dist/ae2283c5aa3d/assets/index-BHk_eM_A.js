@@ -1,1 +1,0 @@
-../../shared/f53181bbbbcb0c669686.js

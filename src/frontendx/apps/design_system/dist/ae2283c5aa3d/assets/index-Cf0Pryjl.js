@@ -1,0 +1,1 @@
+../../shared/9ebe593de7f366215e9a.js

@@ -1,1 +1,0 @@
-../../shared/71a042fff90c5e88c81f.js

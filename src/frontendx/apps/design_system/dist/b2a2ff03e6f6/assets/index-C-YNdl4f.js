@@ -1,1 +1,0 @@
-../../shared/5e35f2f4e6e2efef2304.js

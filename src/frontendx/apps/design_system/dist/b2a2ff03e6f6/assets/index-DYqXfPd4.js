@@ -1,0 +1,1 @@
+../../shared/d1aadbff36c3eeb2158b.js

@@ -1,1 +1,0 @@
-../../shared/4a35e3efa91d034d0a8f.js

@@ -1,0 +1,1 @@
+../../shared/01d8c02ca89c9aea02af.js

@@ -1,1 +1,0 @@
-../../shared/725205abef0d8e7dcc22.js

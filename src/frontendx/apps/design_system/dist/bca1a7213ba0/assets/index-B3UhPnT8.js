@@ -1,0 +1,1 @@
+../../shared/452aa54f3d839ba8edbf.js

@@ -1,0 +1,1 @@
+../../shared/a1f0212ba25dba61a036.js

@@ -1,0 +1,1 @@
+../../shared/da5cf6e0f24cf42731b2.js

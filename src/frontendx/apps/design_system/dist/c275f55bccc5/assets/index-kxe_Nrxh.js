@@ -1,1 +1,0 @@
-../../shared/224bb7b1d263bf718efd.js

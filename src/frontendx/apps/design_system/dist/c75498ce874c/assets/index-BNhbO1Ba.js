@@ -1,1 +1,0 @@
-../../shared/d79d09f84aeb0a3d8016.js

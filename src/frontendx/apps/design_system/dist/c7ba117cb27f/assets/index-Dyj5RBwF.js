@@ -1,1 +1,0 @@
-../../shared/0517e5c4eebbf46ffdf2.js

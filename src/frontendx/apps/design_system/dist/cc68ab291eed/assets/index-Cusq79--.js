@@ -1,1 +1,0 @@
-../../shared/1d755ceaec67f2bc5c1d.js

@@ -1,0 +1,1 @@
+../../shared/fe85852c8ea6b8e697e4.js

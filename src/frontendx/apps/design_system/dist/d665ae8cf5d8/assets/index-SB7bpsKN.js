@@ -1,1 +1,0 @@
-../../shared/daafb5a10e49e0e30038.js

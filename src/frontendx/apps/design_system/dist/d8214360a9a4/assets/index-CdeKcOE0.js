@@ -1,0 +1,1 @@
+../../shared/24b6658bf193cbbf6b07.js

@@ -1,1 +1,0 @@
-../../shared/d2369efc20a6b6a98c01.js

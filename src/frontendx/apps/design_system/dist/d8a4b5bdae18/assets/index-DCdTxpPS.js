@@ -1,0 +1,1 @@
+../../shared/4ea00fbc3a92e49af005.js

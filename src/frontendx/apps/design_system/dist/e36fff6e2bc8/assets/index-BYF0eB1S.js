@@ -1,0 +1,1 @@
+../../shared/d24de8d36c1e266a150e.js

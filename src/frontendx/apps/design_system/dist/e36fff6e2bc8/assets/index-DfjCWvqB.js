@@ -1,1 +1,0 @@
-../../shared/01ee972f43bf2464abab.js

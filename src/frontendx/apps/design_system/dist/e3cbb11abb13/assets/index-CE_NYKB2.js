@@ -1,0 +1,1 @@
+../../shared/271e9fcd2391d6d3ee10.js

@@ -1,1 +1,0 @@
-../../shared/48cae13a785f46bbced6.js

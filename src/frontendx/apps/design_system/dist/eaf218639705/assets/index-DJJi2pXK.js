@@ -1,0 +1,1 @@
+../../shared/78eacd44e0acab0ea149.js

@@ -1,1 +1,0 @@
-../../shared/92b0e092cac4655a6bf1.js

@@ -1,0 +1,1 @@
+../../shared/9044a210fdae4a65f6ec.js

@@ -1,0 +1,1 @@
+../../shared/8c95428b5df45ded74c0.js

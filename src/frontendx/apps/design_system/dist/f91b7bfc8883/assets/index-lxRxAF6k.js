@@ -1,0 +1,1 @@
+../../shared/a0da9f980f8b87b0eadd.js

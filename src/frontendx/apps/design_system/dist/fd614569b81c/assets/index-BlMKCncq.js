@@ -1,0 +1,1 @@
+../../shared/ebc46823cd0ee331e0a7.js
