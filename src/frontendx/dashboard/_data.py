@@ -33,7 +33,7 @@ from frontendx.errors import ConfigError, StoreError
 from frontendx.errors import NotFound as NotFound  # re-exported: moved to errors.py
 from frontendx.living import SOURCES, latest_regressions
 from frontendx.metrics import Constants, MetricsRow, compute_rows, load_constants
-from frontendx.records import EpisodeResult, EpisodeStatus, VerdictKind
+from frontendx.records import CHANGE_TASKS, EpisodeResult, EpisodeStatus, VerdictKind
 from frontendx.report import export_finding_test, to_csv
 from frontendx.review import candidates, native_bugs, rescore
 from frontendx.runner import artifacts_dir_for
@@ -522,6 +522,146 @@ class Views:
 
         return dict(self._cached("review", compute))
 
+    def changes(self, as_of: str = "latest") -> dict[str, Any]:
+        """The change-review workflow (tasks `regression` and `visual`, docs/design.md
+        §6.2): per agent config and task the review figures (the leaderboard's rows, so the
+        numbers are the same), the same figures per CI budget (slice ``ci_budget``: catch rate
+        against CI budget), and the change x agent matrix: what each agent config did with
+        each change, one entry per episode, linked to it."""
+
+        def compute(snap: _Snapshot) -> dict[str, Any]:
+            calibration = set(self.calibration_agents())
+            mine = [
+                e
+                for e in snap.as_of(self._point(snap, as_of))
+                if e.result.spec.task.kind in CHANGE_TASKS
+            ]
+            rows = [r for r in self._rows(as_of, None) if r["task"] in CHANGE_TASKS]
+            budget_rows = []
+            for sliced in compute_rows(
+                [e.result for e in mine], by=("ci_budget",), constants=self.constants
+            ):
+                item = sliced.model_dump(mode="json")
+                item["budget_s"] = _budget_seconds(sliced.slice["ci_budget"])
+                budget_rows.append(item)
+            for item in (*rows, *budget_rows):
+                item["calibration"] = item["agent"] in calibration
+            budget_rows.sort(key=lambda r: (r["task"], r["agent"], r["budget_s"]))
+            changes: dict[tuple[str, str], dict[str, Any]] = {}
+            cells = []
+            for e in mine:
+                r = e.result
+                cid = r.change.id if r.change is not None else r.spec.task.change or "-"
+                facts = changes.setdefault(
+                    (r.spec.app, cid),
+                    {"app": r.spec.app, "change": cid, "design": False, "regressions": []},
+                )
+                if r.change is not None:
+                    facts["design"] = facts["design"] or r.change.design
+                    facts["regressions"] = sorted({*facts["regressions"], *r.change.regressions})
+                cells.append(
+                    {
+                        "app": r.spec.app,
+                        "change": cid,
+                        "agent": r.spec.agent.label,
+                        "task": r.spec.task.kind,
+                        "budget_s": r.spec.task.budget.wall_seconds,
+                        "state": r.spec.state.name,
+                        "repeat": r.spec.repeat,
+                        "episode": e.id,
+                        "outcome": review_outcome(r),
+                        "decision": r.decision or ("approve" if r.change is not None else None),
+                        "decided_at": r.decided_at,
+                        "caught": sorted(
+                            b
+                            for b in (r.change.regressions if r.change is not None else [])
+                            if b in r.validated_bugs
+                        ),
+                        "carrying": bool(r.change is not None and r.change.regressions),
+                    }
+                )
+            for facts in changes.values():
+                facts["regression_free"] = not facts["regressions"]
+            cells.sort(
+                key=lambda c: (
+                    c["app"],
+                    c["change"],
+                    c["agent"],
+                    c["task"],
+                    c["budget_s"],
+                    c["state"],
+                    c["repeat"],
+                )
+            )
+            return {
+                "as_of": as_of,
+                "tasks": sorted({c["task"] for c in cells}),
+                "budgets": sorted({c["budget_s"] for c in cells}),
+                "agents": sorted({c["agent"] for c in cells}),
+                "rows": rows,
+                "budget_rows": budget_rows,
+                "changes": [changes[k] for k in sorted(changes)],
+                "cells": cells,
+            }
+
+        return dict(self._cached(f"changes/{as_of}", compute))
+
+    def changes_csv(self, as_of: str, part: str) -> str:
+        """A part of the change-review view as CSV: ``figures`` and ``budgets`` in the
+        leaderboard's CSV format (one line per agent config and task, and per CI budget),
+        ``matrix`` one line per episode of the change x agent matrix."""
+        data = self.changes(as_of)
+        if part in ("figures", "budgets"):
+            items = data["rows" if part == "figures" else "budget_rows"]
+            return to_csv([MetricsRow.model_validate(_row_fields(r)) for r in items])
+        if part != "matrix":
+            raise NotFound(f"no part {part!r} of the change review: figures, budgets or matrix")
+        facts = {(c["app"], c["change"]): c for c in data["changes"]}
+        calibration = set(self.calibration_agents())
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(
+            [
+                "app",
+                "change",
+                "design",
+                "regression_free",
+                "agent",
+                "calibration",
+                "task",
+                "ci_budget_s",
+                "state",
+                "repeat",
+                "outcome",
+                "decision",
+                "decided_at_s",
+                "caught",
+                "episode",
+            ]
+        )
+        for c in data["cells"]:
+            change = facts[(c["app"], c["change"])]
+            writer.writerow(
+                [
+                    c["app"],
+                    c["change"],
+                    change["design"],
+                    change["regression_free"],
+                    c["agent"],
+                    c["agent"] in calibration,
+                    c["task"],
+                    f"{c['budget_s']:g}",
+                    c["state"],
+                    c["repeat"],
+                    c["outcome"],
+                    c["decision"] or "",
+                    "" if c["decided_at"] is None else c["decided_at"],
+                    " ".join(c["caught"]),
+                    c["episode"],
+                ]
+            )
+        return buf.getvalue()
+
     # --- files ------------------------------------------------------------------------------
 
     def artifact_files(self, episode_id: int) -> dict[str, Path]:
@@ -570,6 +710,11 @@ class Views:
                 lambda m: ("text/csv", self.leaderboard_csv(m[1], m[2]).encode()),
             ),
             (r"matrix/([^/]+)\.json", lambda m: _json(self.matrix(m[1]))),
+            (r"changes/([^/]+)\.json", lambda m: _json(self.changes(m[1]))),
+            (
+                r"changes/([^/]+)/([a-z]+)\.csv",
+                lambda m: ("text/csv", self.changes_csv(m[1], m[2]).encode()),
+            ),
             (r"matrix/([^/]+)\.csv", lambda m: ("text/csv", self.matrix_csv(m[1]).encode())),
             (
                 r"episodes/([^/]+)/([^/]+)/(\d+)\.json",
@@ -614,6 +759,9 @@ class Views:
                 yield f"leaderboard/{point}/{s}.csv"
             yield f"matrix/{point}.json"
             yield f"matrix/{point}.csv"
+            yield f"changes/{point}.json"
+            for part in ("figures", "budgets", "matrix"):
+                yield f"changes/{point}/{part}.csv"
             snap = self.snapshot()
             labels = sorted(
                 {e.result.spec.agent.label for e in snap.as_of(self._point(snap, point))}
@@ -649,6 +797,42 @@ def agent_facts(name: str) -> dict[str, Any]:
         "description": doc or None,
         "calibration": bool(getattr(info.factory, "calibration", False)),
     }
+
+
+REVIEW_OUTCOMES: tuple[str, ...] = (
+    "caught",
+    "missed",
+    "blocked_unvalidated",
+    "false_block",
+    "approved",
+    "infra_error",
+    "not_scored",
+)
+"""What an agent did with a change, per episode (the change x agent matrix)."""
+
+
+def review_outcome(r: EpisodeResult) -> str:
+    """What a change-review episode's agent did with the change, by the definitions of the
+    catch and false-block rates (frontendx.metrics, docs/design.md §6.2): on a change
+    carrying a regression that shows, `caught` (blocked with a validated finding on one of
+    its regressions), `blocked_unvalidated` (blocked without one) or `missed` (approved; no
+    decision is an approve); on a regression-free change, `false_block` or `approved`.
+    `infra_error`: not scored; `not_scored`: no change facts were stored."""
+    if r.status is EpisodeStatus.INFRA_ERROR:
+        return "infra_error"
+    if r.change is None:
+        return "not_scored"
+    if not r.change.regressions:
+        return "false_block" if r.blocked else "approved"
+    if not r.blocked:
+        return "missed"
+    validated = r.validated_bugs
+    return "caught" if any(b in validated for b in r.change.regressions) else "blocked_unvalidated"
+
+
+def _budget_seconds(label: str) -> float:
+    """A ``ci_budget`` slice value (``300s``) as seconds."""
+    return float(label.removesuffix("s"))
 
 
 def _json(value: Any) -> tuple[str, bytes]:
