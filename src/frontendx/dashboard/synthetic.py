@@ -227,7 +227,13 @@ class _Pools:
                     for k, variant in enumerate(("after sign-in", "on reload", "via the menu"))
                 ]
                 for kind in VerdictKind:
-                    if kind is not VerdictKind.INVALID:
+                    # explore and reproduce verdicts only (a change review's two kinds would
+                    # also change every draw after them)
+                    if kind not in (
+                        VerdictKind.INVALID,
+                        VerdictKind.ALSO_ON_BASE,
+                        VerdictKind.INTENDED_CHANGE,
+                    ):
                         self.verdicts[(app, bug, kind.value)] = [
                             _verdict(kind, app, bug, rng) for _ in range(3)
                         ]
