@@ -7,8 +7,9 @@ head with only that regression switched off."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from playwright.async_api import async_playwright
 
@@ -179,6 +180,55 @@ async def _check_change(validator: Validator, app: App, change: Change, k: int) 
     return check
 
 
+T = TypeVar("T")
+C = TypeVar("C")
+
+
+async def _run_checks(
+    apps: Sequence[App],
+    items: Callable[[App], Sequence[T]],
+    check: Callable[[Validator, App, T], Awaitable[C]],
+    *,
+    lanes: int,
+    chromium: str | None,
+    on_check: Callable[[C], None] | None,
+) -> list[C]:
+    """Run `check` on every item of every app: one browser, and per app `lanes` replay lanes
+    plus a reference server (what a base comparison compares with)."""
+    checks: list[C] = []
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw, chromium)
+        try:
+            for app in apps:
+                chosen = items(app)
+                if not chosen:
+                    continue
+                servers = [AppServer(app) for _ in range(max(1, lanes) + 1)]
+                try:
+                    await gather_all(*(s.start() for s in servers))
+                    validator = Validator(browser, servers[:-1], reference=servers[-1])
+                    # every item's replays queue for the lanes at once, so no lane idles while
+                    # one item's slowest replay waits out its assertion's timeout
+                    pending = [
+                        asyncio.ensure_future(check(validator, app, item)) for item in chosen
+                    ]
+                    try:
+                        for finished in asyncio.as_completed(pending):
+                            done = await finished
+                            checks.append(done)
+                            if on_check is not None:
+                                on_check(done)
+                    finally:  # on a failure, no check goes on replaying on stopped servers
+                        for task in pending:
+                            task.cancel()
+                        await asyncio.gather(*pending, return_exceptions=True)
+                finally:
+                    await asyncio.gather(*(s.stop() for s in servers))
+        finally:
+            await browser.close()
+    return checks
+
+
 async def self_test_changes(
     apps: Sequence[App],
     *,
@@ -189,36 +239,14 @@ async def self_test_changes(
     only: Collection[str] | None = None,
 ) -> list[ChangeCheck]:
     """Prove every change of `apps` (or only the change ids in `only`)."""
-    checks: list[ChangeCheck] = []
-    async with async_playwright() as pw:
-        browser = await launch_chromium(pw, chromium)
-        try:
-            for app in apps:
-                changes = [c for c in app.changes.values() if only is None or c.id in only]
-                if not changes:
-                    continue
-                servers = [AppServer(app) for _ in range(max(1, lanes) + 1)]
-                try:
-                    await gather_all(*(s.start() for s in servers))
-                    validator = Validator(browser, servers[:-1], reference=servers[-1])
-                    pending = [
-                        asyncio.ensure_future(_check_change(validator, app, c, replays))
-                        for c in changes
-                    ]
-                    try:
-                        for finished in asyncio.as_completed(pending):
-                            check = await finished
-                            checks.append(check)
-                            if on_check is not None:
-                                on_check(check)
-                    finally:
-                        for task in pending:
-                            task.cancel()
-                        await asyncio.gather(*pending, return_exceptions=True)
-                finally:
-                    await asyncio.gather(*(s.stop() for s in servers))
-        finally:
-            await browser.close()
+    checks = await _run_checks(
+        apps,
+        lambda app: [c for c in app.changes.values() if only is None or c.id in only],
+        lambda validator, app, change: _check_change(validator, app, change, replays),
+        lanes=lanes,
+        chromium=chromium,
+        on_check=on_check,
+    )
     return sorted(checks, key=lambda c: (c.app, c.change))
 
 
@@ -233,35 +261,12 @@ async def self_test(
 ) -> list[BugCheck]:
     """Check every bug of `apps` (or only the bug ids in `only`); the replays of all an app's
     checks run `lanes` at a time, one app server per lane."""
-    checks: list[BugCheck] = []
-    async with async_playwright() as pw:
-        browser = await launch_chromium(pw, chromium)
-        try:
-            for app in apps:
-                bugs = [b for b in app.bugs.values() if only is None or b.id in only]
-                if not bugs:
-                    continue
-                servers = [AppServer(app) for _ in range(max(1, lanes) + 1)]
-                try:
-                    await gather_all(*(s.start() for s in servers))
-                    validator = Validator(browser, servers[:-1], reference=servers[-1])
-                    # every bug's replays queue for the lanes at once, so no lane idles while
-                    # one bug's slowest replay waits out its assertion's timeout
-                    pending = [
-                        asyncio.ensure_future(_check(validator, app, bug, replays)) for bug in bugs
-                    ]
-                    try:
-                        for finished in asyncio.as_completed(pending):
-                            check = await finished
-                            checks.append(check)
-                            if on_check is not None:
-                                on_check(check)
-                    finally:  # on a failure, no check goes on replaying on stopped servers
-                        for task in pending:
-                            task.cancel()
-                        await asyncio.gather(*pending, return_exceptions=True)
-                finally:
-                    await asyncio.gather(*(s.stop() for s in servers))
-        finally:
-            await browser.close()
+    checks = await _run_checks(
+        apps,
+        lambda app: [b for b in app.bugs.values() if only is None or b.id in only],
+        lambda validator, app, bug: _check(validator, app, bug, replays),
+        lanes=lanes,
+        chromium=chromium,
+        on_check=on_check,
+    )
     return sorted(checks, key=lambda c: (c.app, c.bug))
