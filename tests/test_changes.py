@@ -281,3 +281,40 @@ def test_an_external_reviewer_gets_the_change_and_decides_through_the_protocol(
     assert caught.verdict is not None and caught.verdict.kind is VerdictKind.VALIDATED
     assert caught.verdict.bug_id == "search-500"
     assert results["tagline"].findings[0].verdict.kind is VerdictKind.NOT_REPRODUCED  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_pixel_diff_blocks_on_every_difference_and_flags_intended_edits(tmp_path: Path) -> None:
+    """pixel-diff, the classic visual-regression baseline: it blocks every change whose pages
+    look different, and what it flags on a change with no regression is all the change's
+    intended edit (intended_change); on a change whose regression hides under an edit's
+    region it cannot name the regression."""
+    spec = {
+        "apps": [str(MINIPR)],
+        "agents": ["pixel-diff"],
+        "tasks": ["regression"],
+        "workers": 1,
+        "replays": 2,
+    }
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    db = tmp_path / "p.db"
+    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    from frontendx.store import open_store
+
+    results = {
+        r.spec.task.change: r
+        for _, r in open_store(db, create=False, read_only=True).latest_rows(None)
+    }
+    for change, result in results.items():
+        assert result.status.value == "ok", (change, result.error)
+        assert result.decision == "block" and result.findings, change  # every page changed
+        for f in result.findings:
+            assert f.finding is not None and f.finding.steps[-1].action == "expect_matches_base"
+    tagline = [f.verdict.kind for f in results["tagline"].findings if f.verdict]
+    assert tagline and set(tagline) == {VerdictKind.INTENDED_CHANGE}
+    report = json.loads(
+        frontendx_cli("report", "--db", str(db), "--format", "json", check=True).stdout
+    )
+    (row,) = report["rows"]
+    assert row["false_block_rate"] == 1.0 and row["verdict_intended_change"] >= len(tagline)
