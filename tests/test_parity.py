@@ -45,8 +45,9 @@ from frontendx.validate import Outcome, Replayer, ReplayResult, Validator, resol
 __all__ = ["export_python"]  # the fixture, imported for pytest
 
 RUNS = 10  # `make test-slow`; the default run repeats each case 3 times
-CHUNKS = 2  # pytest processes per variant (each runs RUNS / CHUNKS runs of every finding)
-EXTRA_LANES = 2  # replay lanes beside the session's three mini servers
+CHUNKS = 1  # pytest processes per variant (each runs RUNS / CHUNKS runs of every finding)
+EXTRA_LANES = 1  # replay lanes beside the session's three mini servers
+VISUAL_AT_ONCE = 2  # visual replays at once (the other replays are bounded by the lanes)
 BUGGY = ("clear-throws", "narrow-overlap", "search-500", "total-off")
 DESKTOP = get_state("desktop")
 OUT = {"test_id": "out"}
@@ -359,11 +360,18 @@ async def test_replayer_and_exported_tests_agree_on_every_kind_buggy_and_clean(
         for variant in ("buggy", "clean")
     ]
 
+    # a visual replay screenshots and diffs images: a few at a time, beside the lanes' replays
+    # and the exported processes, keep two cores from starving them into timeouts
+    visual_slots = asyncio.Semaphore(VISUAL_AT_ONCE)
+
     async def replay_visual(steps: list[Step], server: AppServer) -> ReplayResult:
         """A replay as the validator's, on the exported side's server, with a base build."""
-        async with Sandbox(
-            browser, mini_app, server.url, DESKTOP, instrument=True, also=[reference_url]
-        ) as box:
+        async with (
+            visual_slots,
+            Sandbox(
+                browser, mini_app, server.url, DESKTOP, instrument=True, also=[reference_url]
+            ) as box,
+        ):
             replayer = Replayer(box.page, box.events, server.url, reference_url=reference_url)
             return await replayer.run(steps)
 

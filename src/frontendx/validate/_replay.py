@@ -371,7 +371,7 @@ class Replayer:
         for loc in (a, b):
             found = resolve(self.page, loc)
             await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
-            box = await found.bounding_box()
+            box = await found.bounding_box(timeout=ACTION_TIMEOUT_MS)
             if box is None:
                 raise _Broken(f"{loc.describe()} has no layout box")
             boxes.append(box)
@@ -389,7 +389,7 @@ class Replayer:
         await self.events.settle()
         found = resolve(self.page, loc)
         await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
-        result = await found.evaluate(script, arg)
+        result = await found.evaluate(script, arg, timeout=ACTION_TIMEOUT_MS)
         if not result["ok"]:
             raise _AssertionFailed(f"{loc.describe()}: {result['message']}")
 
@@ -407,7 +407,7 @@ class Replayer:
         page, found = self.page, resolve(self.page, loc)
         await found.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
         await found.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS)
-        box = await found.bounding_box()
+        box = await found.bounding_box(timeout=ACTION_TIMEOUT_MS)
         if box is None:
             raise _Broken(f"{loc.describe()} has no layout box")
         width, height = await page.evaluate("() => [innerWidth, innerHeight]")
@@ -422,10 +422,10 @@ class Replayer:
                 clip=clip, animations="disabled", scale="css", timeout=ACTION_TIMEOUT_MS
             )
 
-        await found.evaluate(v.BLUR_JS)
+        await found.evaluate(v.BLUR_JS, timeout=ACTION_TIMEOUT_MS)
         unfocused = await shot()
         await page.keyboard.press(v.FOCUS_KEY)
-        if not await found.evaluate(v.FOCUS_JS):
+        if not await found.evaluate(v.FOCUS_JS, timeout=ACTION_TIMEOUT_MS):
             raise _AssertionFailed(
                 f"{loc.describe()} cannot take keyboard focus (it is not focusable), so it "
                 "shows no focus indicator"
