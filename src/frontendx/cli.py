@@ -126,6 +126,15 @@ def main() -> None:
 )
 @click.option("--replays", type=int, help="Replays on the buggy variant per finding (default 3).")
 @click.option(
+    "--artifacts",
+    "artifacts_url",
+    metavar="URL",
+    help="Where traces and screenshots go: an fsspec URL such as file:///folder, "
+    "s3://bucket/prefix (pip install s3fs) or gs://bucket/prefix (pip install gcsfs); "
+    "kept with the run, so resume and the dashboard find them (default: the folder beside "
+    "the store, <db stem>-artifacts/).",
+)
+@click.option(
     "--wall-seconds",
     type=float,
     callback=_finite,
@@ -153,6 +162,7 @@ def run(
     force: bool,
     executor: str | None,
     ray_address: str | None,
+    artifacts_url: str | None,
     **flags: Any,
 ) -> None:
     """Run a benchmark matrix, store every episode, and print the leaderboard.
@@ -162,13 +172,17 @@ def run(
     summary says how many were reused and why the others ran."""
     from frontendx.browser import preflight
     from frontendx.living import VersionResolver
-    from frontendx.runner import start_run, with_executor
+    from frontendx.runner import parse_run_spec, start_run, with_executor
     from frontendx.store import open_store
     from frontendx.store._protocol import sqlite_typed
 
     workers = flags.pop("workers")  # a Ray executor's count is not capped at one machine's
     spec = _spec_from(spec_file, flags)
     spec = with_executor(spec, kind=executor, address=ray_address, workers=workers)
+    if artifacts_url is not None:
+        spec = parse_run_spec(
+            {**spec.model_dump(mode="json"), "artifacts": artifacts_url}, "--artifacts"
+        )
     versions = VersionResolver(chromium=preflight(chromium))
     store = open_store(db, read_only=False)
     summary = start_run(

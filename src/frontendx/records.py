@@ -331,6 +331,12 @@ class EpisodeResult(BaseModel):
         description="`regression`/`visual`: the reviewed change",
     )
     artifacts: dict[str, str] = Field(default_factory=dict)
+    artifacts_url: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="the fsspec URL `artifacts` are relative to; none: the folder beside the "
+        "store (frontendx.artifacts)",
+    )
     attempts: int = 1
     started_at: float = 0.0
     finished_at: float = 0.0

@@ -456,7 +456,10 @@ def sandbox_problem() -> str | None:
 def hidden_paths() -> list[Path]:
     """What a confined agent must not read: the built-in apps and every app an app server in
     this process hosts (`app.yaml` holds the repros, `dist/builds.json` maps builds to bugs),
-    the app servers' patched builds, and the results store with its artifacts."""
+    the app servers' patched builds, the results store with its artifacts, and the drivers'
+    staging folders of episodes' files not uploaded yet (runner._run.STAGING_PREFIX)."""
+    import tempfile
+
     import frontendx.apps
     from frontendx.suite._server import APP_ROOTS, scratch_root
 
@@ -465,6 +468,7 @@ def hidden_paths() -> list[Path]:
     for db in _open_databases():
         paths.update(db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal"))
         paths.add(db.with_name(db.stem + "-artifacts"))  # runner's artifacts_dir_for
+    paths.update(Path(tempfile.gettempdir()).glob("frontendx-staging-*"))
     return sorted(p for p in paths if p.exists())
 
 

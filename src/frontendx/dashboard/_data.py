@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import math
 import re
 import threading
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import frontendx
+from frontendx.artifacts import Artifacts
 from frontendx.errors import ConfigError, StoreError
 from frontendx.errors import NotFound as NotFound  # re-exported: moved to errors.py
 from frontendx.living import SOURCES, latest_regressions
@@ -36,8 +38,9 @@ from frontendx.metrics import Constants, MetricsRow, compute_rows, load_constant
 from frontendx.records import CHANGE_TASKS, EpisodeResult, EpisodeStatus, VerdictKind
 from frontendx.report import export_finding_test, to_csv
 from frontendx.review import candidates, native_bugs, rescore
-from frontendx.runner import artifacts_dir_for
 from frontendx.store import SqliteStore
+
+log = logging.getLogger(__name__)
 
 SLICE_DIMS: tuple[str, ...] = ("app", "state", "category", "difficulty")
 """Slices the leaderboard can be cut by (task is a column of every row)."""
@@ -151,6 +154,7 @@ class Views:
         self._snapshot: _Snapshot | None = None
         self._memo: dict[str, Any] = {}
         self._generation = 0  # bumped by clear(), so views cached in the store are skipped
+        self._artifacts: dict[str | None, Artifacts] = {}  # by URL (None: beside the store)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -664,17 +668,30 @@ class Views:
 
     # --- files ------------------------------------------------------------------------------
 
-    def artifact_files(self, episode_id: int) -> dict[str, Path]:
-        """name -> path of an episode's stored artifacts (trace, screenshot) that exist."""
+    def artifacts_of(self, result: EpisodeResult) -> Artifacts:
+        """Where an episode's files are: the URL its run stored them at, or the folder beside
+        the store."""
+        url = result.artifacts_url
+        with self._lock:
+            if url not in self._artifacts:
+                self._artifacts[url] = Artifacts.for_store(self.store.path, url)
+            return self._artifacts[url]
+
+    def artifact_files(self, episode_id: int) -> dict[str, str]:
+        """name -> relative path of an episode's stored artifacts (trace, screenshot) that
+        exist, read through `frontendx.artifacts` (any fsspec URL)."""
         e = self.snapshot().by_id.get(episode_id)
         if e is None:
             raise NotFound(f"no episode {episode_id}")
-        root = artifacts_dir_for(self.store.path)
+        try:
+            artifacts = self.artifacts_of(e.result)
+        except ConfigError as exc:  # e.g. s3:// without s3fs where the dashboard runs
+            log.warning("episode %s: artifacts unreadable: %s", episode_id, exc)
+            return {}
         files = {}
         for rel in e.result.artifacts.values():
-            path = (root / rel).resolve()
-            if path.is_file() and root.resolve() in path.parents:
-                files[path.name] = path
+            if artifacts.exists(rel):
+                files[rel.rsplit("/", 1)[-1]] = rel
         return files
 
     def finding_test(self, episode_id: int, index: int) -> str:
@@ -734,12 +751,16 @@ class Views:
                 return handler(match)
         raise NotFound(f"no such data path: {path}")
 
-    def _file(self, episode_id: int, name: str) -> tuple[str, Path]:
-        path = self.artifact_files(episode_id).get(name)
-        if path is None:
+    def _file(self, episode_id: int, name: str) -> tuple[str, bytes]:
+        rel = self.artifact_files(episode_id).get(name)
+        if rel is None:
             raise NotFound(f"episode {episode_id} has no file {name!r}")
-        media = {".png": "image/png", ".zip": "application/zip"}.get(path.suffix, "")
-        return media or "application/octet-stream", path
+        try:
+            body = self.artifacts_of(self.snapshot().by_id[episode_id].result).read(rel)
+        except (OSError, ConfigError) as exc:  # gone since it was listed
+            raise NotFound(f"episode {episode_id}: cannot read {name!r}: {exc}") from None
+        media = {".png": "image/png", ".zip": "application/zip"}.get(Path(name).suffix, "")
+        return media or "application/octet-stream", body
 
     def all_paths(self) -> Iterable[str]:
         """Every data path of the site, for the static export."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import frontendx
+from frontendx.artifacts import artifacts_dir_for
 from frontendx.records import (
     AgentSpec,
     Budget,
@@ -42,7 +43,6 @@ from frontendx.records import (
     VerdictKind,
 )
 from frontendx.repro import Finding
-from frontendx.runner import artifacts_dir_for
 from frontendx.store import SqliteStore
 from frontendx.suite import BUILTIN_STATES, BrowserState
 

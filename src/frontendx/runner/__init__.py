@@ -1,8 +1,9 @@
 """Runs: run specs, the episode matrix, executing it, and resuming it."""
 
+from frontendx.artifacts import artifacts_dir_for
 from frontendx.runner._episode import InfraError, Worker
 from frontendx.runner._executor import WorkerOptions, execute, specs_source
-from frontendx.runner._run import RunSummary, artifacts_dir_for, resume_run, start_run
+from frontendx.runner._run import RunSummary, resume_run, start_run
 from frontendx.runner._spec import (
     AgentEntry,
     ExecutorSpec,

@@ -28,7 +28,9 @@ from frontendx.runner._spec import ExecutorSpec
 
 @dataclass(frozen=True)
 class WorkerOptions:
-    artifacts: Path
+    staging: Path
+    """local folder the workers write each episode's files to (`<staging>/<episode key>/`);
+    the driver uploads them to the run's artifacts URL (frontendx.artifacts)"""
     chromium: str | None
     replays: int
 
@@ -47,7 +49,7 @@ _worker: Worker | None = None
 def _init_worker(options: WorkerOptions) -> None:
     global _loop, _worker
     _loop = asyncio.new_event_loop()
-    _worker = Worker(options.artifacts, chromium=options.chromium, replays=options.replays)
+    _worker = Worker(options.staging, chromium=options.chromium, replays=options.replays)
     Finalize(_worker, _close_worker, exitpriority=10)
 
 

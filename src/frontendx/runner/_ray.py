@@ -8,8 +8,10 @@ failures are retried (bounded) and recorded as `infra_error`, never scored, and 
 dies mid-episode (its process or its whole node gone) costs that episode a retry, not a
 result: the actor is replaced and the episode goes back to the front of the line.
 
-Workers write artifacts (traces, screenshots) to the run's artifacts folder as a path on their
-own node: on a cluster of several machines that folder must be on a file system they share.
+Workers write an episode's files (traces, screenshots) to a staging folder on their own node
+and send the bytes back with the result; the driver uploads them to the run's artifacts URL
+before it stores the episode, so the nodes need no shared file system and no credentials for
+the artifacts' store (frontendx.artifacts).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from frontendx.errors import ConfigError, InfraError
@@ -47,21 +51,27 @@ class EpisodeActor:
 
     def __init__(self, options: WorkerOptions) -> None:
         self.loop = asyncio.new_event_loop()
-        self.worker = Worker(options.artifacts, chromium=options.chromium, replays=options.replays)
+        self.staging = options.staging
+        self.worker = Worker(options.staging, chromium=options.chromium, replays=options.replays)
 
     def ready(self) -> str:
         return f"{os.uname().nodename} pid {os.getpid()}"
 
-    def run(self, spec_json: str) -> tuple[str, str]:
-        """('ok', result json) or ('infra', message), as a pool worker returns them."""
+    def run(self, spec_json: str) -> tuple[str, str, dict[str, bytes]]:
+        """('ok', result json, its files) or ('infra', message, {}), as a pool worker returns
+        them, plus the bytes of the episode's artifacts by relative path (the driver may be on
+        another machine)."""
         spec = EpisodeSpec.model_validate_json(spec_json)
         try:
             result = self.loop.run_until_complete(self.worker.run(spec))
+            files = {r: (self.staging / r).read_bytes() for r in set(result.artifacts.values())}
         except InfraError as exc:
-            return "infra", str(exc)
+            return "infra", str(exc), {}
         except Exception:
-            return "infra", "harness error: " + traceback.format_exc(limit=8)[-1500:]
-        return "ok", result.model_dump_json()
+            return "infra", "harness error: " + traceback.format_exc(limit=8)[-1500:], {}
+        finally:
+            shutil.rmtree(self.staging / spec.key, ignore_errors=True)
+        return "ok", result.model_dump_json(), files
 
     def close(self) -> None:
         self.loop.run_until_complete(self.worker.close())
@@ -180,12 +190,13 @@ class RayExecutor:
                 spec, actor = running.pop(ref)
                 attempts[spec.key] = attempt = attempts.get(spec.key, 0) + 1
                 try:
-                    kind, payload = ray.get(ref)
+                    kind, payload, files = ray.get(ref)
                     self._idle.append(actor)
                 except ray.exceptions.RayError as exc:  # the actor's process or node died
-                    kind, payload = "infra", f"Ray worker lost: {_first_line(exc)}"
+                    kind, payload, files = "infra", f"Ray worker lost: {_first_line(exc)}", {}
                     self._replace(actor)
                 if kind == "ok":
+                    _unpack(options.staging, files)
                     result = EpisodeResult.model_validate_json(payload)
                     on_done(result.model_copy(update={"attempts": attempt}))
                 elif attempt > retries:
@@ -230,6 +241,14 @@ class RayExecutor:
             self._ray.shutdown()
         self._ray = None
         self._owns_ray = False
+
+
+def _unpack(staging: Path, files: dict[str, bytes]) -> None:
+    """An episode's files, sent back by its actor, into the driver's staging folder."""
+    for rel, data in files.items():
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _first_line(exc: BaseException) -> str:

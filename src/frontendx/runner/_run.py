@@ -4,6 +4,8 @@ and one plain line per finished episode elsewhere (a CI log, `frontendx run > lo
 from __future__ import annotations
 
 import contextlib
+import shutil
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import frontendx
+from frontendx.artifacts import Artifacts
+from frontendx.artifacts import artifacts_dir_for as artifacts_dir_for  # re-exported
 from frontendx.browser import chromium_executable
 from frontendx.living import VersionResolver, explain, fingerprint
 from frontendx.records import EpisodeResult, EpisodeSpec
@@ -42,10 +46,6 @@ class RunSummary:
     """why the episodes that ran had to run (a changed version source, new, forced)"""
 
 
-def artifacts_dir_for(db: Path) -> Path:
-    return db.with_name(db.stem + "-artifacts")
-
-
 def start_run(
     store: SqliteStore,
     spec: RunSpec,
@@ -60,6 +60,10 @@ def start_run(
     other cell ran."""
     started = time.time()
     episodes = expand(spec)
+    # an artifacts URL without its backend or that cannot be written: fail before anything
+    # is stored
+    artifacts = Artifacts.for_store(store.path, spec.artifacts)
+    artifacts.check_writable()
     # no Ray installed, or a cluster that cannot be joined: fail before anything is stored
     executor = make_executor(spec.executor, spec.worker_count)
     with contextlib.closing(executor):
@@ -86,6 +90,7 @@ def start_run(
             run_id,
             spec,
             executor,
+            artifacts,
             versions=versions,
             chromium=chromium,
             console=console,
@@ -110,12 +115,15 @@ def resume_run(
     started = time.time()
     info = store.run(run_id)
     spec = parse_run_spec(info.spec, f"run {info.id}")
+    artifacts = Artifacts.for_store(store.path, spec.artifacts)  # where the run put its files
+    artifacts.check_writable()
     with contextlib.closing(make_executor(executor or spec.executor, spec.worker_count)) as run_on:
         return _execute(
             store,
             info.id,
             spec,
             run_on,
+            artifacts,
             versions=versions,
             chromium=chromium,
             console=console,
@@ -128,6 +136,7 @@ def _execute(
     run_id: str,
     spec: RunSpec,
     executor: Executor,
+    artifacts: Artifacts,
     *,
     versions: VersionResolver,
     chromium: str | None,
@@ -143,8 +152,59 @@ def _execute(
     done = store.done_keys(run_id)
     todo = [e for e in episodes if e.key not in done]
     summary = RunSummary(run_id, len(episodes), len(episodes) - len(todo), 0)
-    options = WorkerOptions(artifacts_dir_for(store.path), chromium, spec.replays)
-    options.artifacts.mkdir(parents=True, exist_ok=True)
+    # Workers write each episode's files into a local staging folder (on a Ray node: its
+    # own, the bytes come back with the result); the driver uploads them to `artifacts`
+    # before it stores the episode, so a stored episode's files are never missing.
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+    try:
+        return _execute_staged(
+            store,
+            run_id,
+            spec,
+            executor,
+            artifacts,
+            WorkerOptions(staging, chromium, spec.replays),
+            versions=versions,
+            console=console,
+            since=since,
+            todo=todo,
+            summary=summary,
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+STAGING_PREFIX = "frontendx-staging-"
+"""The local staging folders of running drivers are ``<temp dir>/frontendx-staging-*``
+(hidden from confined agents, see agents/_external.py)."""
+
+
+def store_artifacts(
+    result: EpisodeResult, staging: Path, artifacts: Artifacts, url: str | None
+) -> EpisodeResult:
+    """Upload an episode's files from `staging` to `artifacts` and drop the staged copy;
+    the result, stamped with the run's artifacts URL (None: the default folder), is what
+    to store."""
+    artifacts.upload(staging, result.artifacts.values())
+    shutil.rmtree(staging / result.spec.key, ignore_errors=True)
+    return result if url is None else result.model_copy(update={"artifacts_url": url})
+
+
+def _execute_staged(
+    store: SqliteStore,
+    run_id: str,
+    spec: RunSpec,
+    executor: Executor,
+    artifacts: Artifacts,
+    options: WorkerOptions,
+    *,
+    versions: VersionResolver,
+    console: Console | None,
+    since: float | None,
+    todo: list[EpisodeSpec],
+    summary: RunSummary,
+) -> RunSummary:
+    episodes = expand(spec)
     prints = {e.key: fingerprint(e, versions.for_episode(e)) for e in todo}
     owner = new_lease_owner()
     # rich draws no bar where it cannot redraw a line: it would print nothing until the end
@@ -174,6 +234,7 @@ def _execute(
             result = result.model_copy(
                 update={"versions": sources, "fingerprint": fingerprint(result.spec, sources)}
             )
+            result = store_artifacts(result, options.staging, artifacts, spec.artifacts)
             sink.add_episode(run_id, result, lease=(owner, prints[result.spec.key]))
             summary.ran += 1
             summary.statuses[result.status.value] += 1

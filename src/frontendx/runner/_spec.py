@@ -121,6 +121,12 @@ class RunSpec(BaseModel):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
     executor: ExecutorSpec = ExecutorSpec()
+    artifacts: str | None = Field(
+        default=None,
+        description="fsspec URL the episodes' traces and screenshots go to (file:///folder, "
+        "s3://bucket/prefix, gs://bucket/prefix); none: the folder beside the store, "
+        "`<db stem>-artifacts/`",
+    )
 
     @property
     def worker_count(self) -> int:
