@@ -9,12 +9,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from conftest import TESTS, frontendx_cli
 
 from frontendx.errors import ManifestError
+from frontendx.metrics import load_constants
 from frontendx.suite import load_app
 from frontendx.suite._patch import apply_patches
 
@@ -373,3 +375,77 @@ def test_the_review_queue_groups_also_on_clean_claims_and_records_an_accepted_on
     native.accept(claim, "lost-on-reload")
     native.close()
     assert NativeBugs(db).accepted() == {claim.id: "lost-on-reload"}  # table created once
+
+
+def test_a_native_bug_of_the_third_party_app_goes_through_the_review_queue(
+    tmp_path: Path,
+) -> None:
+    """The shipped shoplist build forgets the list on a reload, which its spec forbids: a
+    finding about it fails on the clean build too, waits in the review queue, and once
+    accepted scores as validated, with the reviewer's minutes and category."""
+    claim = [
+        {"action": "goto", "url": "/"},
+        {"action": "fill", "target": {"placeholder": "What to buy?"}, "value": "milk"},
+        {"action": "press", "target": {"placeholder": "What to buy?"}, "key": "Enter"},
+        {"action": "goto", "url": "/"},
+        {
+            "action": "expect",
+            "condition": "text",
+            "target": {"test_id": "left"},
+            "text": "1 item left",
+            "timeout_ms": 1000,
+        },
+    ]
+    spec = {
+        "apps": [str(SHOPLIST)],
+        "tasks": ["explore"],
+        "workers": 1,
+        "replays": 1,
+        "agents": [
+            {"name": "scripted", "config": {"findings": [{"title": "Forgets", "steps": claim}]}}
+        ],
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    db = str(tmp_path / "runs.db")
+    frontendx_cli("run", "--spec", str(tmp_path / "spec.yaml"), "--db", db, check=True)
+
+    def read(*args: str) -> Any:
+        proc = frontendx_cli(*args, "--db", db, "--format", "json", check=True)
+        return json.loads(proc.stdout)
+
+    def row(*by: str) -> dict[tuple[str, ...], dict[str, Any]]:
+        rows = read("report", *(a for b in by for a in ("--by", b)))["rows"]
+        return {tuple(r["slice"].get(b, "") for b in by): r for r in rows}
+
+    [queued] = read("review", "list")
+    assert (queued["app"], queued["n_episodes"], queued["n_findings"]) == ("shoplist", 1, 1)
+    assert queued["claim"]["text"] == "1 item left"
+    assert all("also fails on the clean app" in e for e in queued["evidence"])
+    before = row()[()]
+    assert (before["n_validated"], before["verdict_also_on_clean"]) == (0, 1)
+
+    accepted = frontendx_cli(
+        "review",
+        "accept",
+        queued["id"],
+        "--as",
+        "list-lost-on-reload",
+        "--category",
+        "state",
+        "--manual-minutes",
+        "12",
+        "--db",
+        db,
+        check=True,
+    ).stdout
+    assert "category state" in accepted and "manual minutes 12 (as given)" in accepted
+
+    after = row()[()]
+    assert (after["n_native_validated"], after["verdict_validated"]) == (1, 1)
+    assert (after["n_false_positives"], after["recall"]) == (0, 0.0)
+    waste = load_constants().wasted_minutes_per_false_positive
+    saved = after["human_minutes_saved"] - before["human_minutes_saved"]
+    assert saved == pytest.approx(12 + waste)  # earned, and no false positive's waste
+    state = row("category")[("state",)]
+    # the state slice holds the seeded mark-all bug too, not found: recall stays over it
+    assert (state["n_native_validated"], state["n_validated"], state["recall"]) == (1, 1, 0.0)

@@ -17,14 +17,22 @@ import store_pg
 import yaml
 from click.testing import CliRunner
 from conftest import MINI, TOTAL_SHOWN, frontendx_cli
-from test_metrics import episode, found
+from test_metrics import episode, facts, found
 
 from frontendx.cli import main
 from frontendx.errors import ConfigError
-from frontendx.metrics import compute_rows
-from frontendx.records import EpisodeResult, ReplayRecord, Verdict, VerdictKind
+from frontendx.metrics import compute_rows, load_constants
+from frontendx.records import BugFacts, EpisodeResult, ReplayRecord, Verdict, VerdictKind
 from frontendx.repro import Finding
-from frontendx.review import accept, candidates, native_bugs, rescore, review_list, scored
+from frontendx.review import (
+    Triage,
+    accept,
+    candidates,
+    native_bugs,
+    rescore,
+    review_list,
+    scored,
+)
 from frontendx.store import Store, copy_store, open_store
 
 CLAIM_STEPS: list[dict[str, Any]] = [
@@ -275,6 +283,66 @@ def test_compare_as_of_sees_the_ground_truth_of_its_moment(tmp_path: Path) -> No
     assert fp(None)["fp_rate"] == 0.0  # after: a native bug, validated
 
 
+def test_a_native_bug_earns_its_minutes_and_joins_its_category_and_difficulty_slices(
+    location: str, tmp_path: Path
+) -> None:
+    # two apps' seeded bugs in the store: shop's b1 (10 min, from `episode`) and another
+    # app's bug worth 40 minutes, which must not move shop's default
+    other = also_on_clean(agent="llm").model_copy(
+        update={"spec": also_on_clean().spec.model_copy(update={"app": "admin"})}
+    )
+    other = other.model_copy(update={"bug_facts": {"b1": facts(minutes=40.0)}})
+    store = filled(location, [also_on_clean(), other])
+    shop = next(c for c in candidates(store.latest_rows()) if c.app == "shop")
+    before = compute_rows(scored(store, store.episodes()), by=["category"])
+    assert {r.slice["category"] for r in before} == {"ui"}  # b1's category only
+
+    with pytest.raises(ConfigError, match="--category 'styling': not a category id; choose"):
+        accept(store, shop.id, "lost", triage=Triage(category="styling"))
+    with pytest.raises(ConfigError, match="--manual-minutes -1: give a number"):
+        accept(store, shop.id, "lost", triage=Triage(manual_minutes=-1))
+    assert store.native_bugs() == []  # a refused triage stores nothing
+
+    bug, c = accept(store, shop.id, "lost", triage=Triage(category="state", difficulty="hard"))
+    assert bug.facts == BugFacts(
+        category="state", difficulty="hard", severity="unknown", manual_minutes=10.0
+    )
+    assert c.minutes_source == "the median of shop's 1 seeded bug(s)"
+    assert [b.facts for b in native_bugs(open_store(location, create=False))] == [bug.facts]
+
+    results = scored(store, store.episodes())
+    [rescored] = [r for r in results if r.spec.app == "shop"]
+    assert rescored.bug_facts["native:lost"] == bug.facts
+    plain = [r for r in compute_rows(results) if r.agent_name == "crawler"]
+    old = [r for r in compute_rows(store.episodes()) if r.agent_name == "crawler"]
+    # the claim now earns the bug's 10 minutes and no longer wastes a false positive's
+    waste = load_constants().wasted_minutes_per_false_positive
+    assert plain[0].human_minutes_saved == pytest.approx(old[0].human_minutes_saved + 10 + waste)
+    by_category = {
+        (r.agent_name, r.slice["category"]): r for r in compute_rows(results, by=["category"])
+    }
+    assert by_category[("crawler", "state")].n_native_validated == 1
+    assert by_category[("crawler", "state")].recall is None  # no seeded bug in that slice
+    assert by_category[("crawler", "ui")].n_native_validated == 0
+    by_difficulty = {
+        r.slice["difficulty"]: r
+        for r in compute_rows(results, by=["difficulty"])
+        if r.agent_name == "crawler"
+    }
+    assert by_difficulty["hard"].n_validated == 1
+
+    # minutes given override the default (the review logic is the same on both backends)
+    empty = filled(
+        str(tmp_path / "lone.db"), [also_on_clean().model_copy(update={"bug_facts": {}})]
+    )
+    [lone] = candidates(empty.latest_rows())
+    bug, c = accept(empty, lone.id, "lost")
+    assert bug.facts is not None and bug.facts.manual_minutes == 0.0
+    assert c.minutes_source == "none: no stored episode of shop carries a seeded bug's minutes"
+    with pytest.raises(ConfigError, match="already accepted"):
+        accept(empty, lone.id, "again", triage=Triage(manual_minutes=7.5))
+
+
 def test_a_claim_in_an_existing_first_part_table_is_read(tmp_path: Path) -> None:
     """Stores whose table the first part of the queue made (same columns) keep working."""
     db = tmp_path / "old.db"
@@ -294,8 +362,20 @@ def test_a_claim_in_an_existing_first_part_table_is_read(tmp_path: Path) -> None
     conn.commit()
     conn.close()
     reopened = open_store(db, create=False)
-    assert [(b.bug_id, b.accepted_at) for b in native_bugs(reopened)] == [("old", 5.0)]
+    assert [(b.bug_id, b.accepted_at, b.facts) for b in native_bugs(reopened)] == [
+        ("old", 5.0, None)  # no facts: no minutes, slices as unknown
+    ]
     assert reopened.episodes() != scored(reopened, reopened.episodes())
+    # the next acceptance adds the facts column; the old row still reads, without facts
+    reopened.add_episode(
+        reopened.create_run({}, 1, "test"), also_on_clean("other", "Total: 1", repeat=1)
+    )
+    other = next(x for x in candidates(reopened.latest_rows()) if x.id != c.id)
+    accept(reopened, other.id, "new", triage=Triage(manual_minutes=3))
+    assert [(b.bug_id, b.facts and b.facts.manual_minutes) for b in native_bugs(reopened)] == [
+        ("old", None),
+        ("new", 3.0),
+    ]
 
 
 def test_the_guide_review_commands_parse() -> None:

@@ -17,7 +17,7 @@ from test_dashboard import fast_views, free_port
 from test_review import also_on_clean
 
 from frontendx.dashboard import create_app
-from frontendx.review import accept, review_list
+from frontendx.review import Triage, accept, review_list
 from frontendx.store import SqliteStore, open_store
 
 
@@ -36,7 +36,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str | int]]]:
     for ep in episodes:
         assert store.add_episode(run, ep.model_copy(update={"finished_at": now - 60}))
     accepted, other = review_list(store)
-    accept(store, accepted.id, "total-999")
+    accept(store, accepted.id, "total-999", triage=Triage(category="logic", manual_minutes=6))
     store.close()
     sqlite = SqliteStore(db, create=False)
     app = create_app(sqlite, token=None, views=fast_views)
@@ -101,6 +101,8 @@ async def test_the_review_page_shows_claims_agents_episodes_and_replays(
     assert f"frontendx review accept {ids['open']} --as BUG_ID" in await still_open.inner_text()
     natives = await page.get_by_test_id("native-bugs").locator("tbody tr").all_inner_texts()
     assert len(natives) == 1 and "total-999" in natives[0] and "Total shows 999" in natives[0]
+    triage = await page.get_by_test_id("native-triage").inner_text()
+    assert triage == "logic · unknown · unknown · 6 manual min"
 
     # the episode page shows the finding validated against the native bug
     await card.get_by_test_id("candidate-episodes").locator("a").first.click()

@@ -4,6 +4,7 @@ run as written on an exported store."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -116,15 +117,29 @@ def test_export_data_writes_csv_and_the_docs_duckdb_query_gives_the_stored_numbe
     db = tmp_path / "runs.db"
     store = open_store(db)
     results = _fill(store)
+    claim = {"action": "expect_no_page_error", "pattern": None}
+    facts = {"category": "state", "difficulty": "hard", "severity": "unknown", "manual_minutes": 4}
+    native = {"candidate": "c1", "app": "shop", "app_version": "v1", "bug_id": "lost"}
+    assert store.add_native_bug(
+        {**native, "claim": claim, "title": "t", "accepted_at": 9.0, "facts": facts}
+    )
     store.close()
     runner = CliRunner()
     monkeypatch.chdir(tmp_path)
     done = runner.invoke(main, ["export-data", "--db", str(db), "--format", "parquet", "data"])
     assert done.exit_code == 0, done.output
     assert sorted(os.listdir("data")) == sorted(
-        f"{t}.parquet" for t in ("runs", "episodes", "findings", "verdicts", "replays")
+        f"{t}.parquet"
+        for t in ("runs", "episodes", "findings", "verdicts", "replays", "native_bugs")
     )
     done = runner.invoke(main, ["export-data", "--db", str(db), "--format", "csv", "csv"])
+    with open("csv/native_bugs.csv", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert {k: row[k] for k in (*native, *facts)} == {
+        **native,
+        **{k: str(v) for k, v in facts.items()},
+    }
+    assert json.loads(row["claim_json"]) == claim and float(row["accepted_at"]) == 9.0
     n_verdicts = sum(f.verdict is not None for r in [*results, results[0]] for f in r.findings)
     assert done.exit_code == 0 and f"wrote csv/verdicts.csv ({n_verdicts} rows)" in done.output
     assert len(Path("csv/verdicts.csv").read_text().splitlines()) == n_verdicts + 1

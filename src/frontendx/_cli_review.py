@@ -54,19 +54,43 @@ def register(main: click.Group, guard: Callable[[Callable[..., Any]], Callable[.
     @review_group.command("accept")
     @click.argument("candidate")
     @click.option("--as", "bug_id", required=True, help="Id to record the native bug under.")
+    @click.option("--category", help="Its category id, as in a manifest (default: unknown).")
+    @click.option("--difficulty", help="easy, medium or hard (default: unknown).")
+    @click.option("--severity", help="low, medium, high or critical (default: unknown).")
+    @click.option(
+        "--manual-minutes",
+        type=float,
+        help="Minutes a tester spends finding, reporting and triaging it by hand (default: the "
+        "median of the app's seeded bugs in the store).",
+    )
     @db_option(create=False)
     @guard
-    def review_accept(candidate: str, bug_id: str, db: Path | str) -> None:
+    def review_accept(
+        candidate: str,
+        bug_id: str,
+        category: str | None,
+        difficulty: str | None,
+        severity: str | None,
+        manual_minutes: float | None,
+        db: Path | str,
+    ) -> None:
         """Record the claim CANDIDATE (an id from `review list`) as a known native bug of
         that app version, in the results store (never in the app's manifest). From then on,
-        findings making that claim on that app version score as validated; reports before
-        the acceptance stay as they were under --as-of."""
-        from frontendx.review import accept
+        findings making that claim on that app version score as validated, earn its manual
+        minutes and count in its category and difficulty slices; reports before the
+        acceptance stay as they were under --as-of."""
+        from frontendx.review import Triage, accept
         from frontendx.store import open_store
 
-        bug, c = accept(open_store(db, create=False, read_only=False), candidate, bug_id)
+        triage = Triage(category, difficulty, severity, manual_minutes)
+        store = open_store(db, create=False, read_only=False)
+        bug, c = accept(store, candidate, bug_id, triage=triage)
+        facts = bug.facts
+        assert facts is not None  # set by every acceptance
         click.echo(
             f"accepted {c.id} as native bug {bug.bug_id!r} of {c.app}@{c.app_version}: "
             f"{c.n_findings} finding(s) in {len(c.episodes)} episode(s) now score as "
-            "validated (`frontendx changelog` shows the change)"
+            "validated (`frontendx changelog` shows the change)\n"
+            f"  category {facts.category}, difficulty {facts.difficulty}, severity "
+            f"{facts.severity}, manual minutes {facts.manual_minutes:g} ({c.minutes_source})"
         )

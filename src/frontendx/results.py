@@ -1,6 +1,6 @@
-"""Results as tables: a store's runs, episodes, findings, verdicts and replays as pandas
-DataFrames (`load`) or as Parquet/CSV files (`export_data`, the `frontendx export-data`
-command). Needs the `frontendx[data]` extra (pandas, pyarrow). Columns: docs/store.md.
+"""Results as tables: a store's runs, episodes, findings, verdicts, replays and accepted native
+bugs as pandas DataFrames (`load`) or as Parquet/CSV files (`export_data`, the `frontendx
+export-data` command). Needs the `frontendx[data]` extra (pandas, pyarrow). Columns: docs/store.md.
 
     >>> from frontendx.results import load
     >>> tables = load("frontendx.db")            # or "postgresql://user@host/db"
@@ -10,6 +10,7 @@ command). Needs the `frontendx[data]` extra (pandas, pyarrow). Columns: docs/sto
 from __future__ import annotations
 
 import importlib.util
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,25 @@ if TYPE_CHECKING:
 
     from frontendx.store import Store
 
-TABLES = ("runs", "episodes", "findings", "verdicts", "replays")
+TABLES = ("runs", "episodes", "findings", "verdicts", "replays", "native_bugs")
 _BOOLEAN = {"verdicts": ("false_positive",)}
+NATIVE_BUG_COLUMNS = (
+    "candidate",
+    "app",
+    "app_version",
+    "bug_id",
+    "title",
+    "accepted_at",
+    "claim_json",
+    "category",
+    "difficulty",
+    "severity",
+    "manual_minutes",
+)
+"""The review queue's accepted native bugs, one row each (`frontendx review accept`). Verdicts
+are stored as the validator gave them: a finding whose app version and claim (`claim_json`,
+its last step) are an accepted candidate's, judged also_on_clean, scores as validated from
+`accepted_at` on. Facts are empty for acceptances made before FrontendX kept them."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,7 @@ class Results:
     findings: pd.DataFrame
     verdicts: pd.DataFrame
     replays: pd.DataFrame
+    native_bugs: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
@@ -54,12 +73,21 @@ def _frames(store: Store) -> Results:
     pd = _pandas()
     frames: dict[str, Any] = {}
     for name in TABLES:
-        columns, rows = store.table(name)
+        columns, rows = _native_table(store) if name == "native_bugs" else store.table(name)
         frame = pd.DataFrame.from_records(rows, columns=columns)
         for column in _BOOLEAN.get(name, ()):
             frame[column] = frame[column].astype(bool)
         frames[name] = frame
     return Results(**frames)
+
+
+def _native_table(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
+    rows = []
+    for bug in store.native_bugs():
+        facts = bug.get("facts") or {}
+        record = {**bug, **facts, "claim_json": json.dumps(bug["claim"], sort_keys=True)}
+        rows.append(tuple(record.get(c) for c in NATIVE_BUG_COLUMNS))
+    return list(NATIVE_BUG_COLUMNS), rows
 
 
 def load(db: str | Path | Store) -> Results:

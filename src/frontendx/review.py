@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+import statistics
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,11 +30,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from frontendx.errors import ConfigError
-from frontendx.metrics import NATIVE_BUG_PREFIX
-from frontendx.records import EpisodeResult, VerdictKind
+from frontendx.metrics import NATIVE_BUG_PREFIX, UNKNOWN
+from frontendx.records import BugFacts, EpisodeResult, VerdictKind
 from frontendx.repro import Finding
 from frontendx.store import Store, open_store
+from frontendx.suite import Category, Difficulty, Severity
 
 BUG_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 """What a native bug id may be (as a seeded bug id: letters, digits, `.`, `_`, `-`)."""
@@ -60,6 +65,7 @@ class Candidate:
     n_findings: int = 0
     accepted_as: str | None = None
     accepted_at: float | None = None
+    minutes_source: str | None = None  # on acceptance: how the native bug's minutes were set
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +98,10 @@ class NativeBug:
     claim: dict[str, Any]
     title: str
     accepted_at: float
+    facts: BugFacts | None = None
+    """its category, difficulty, severity and manual minutes as the reviewer gave them (None in
+    acceptances recorded before FrontendX kept them: such a bug earns no minutes and slices as
+    unknown)"""
 
     @property
     def scored_id(self) -> str:
@@ -107,6 +117,7 @@ class NativeBug:
             "claim": self.claim,
             "title": self.title,
             "accepted_at": self.accepted_at,
+            "facts": self.facts.model_dump(mode="json") if self.facts is not None else None,
         }
 
 
@@ -180,9 +191,18 @@ def native_bugs(store: Store) -> list[NativeBug]:
             claim=dict(b["claim"]),
             title=str(b["title"]),
             accepted_at=float(b["accepted_at"]),
+            facts=_facts(b.get("facts")),
         )
         for b in store.native_bugs()
     ]
+
+
+def _facts(stored: Any) -> BugFacts | None:
+    """Stored facts as `BugFacts` (None when missing or unreadable: scored without them)."""
+    try:
+        return BugFacts.model_validate(stored) if stored else None
+    except ValidationError:
+        return None
 
 
 def review_list(store: Store) -> list[Candidate]:
@@ -197,13 +217,75 @@ def review_list(store: Store) -> list[Candidate]:
     return found
 
 
+@dataclass(frozen=True)
+class Triage:
+    """What a reviewer says of a native bug besides its id, each optional: `category`,
+    `difficulty` and `severity` (the manifest's ids; unknown when not given) and
+    `manual_minutes` (what finding, reporting and triaging it by hand costs; by default the
+    median of the app's seeded bugs, as the stored episodes of that app version carry them)."""
+
+    category: str | None = None
+    difficulty: str | None = None
+    severity: str | None = None
+    manual_minutes: float | None = None
+
+
+def _triage_facts(
+    triage: Triage, rows: Sequence[tuple[int, EpisodeResult]], c: Candidate
+) -> tuple[BugFacts, str]:
+    """The facts a native bug is stored with, and how its manual minutes were set."""
+    for name, value, allowed in (
+        ("category", triage.category, Category),
+        ("difficulty", triage.difficulty, Difficulty),
+        ("severity", triage.severity, Severity),
+    ):
+        if value is not None and value not in {m.value for m in allowed}:
+            raise ConfigError(
+                f"--{name} {value!r}: not a {name} id; choose from "
+                f"{', '.join(m.value for m in allowed)}"
+            )
+    if triage.manual_minutes is not None:
+        if not math.isfinite(triage.manual_minutes) or triage.manual_minutes < 0:
+            raise ConfigError(
+                f"--manual-minutes {triage.manual_minutes:g}: give a number of minutes, 0 or more"
+            )
+        minutes, how = triage.manual_minutes, "as given"
+    else:
+        seeded = {
+            b: f.manual_minutes
+            for _, r in rows
+            if r.spec.app == c.app and r.versions.get("app", "") == c.app_version
+            for b, f in r.bug_facts.items()
+            if not b.startswith(NATIVE_BUG_PREFIX)
+        }
+        minutes = statistics.median(seeded.values()) if seeded else 0.0
+        how = (
+            f"the median of {c.app}'s {len(seeded)} seeded bug(s)"
+            if seeded
+            else f"none: no stored episode of {c.app} carries a seeded bug's minutes"
+        )
+    facts = BugFacts(
+        category=triage.category or UNKNOWN,
+        difficulty=triage.difficulty or UNKNOWN,
+        severity=triage.severity or UNKNOWN,
+        manual_minutes=minutes,
+    )
+    return facts, how
+
+
 def accept(
-    store: Store, candidate: str, bug_id: str, *, at: float | None = None
+    store: Store,
+    candidate: str,
+    bug_id: str,
+    *,
+    at: float | None = None,
+    triage: Triage | None = None,
 ) -> tuple[NativeBug, Candidate]:
-    """Record review candidate `candidate` as native bug `bug_id` of its app version (and a
-    changelog entry saying so), accepted at `at` (now). Raises `ConfigError` for an unknown
-    candidate, a malformed id, an id that is a seeded bug of the app, or a candidate already
-    accepted."""
+    """Record review candidate `candidate` as native bug `bug_id` of its app version, with the
+    reviewer's `triage` (and a changelog entry saying so), accepted at `at` (now). Raises
+    `ConfigError` for an unknown candidate, a malformed id, an id that is a seeded bug of the
+    app, a candidate already accepted, or a triage id that does not exist. `NativeBug.facts`
+    carries the facts; `minutes_source` how its minutes were set."""
     if not BUG_ID.fullmatch(bug_id):
         raise ConfigError(
             f"--as {bug_id!r}: a native bug id is 1-64 letters, digits, '.', '_' or '-', "
@@ -234,6 +316,7 @@ def accept(
                 f"review candidate {c.id} is already accepted as native bug {old.bug_id!r} "
                 f"(on {_when(old.accepted_at)})"
             )
+    facts, how = _triage_facts(triage or Triage(), rows, c)
     bug = NativeBug(
         candidate=c.id,
         app=c.app,
@@ -242,7 +325,9 @@ def accept(
         claim=c.claim,
         title=c.title,
         accepted_at=time.time() if at is None else at,
+        facts=facts,
     )
+    c.minutes_source = how
     change = (
         f"ground truth: {c.app}@{c.app_version[:8] or '?'} gains native bug {bug_id} "
         f"(review candidate {c.id}: {len(c.agents)} agent(s), {len(c.episodes)} episode(s)); "
@@ -269,6 +354,7 @@ def rescore(
     for result in results:
         findings = list(result.findings)
         seen = set(result.validated_bugs)
+        facts = dict(result.bug_facts)
         changed = False
         for i, reported in enumerate(findings):
             verdict, finding = reported.verdict, reported.finding
@@ -289,8 +375,11 @@ def rescore(
                 update={"kind": kind, "bug_id": bug.scored_id, "reason": reason}
             )
             findings[i] = reported.model_copy(update={"verdict": new})
+            if bug.facts is not None:
+                facts[bug.scored_id] = bug.facts
             changed = True
-        out.append(result.model_copy(update={"findings": findings}) if changed else result)
+        update: dict[str, Any] = {"findings": findings, "bug_facts": facts}
+        out.append(result.model_copy(update=update) if changed else result)
     return out
 
 

@@ -54,8 +54,9 @@ NATIVE_BUG_PREFIX = "native:"
 """How a verdict names a native bug: one nobody seeded, accepted from the review queue
 (frontendx.review), so it can never be taken for a seeded bug id. A finding validated against
 one counts as found (`n_validated`, `n_native_validated`) and not as a false positive; recall
-stays over the seeded bugs, the only ones known to show in a state, and it gains no manual
-minutes (a native bug has none)."""
+stays over the seeded bugs, the only ones known to show in a state. Its facts (category,
+difficulty, severity, manual minutes: the reviewer's, in the episode's `bug_facts` once
+rescored) earn its manual minutes and put it in the category and difficulty slices."""
 
 
 # --- constants ------------------------------------------------------------------------------
@@ -747,6 +748,9 @@ def compute_rows(
         by_values: dict[tuple[str, ...], list[str]] = {}
         for b in scored:
             by_values.setdefault(_bug_values(ep, b, bug_dims), []).append(b)
+        for b in found_at:  # a native bug found joins its slice, where recall does not count it
+            if b.startswith(NATIVE_BUG_PREFIX):
+                by_values.setdefault(_bug_values(ep, b, bug_dims), [])
         for values, bugs in by_values.items():
             in_slice = [b for b in found_at if _bug_values(ep, b, bug_dims) == values]
             g = group_for(ep, ep_values | dict(zip(bug_dims, values, strict=True)))

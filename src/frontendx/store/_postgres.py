@@ -28,12 +28,14 @@ from frontendx.store._flat import EPISODE_COLUMNS, episode_values, flat_rows, fl
 from frontendx.store._flat import insert_sql as flat_insert_sql
 from frontendx.store._sqlite import (
     NATIVE_BUG_COLUMNS,
+    NATIVE_FACTS_COLUMN,
     READ_ONLY_COMMANDS,
     SCHEMA_VERSION,
     EpisodeIndex,
     RunInfo,
     _died_here,
     _native_facts,
+    native_bug_record,
     native_bug_values,
     table_columns,
 )
@@ -56,7 +58,7 @@ _LOCK_LEASES = 0x46580002
 _NATIVE_BUGS = (
     "CREATE TABLE IF NOT EXISTS review_native_bugs (candidate TEXT NOT NULL, app TEXT NOT NULL, "
     "app_version TEXT NOT NULL, bug_id TEXT NOT NULL, claim_json TEXT NOT NULL, "
-    "title TEXT NOT NULL, accepted_at DOUBLE PRECISION NOT NULL, "
+    "title TEXT NOT NULL, accepted_at DOUBLE PRECISION NOT NULL, facts_json TEXT, "
     "PRIMARY KEY (app, app_version, candidate))"
 )
 
@@ -387,9 +389,14 @@ class PostgresStore:
             # CREATE TABLE IF NOT EXISTS races with itself on the catalog: serialise it
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_SCHEMA,))
             self._db.execute(_NATIVE_BUGS)
+            # a table an older FrontendX made gains the facts column
+            self._db.execute(
+                "ALTER TABLE review_native_bugs "
+                f"ADD COLUMN IF NOT EXISTS {NATIVE_FACTS_COLUMN} TEXT"
+            )
             cursor = self._db.execute(
-                "INSERT INTO review_native_bugs VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT DO NOTHING",
+                f"INSERT INTO review_native_bugs ({', '.join(NATIVE_BUG_COLUMNS)}) "
+                f"VALUES ({', '.join('%s' for _ in NATIVE_BUG_COLUMNS)}) ON CONFLICT DO NOTHING",
                 native_bug_values(bug),
             )
             if cursor.rowcount != 1:
@@ -411,18 +418,19 @@ class PostgresStore:
         made = self._db.execute("SELECT to_regclass('review_native_bugs')").fetchone()
         if made is None or made[0] is None:
             return []
+        present = {
+            r[0]
+            for r in self._db.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'review_native_bugs' AND table_schema = current_schema()"
+            )
+        }
+        columns = [c for c in NATIVE_BUG_COLUMNS if c in present]
         rows = self._db.execute(
-            f"SELECT {', '.join(NATIVE_BUG_COLUMNS)} FROM review_native_bugs "
-            "ORDER BY accepted_at, candidate"
+            f"SELECT {', '.join(columns)} FROM review_native_bugs ORDER BY accepted_at, candidate"
         ).fetchall()
-        found = []
-        for r in rows:
-            bug = dict(zip(NATIVE_BUG_COLUMNS, r, strict=True))
-            claim = self._json("review_native_bugs", bug["candidate"], bug.pop("claim_json"))
-            if isinstance(claim, dict):
-                bug["claim"] = claim
-                found.append(bug)
-        return found
+        records = (native_bug_record(dict(zip(columns, r, strict=True)), self._json) for r in rows)
+        return [b for b in records if b is not None]
 
     def cache_view(self, key: str, revision: str, payload: str) -> None:
         """Keep a computed view; raises `StoreError` when the store cannot be written."""

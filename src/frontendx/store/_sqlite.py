@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,11 @@ NATIVE_BUG_COLUMNS = (
     "claim_json",
     "title",
     "accepted_at",
+    "facts_json",
 )
+NATIVE_FACTS_COLUMN = "facts_json"
+"""The native bug's category, difficulty, severity and manual minutes (JSON; NULL in a table an
+older FrontendX made, which gains the column on its next acceptance)."""
 _NATIVE_BUGS = """CREATE TABLE IF NOT EXISTS review_native_bugs (
     candidate TEXT NOT NULL,
     app TEXT NOT NULL,
@@ -128,6 +132,7 @@ _NATIVE_BUGS = """CREATE TABLE IF NOT EXISTS review_native_bugs (
     claim_json TEXT NOT NULL,
     title TEXT NOT NULL,
     accepted_at REAL NOT NULL,
+    facts_json TEXT,
     PRIMARY KEY (app, app_version, candidate)
 )"""
 
@@ -767,8 +772,11 @@ class SqliteStore:
             raise StoreError(self._read_only_message())
         with self._tx():
             self._db.execute(_NATIVE_BUGS)
+            if NATIVE_FACTS_COLUMN not in self._native_columns():
+                self._db.execute(f"ALTER TABLE review_native_bugs ADD COLUMN {NATIVE_FACTS_COLUMN}")
             cursor = self._db.execute(
-                "INSERT OR IGNORE INTO review_native_bugs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO review_native_bugs ({', '.join(NATIVE_BUG_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in NATIVE_BUG_COLUMNS)})",
                 native_bug_values(bug),
             )
             if cursor.rowcount != 1:
@@ -788,24 +796,19 @@ class SqliteStore:
     def native_bugs(self) -> list[dict[str, Any]]:
         """Every accepted native bug, oldest acceptance first (none when the table was never
         made)."""
-        made = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='review_native_bugs'"
-        ).fetchone()
-        if made is None:
+        present = self._native_columns()
+        if not present:
             return []
+        columns = [c for c in NATIVE_BUG_COLUMNS if c in present]
         rows = self._db.execute(
-            f"SELECT {', '.join(NATIVE_BUG_COLUMNS)} FROM review_native_bugs "
-            "ORDER BY accepted_at, candidate"
+            f"SELECT {', '.join(columns)} FROM review_native_bugs ORDER BY accepted_at, candidate"
         ).fetchall()
-        return [b for r in rows if (b := self._native_row(r)) is not None]
+        records = (native_bug_record(dict(zip(columns, r, strict=True)), self._json) for r in rows)
+        return [b for b in records if b is not None]
 
-    def _native_row(self, row: tuple[Any, ...]) -> dict[str, Any] | None:
-        bug = dict(zip(NATIVE_BUG_COLUMNS, row, strict=True))
-        claim = self._json("review_native_bugs", bug["candidate"], bug.pop("claim_json"))
-        if not isinstance(claim, dict):
-            return None
-        bug["claim"] = claim
-        return bug
+    def _native_columns(self) -> set[str]:
+        """The columns of review_native_bugs (none when the table was never made)."""
+        return {r[1] for r in self._db.execute("PRAGMA table_info(review_native_bugs)")}
 
     def changelog(self) -> list[dict[str, Any]]:
         rows = self._db.execute(
@@ -889,10 +892,28 @@ def table_columns(name: str) -> list[str]:
 
 def native_bug_values(bug: dict[str, Any]) -> tuple[Any, ...]:
     """A native bug record as the row `add_native_bug` stores (`NATIVE_BUG_COLUMNS`)."""
+    as_json = {"claim_json": "claim", NATIVE_FACTS_COLUMN: "facts"}
     return tuple(
-        json.dumps(bug["claim"], sort_keys=True) if c == "claim_json" else bug[c]
+        json.dumps(bug.get(as_json[c]), sort_keys=True) if c in as_json else bug[c]
         for c in NATIVE_BUG_COLUMNS
     )
+
+
+def native_bug_record(
+    row: dict[str, Any], parse: Callable[[str, Any, Any], Any]
+) -> dict[str, Any] | None:
+    """A stored native bug row (some of `NATIVE_BUG_COLUMNS`) as the record `add_native_bug`
+    took: `claim` and `facts` (None when unknown) parsed with the store's `_json`; None when
+    the claim is unreadable."""
+    bug = dict(row)
+    claim = parse("review_native_bugs", bug["candidate"], bug.pop("claim_json"))
+    if not isinstance(claim, dict):
+        return None
+    bug["claim"] = claim
+    facts_json = bug.pop(NATIVE_FACTS_COLUMN, None)
+    facts = parse("review_native_bugs", bug["candidate"], facts_json) if facts_json else None
+    bug["facts"] = facts if isinstance(facts, dict) else None
+    return bug
 
 
 def _native_facts(bug: dict[str, Any]) -> dict[str, Any]:

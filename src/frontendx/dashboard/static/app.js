@@ -1492,7 +1492,7 @@
       h("details", { class: "review-steps" }, h("summary", { text: "Steps (" + x.steps.length + ")" }), h("ol", { class: "steps" }, x.steps.map(stepItem))),
       verdictBlock({ kind: "also_on_clean", bug_id: null, reason: x.reason, replays: x.replays }, x.variant)));
     const how = c.accepted_as ? null : h("p", { class: "muted small" }, "Accept it as a native bug of this app version: ",
-      h("code", { text: "frontendx review accept " + c.id + " --as BUG_ID --db DB" }));
+      h("code", { text: "frontendx review accept " + c.id + " --as BUG_ID [--category C --manual-minutes M] --db DB" }));
     return h("section", { class: "finding", "data-testid": "review-candidate", "data-candidate": c.id, "data-accepted": c.accepted_as || "" },
       head, h("div", { class: "finding-body" }, how, facts, examples));
   }
@@ -1501,14 +1501,17 @@
     const data = await getJSON("review.json");
     const open = data.candidates.filter((c) => !c.accepted_as).length;
     const natives = h("table", { "data-testid": "native-bugs" },
-      h("thead", null, h("tr", null, ["Native bug", "App", "Claim", "Accepted", "Candidate"].map((t) => h("th", { text: t })))),
+      h("thead", null, h("tr", null, ["Native bug", "App", "Claim", "Triage", "Accepted", "Candidate"].map((t) => h("th", { text: t })))),
       h("tbody", null, data.native_bugs.map((b) => h("tr", null,
         h("td", null, h("code", { text: b.bug_id })),
         h("td", null, b.app + " ", h("code", { title: b.app_version, text: (b.app_version || "?").slice(0, 12) })),
         h("td", { class: "untrusted", text: b.title }),
+        h("td", { "data-testid": "native-triage", text: b.facts
+          ? `${b.facts.category} · ${b.facts.difficulty} · ${b.facts.severity} · ${b.facts.manual_minutes} manual min`
+          : "not given (no manual minutes)" }),
         h("td", { class: "nowrap", text: date(b.accepted_at) }),
         h("td", { class: "mono", text: b.candidate })))));
-    if (!data.native_bugs.length) natives.lastChild.appendChild(h("tr", null, h("td", { colspan: "5", class: "empty", text: "No native bug accepted yet." })));
+    if (!data.native_bugs.length) natives.lastChild.appendChild(h("tr", null, h("td", { colspan: "6", class: "empty", text: "No native bug accepted yet." })));
     const node = h("div", null,
       h("div", { class: "page-head" }, h("div", null, h("h1", { text: "Review queue" }),
         h("p", { text: "Findings judged also_on_clean: the claim fails on the clean app too, so it is either false or a real bug nobody seeded. Grouped by app version and claim, with the agents and episodes that made each and the validator's replays. Until a reviewer accepts one (`frontendx review accept`), its findings count as false positives; from the acceptance on they score as validated against the native bug, and the changelog says when." }),
