@@ -268,3 +268,27 @@ def test_a_ray_actor_sends_the_files_back_and_the_driver_uploads_them(tmp_path: 
     assert art.read(f"{episode.key}/final.png") == shot
     assert art.list(episode.key) == [f"{episode.key}/final.png"]
     assert not (driver / episode.key).exists()
+
+
+def test_upload_tries_a_failed_write_again_then_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    (tmp_path / "ep").mkdir()
+    (tmp_path / "ep" / "final.png").write_bytes(PNG + b"1")
+    art = Artifacts(f"memory://fx-test-{uuid.uuid4().hex}")
+    real_write, failures = art.write, [OSError("503 slow down")]
+
+    def flaky(rel: str, data: bytes) -> None:
+        if failures:
+            raise failures.pop()
+        real_write(rel, data)
+
+    monkeypatch.setattr(art, "write", flaky)
+    art.upload(tmp_path, ["ep/final.png"])
+    assert art.read("ep/final.png") == PNG + b"1"
+    failures.extend([OSError("down")] * 3)
+    with pytest.raises(OSError, match="down"):
+        art.upload(tmp_path, ["ep/final.png"])
+    with pytest.raises(FileNotFoundError):  # a result naming a file nobody wrote
+        art.upload(tmp_path, ["ep/trace.zip"])

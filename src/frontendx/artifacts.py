@@ -11,6 +11,7 @@ through the same class. Paths inside are relative, ``<episode key>/<file>``, as 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -30,6 +31,11 @@ BACKEND_PACKAGES = {
     "sftp": "paramiko",
     "ssh": "paramiko",
 }
+
+
+UPLOAD_TRIES = 3
+"""Writes of one file to the artifacts URL before the driver gives up (and the run stops; the
+episode is not stored, so `resume` runs it again)."""
 
 
 def artifacts_dir_for(db: Path) -> Path:
@@ -112,11 +118,20 @@ class Artifacts:
         root = self.root.rstrip("/") + "/"
         return sorted(str(p)[len(root) :] if str(p).startswith(root) else str(p) for p in found)
 
-    def upload(self, folder: Path, rels: Iterable[str]) -> None:
+    def upload(self, folder: Path, rels: Iterable[str], *, tries: int = UPLOAD_TRIES) -> None:
         """Copy the files `rels` (relative to `folder`, which mirrors this root) here; a
-        missing local file is an error, so that no result points at a file never stored."""
+        missing local file is an error, so that no result points at a file never stored. A
+        failed write is tried again (`tries` in all, 1 s then 2 s apart), then raised."""
         for rel in dict.fromkeys(rels):
-            self.write(rel, (folder / rel).read_bytes())
+            data = (folder / rel).read_bytes()
+            for attempt in range(1, tries + 1):
+                try:
+                    self.write(rel, data)
+                    break
+                except OSError:
+                    if attempt == tries:
+                        raise
+                    time.sleep(float(attempt))
 
     def check_writable(self) -> None:
         """Write and delete a probe file, so that a bad location fails before a run stores
