@@ -6,6 +6,7 @@ memory:// inside one process and file:// through the real command."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tempfile
 import threading
@@ -292,3 +293,24 @@ def test_upload_tries_a_failed_write_again_then_gives_up(
         art.upload(tmp_path, ["ep/final.png"])
     with pytest.raises(FileNotFoundError):  # a result naming a file nobody wrote
         art.upload(tmp_path, ["ep/trace.zip"])
+
+
+def test_a_killed_drivers_staging_folder_is_swept_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    from frontendx.runner._run import STAGING_PREFIX, sweep_staging
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dead = tmp_path / f"{STAGING_PREFIX}{gone}-abc" / "episode"
+    live = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-def" / "episode"
+    other = tmp_path / "frontendx-apps-0"
+    for folder in (dead, live, other):
+        folder.mkdir(parents=True)
+        (folder / "trace.zip").write_bytes(b"x")
+    assert sweep_staging() == 1
+    assert not dead.parent.exists() and live.is_dir() and other.is_dir()

@@ -4,6 +4,7 @@ and one plain line per finished episode elsewhere (a CI log, `frontendx run > lo
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 import time
@@ -155,7 +156,8 @@ def _execute(
     # Workers write each episode's files into a local staging folder (on a Ray node: its
     # own, the bytes come back with the result); the driver uploads them to `artifacts`
     # before it stores the episode, so a stored episode's files are never missing.
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+    sweep_staging()
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
     try:
         return _execute_staged(
             store,
@@ -175,8 +177,31 @@ def _execute(
 
 
 STAGING_PREFIX = "frontendx-staging-"
-"""The local staging folders of running drivers are ``<temp dir>/frontendx-staging-*``
-(hidden from confined agents, see agents/_external.py)."""
+"""The local staging folders of drivers are ``<temp dir>/frontendx-staging-<pid>-*`` (hidden
+from confined agents, see agents/_external.py)."""
+
+
+def sweep_staging() -> int:
+    """Delete the staging folders of drivers that are gone (killed before they could clean
+    up; what they held was never stored, so `resume` runs it again). Returns how many."""
+    swept = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*-*"):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        swept += 1
+    return swept
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def store_artifacts(
