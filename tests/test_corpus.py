@@ -8,7 +8,7 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import frontendx_cli
+from conftest import TESTS, frontendx_cli
 
 from frontendx.suite import BUILTIN_STATES, builtin_app_names, get_app, suite_version_of
 from frontendx.suite._check import check_app
@@ -79,3 +79,34 @@ def test_every_episode_records_the_suite_version_it_ran_on() -> None:
     version = suite_version_of("shop")
     assert version == suite_version_of(builtin_app_names()[0])
     assert len(version) == 12
+
+
+def test_the_suite_has_single_action_and_chained_bugs_and_counts_them_from_the_repro() -> None:
+    """`Bug.interactions` (the `depth` slice): actions on the page, without navigation, waits,
+    viewport changes and claims. The suite needs both depths for the figure to mean much."""
+    from frontendx.suite import load_app
+
+    app = load_app(TESTS / "apps" / "shoplist")
+    by_id = {b.id: b.interactions for b in app.bugs.values()}
+    # goto, click, expect url / goto, fill, press, check, expect text
+    assert by_id == {"bought-filter-link": 1, "mark-all-stays-off": 3}
+    depths = Counter(
+        b.interactions >= 2
+        for name in builtin_app_names()
+        for b in get_app(name).suite_bugs.values()
+    )
+    assert depths[True] >= 10 and depths[False] >= 10, depths
+
+
+def test_a_budget_sweep_is_one_cell_per_budget_and_change_tasks_keep_their_ci_budgets() -> None:
+    from frontendx.runner import expand, parse_run_spec
+
+    raw = {"apps": ["shop"], "agents": ["null"], "tasks": ["explore"], "budgets": [30, 120]}
+    cells = expand(parse_run_spec(raw))
+    assert sorted(c.task.budget.wall_seconds for c in cells) == [30.0, 120.0]
+    assert len({c.key for c in cells}) == 2
+    assert [
+        c.task.budget.wall_seconds for c in expand(parse_run_spec({**raw, "budgets": None}))
+    ] == [120.0]
+    review = {**raw, "tasks": ["regression"], "changes": None, "ci_budgets": [60]}
+    assert {c.task.budget.wall_seconds for c in expand(parse_run_spec(review))} == {60.0}

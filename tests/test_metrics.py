@@ -546,6 +546,39 @@ def test_app_and_variant_slices_split_episodes() -> None:
     assert only(rows, slice={"app": "blog", "variant": "b1"}).recall == 0.0
 
 
+def test_depth_slice_splits_single_action_bugs_from_chained_ones() -> None:
+    def acting(n: int | None) -> BugFacts:
+        return facts().model_copy(update={"actions": n})
+
+    ep = episode(
+        bugs=["one", "none", "two", "five", "old"],
+        bug_facts={
+            "one": acting(1),
+            "none": acting(0),
+            "two": acting(2),
+            "five": acting(5),
+            "old": acting(None),  # stored before FrontendX counted actions
+        },
+        findings=[found(1, V, "one"), found(2, V, "five")],
+    )
+    rows = compute_rows([ep], by=["depth"], constants=CONSTANTS)
+    single = only(rows, slice={"depth": "single"})
+    chained = only(rows, slice={"depth": "chained"})
+    assert (single.n_manifestable, single.n_validated, single.recall) == (2, 1, 0.5)
+    assert (chained.n_manifestable, chained.n_validated, chained.recall) == (2, 1, 0.5)
+    assert only(rows, slice={"depth": "unknown"}).n_manifestable == 1
+
+
+def test_budget_slice_draws_recall_against_the_episodes_budget() -> None:
+    eps = [
+        episode(bugs=["b1", "b2"], budget=30.0, findings=[found(10, V, "b1")]),
+        episode(bugs=["b1", "b2"], budget=120.0, findings=[found(10, V, "b1"), found(90, V, "b2")]),
+    ]
+    rows = compute_rows(eps, by=["budget"], constants=CONSTANTS)
+    assert only(rows, slice={"budget": "30s"}).recall == 0.5
+    assert only(rows, slice={"budget": "120s"}).recall == 1.0
+
+
 def test_unknown_slice_is_rejected_with_the_valid_choices() -> None:
     with pytest.raises(ConfigError, match=r"'colour'.*category"):
         compute_rows([episode()], by=["colour"], constants=CONSTANTS)

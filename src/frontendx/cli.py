@@ -142,6 +142,12 @@ def main() -> None:
 )
 @click.option("--steps", type=int, help="Step budget per episode (default 200).")
 @click.option(
+    "--budgets",
+    help="explore/reproduce/generate: wall-clock budgets in seconds, one cell per value, "
+    "comma-separated, e.g. 30,60,120,300 (`report --by budget` draws recall against them; "
+    "default: --wall-seconds).",
+)
+@click.option(
     "--ci-budget",
     "ci_budgets",
     help="regression/visual: CI budgets in wall seconds per change, comma-separated for a "
@@ -250,7 +256,8 @@ def resume(db: Path | str, run_id: str | None, chromium: str | None) -> None:
 @click.option(
     "--by",
     default="",
-    help="Slices: comma-separated app,state,variant,change,ci_budget,category,difficulty.",
+    help="Slices: comma-separated app,state,variant,change,budget,ci_budget,category,"
+    "difficulty,depth (depth: bugs whose repro needs one action or two and more).",
 )
 @click.option(
     "--format",

@@ -237,6 +237,12 @@ class BugFacts(BaseModel):
     difficulty: str
     severity: str
     manual_minutes: float
+    actions: int | None = Field(
+        default=None,
+        ge=0,
+        description="actions on the page its ground-truth repro needs (`Bug.interactions`); "
+        "None in episodes stored before FrontendX kept it, and for native bugs",
+    )
 
 
 class Usage(BaseModel):

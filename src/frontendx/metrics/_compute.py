@@ -31,6 +31,7 @@ from frontendx.metrics._stats import (
 )
 from frontendx.records import (
     CHANGE_TASKS,
+    BugFacts,
     EpisodeResult,
     EpisodeStatus,
     GeneratedTestStatus,
@@ -38,10 +39,12 @@ from frontendx.records import (
     VerdictKind,
 )
 
-EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant", "change", "ci_budget")
-"""Slices that split episodes."""
+EPISODE_SLICES: tuple[str, ...] = ("app", "state", "variant", "change", "budget", "ci_budget")
+"""Slices that split episodes. `budget` is the episode's wall-clock budget (a run spec's
+`budgets` sweep draws recall against it); `ci_budget` is the same value, named for the change
+tasks' CI budget."""
 
-BUG_SLICES: tuple[str, ...] = ("category", "difficulty")
+BUG_SLICES: tuple[str, ...] = ("category", "difficulty", "depth")
 """Slices that split an episode's bugs: recall and TTR count only the bugs of the slice, and the
 episode-level figures (FP rate, cost per validated bug, human minutes saved) are None."""
 
@@ -310,11 +313,24 @@ def _scored_bugs(ep: EpisodeResult) -> list[str]:
     return list(dict.fromkeys(ep.manifestable_bugs))  # dedupe, keep order
 
 
+DEPTHS = ("single", "chained")
+"""Values of the `depth` slice: a bug whose ground-truth repro needs at most one action on the
+page, or two or more dependent ones (`BugFacts.actions`; unknown when not stored)."""
+
+
 def _bug_values(ep: EpisodeResult, bug: str, dims: Sequence[str]) -> tuple[str, ...]:
     facts = ep.bug_facts.get(bug)
     if facts is None:
         return tuple(UNKNOWN for _ in dims)
-    return tuple(str(getattr(facts, d)) for d in dims)
+    return tuple(_bug_value(facts, d) for d in dims)
+
+
+def _bug_value(facts: BugFacts, dim: str) -> str:
+    if dim == "depth":
+        if facts.actions is None:
+            return UNKNOWN
+        return DEPTHS[1] if facts.actions >= 2 else DEPTHS[0]
+    return str(getattr(facts, dim))
 
 
 def _episode_values(ep: EpisodeResult, dims: Sequence[str]) -> tuple[str, ...]:
@@ -323,6 +339,7 @@ def _episode_values(ep: EpisodeResult, dims: Sequence[str]) -> tuple[str, ...]:
         "state": lambda: ep.spec.state.name,
         "variant": lambda: ep.spec.variant_label,
         "change": lambda: ep.spec.task.change or "-",
+        "budget": lambda: f"{ep.spec.task.budget.wall_seconds:g}s",
         "ci_budget": lambda: f"{ep.spec.task.budget.wall_seconds:g}s",
     }
     return tuple(getters[d]() for d in dims)

@@ -414,6 +414,7 @@ class Worker:
                     difficulty=app.bugs[b].difficulty.value,
                     severity=app.bugs[b].severity.value,
                     manual_minutes=app.bugs[b].manual_minutes,
+                    actions=app.bugs[b].interactions,
                 )
                 for b in shows
             },

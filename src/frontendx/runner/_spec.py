@@ -111,6 +111,13 @@ class RunSpec(BaseModel):
         "change, one cell per value (a sweep such as [30, 60, 120, 300] draws catch rate "
         "against budget); it replaces `budget.wall_seconds` for those tasks",
     )
+    budgets: list[Annotated[float, Field(gt=0, le=86_400)]] | None = Field(
+        default=None,
+        min_length=1,
+        description="the other tasks: wall-clock budgets in seconds, one cell per value, each "
+        "replacing `budget.wall_seconds` (a sweep such as [30, 60, 120, 300] draws recall "
+        "against budget: `report --by budget`); default: `budget.wall_seconds` alone",
+    )
     changes: list[str] | None = Field(
         default=None,
         min_length=1,
@@ -279,7 +286,7 @@ def _cells(
 ) -> list[tuple[tuple[str, ...], str | None, str | None, Budget]]:
     """(bugs, target bug, change, budget) per cell of one app, task and state. A change task
     takes every change of the app (`visual`: its design changes) once per CI budget, on its
-    head build's bugs; the others take `_variants`."""
+    head build's bugs; the others take `_variants`, once per budget of `budgets`."""
     if task in CHANGE_TASKS:
         if spec.variants != "auto":
             raise RunSpecError(
@@ -295,9 +302,15 @@ def _cells(
             spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.ci_budgets
         ]
         return [(c.head_bugs, None, c.id, b) for c in changes for b in budgets]
+    budgets = (
+        [spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.budgets]
+        if spec.budgets
+        else [spec.budget]
+    )
     return [
-        (bugs, target, None, spec.budget)
+        (bugs, target, None, b)
         for bugs, target in _variants(app, task, spec.variants, state_name)
+        for b in budgets
     ]
 
 
@@ -353,8 +366,9 @@ def default_spec_from_flags(**flags: Any) -> dict[str, Any]:
     }
     if budget:
         raw["budget"] = budget
-    if flags.get("ci_budgets"):
-        raw["ci_budgets"] = [v.strip() for v in flags["ci_budgets"].split(",") if v.strip()]
+    for key in ("ci_budgets", "budgets"):
+        if flags.get(key):
+            raw[key] = [v.strip() for v in flags[key].split(",") if v.strip()]
     raw.setdefault("apps", builtin_app_names())
     return raw
 

@@ -213,6 +213,17 @@ class Bug(BaseModel):
     def manifesting_states(self) -> list[BrowserState]:
         return [s for s in BUILTIN_STATES.values() if self.manifests_in(s)]
 
+    @property
+    def interactions(self) -> int:
+        """How many actions on the page its repro needs: steps that are neither a claim nor
+        a navigation, a wait or a viewport change. Two or more are dependent actions (each
+        acts on what the one before it left), the bugs a one-shot check cannot reach."""
+        return sum(1 for s in self.repro if not s.is_assertion and s.action not in _NOT_ACTING)
+
+
+_NOT_ACTING = frozenset({"goto", "wait_for", "set_viewport"})
+"""Repro steps that move or wait but do not act on the page (`Bug.interactions`)."""
+
 
 def _valid_steps(value: Any) -> list[Step]:
     steps, problems = step_problems(value)
