@@ -184,14 +184,7 @@ def findings(clean_total_sha256: str) -> dict[str, tuple[list[dict[str, Any]], t
         "narrow_overlap": (
             [
                 {"action": "set_viewport", "width": 400, "height": 800},
-                {"action": "goto", "url": "/"},
-                # the app's style arrives by fetch: wait until it is in the page
-                {
-                    "action": "expect",
-                    "condition": "count",
-                    "target": {"css": "#s:empty"},
-                    "count": 0,
-                },
+                *STYLED,
                 {
                     "action": "expect_no_layout_overlap",
                     "a": {"role": "button", "name": "Go"},
