@@ -9,19 +9,17 @@ import json
 import os
 import sqlite3
 import tempfile
-import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
 import fsspec  # type: ignore[import-untyped]
 import httpx
 import pytest
-import uvicorn
 from conftest import MINI, frontendx_cli
+from test_dashboard import serve_app
 
 from frontendx.artifacts import Artifacts, artifacts_dir_for
 from frontendx.browser import preflight
@@ -132,24 +130,6 @@ def test_bad_artifacts_url_fails_before_anything_is_stored(tmp_path: Path) -> No
 # --- real runs ------------------------------------------------------------------------------
 
 
-def _serve(app: object) -> Iterator[str]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=20)
-
-
 def test_memory_url_through_resume_the_dashboard_and_export(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,7 +164,7 @@ def test_memory_url_through_resume_the_dashboard_and_export(
     views = fast_views(store)
     page = views.episode(episode_id)
     assert set(page["files"]) == {"final.png", "trace.zip"}
-    for base in _serve(create_app(store, views=fast_views)):
+    with serve_app(create_app(store, views=fast_views)) as base:
         got = httpx.get(f"{base}data/episode/{episode_id}/files/final.png", timeout=30)
         assert got.status_code == 200 and got.headers["content-type"] == "image/png"
         assert got.content == shot

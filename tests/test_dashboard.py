@@ -8,6 +8,7 @@ with 20 bootstrap resamples instead of 1000 so the whole file stays fast; nothin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -200,25 +201,30 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return db, evil_id
 
 
-def _serve(app: Any) -> Iterator[str]:
+@contextlib.contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """Serve the ASGI `app` (a dashboard) with uvicorn on a free local port, in a thread;
+    yields its root URL and stops it on exit."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=20)
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def live(store_path: tuple[Path, int]) -> Iterator[Site]:
     db, evil_id = store_path
     store = SqliteStore(db, create=False)
-    for base in _serve(create_app(store, token=TOKEN, views=fast_views)):
+    with serve_app(create_app(store, token=TOKEN, views=fast_views)) as base:
         yield Site(db, evil_id, base)
     store.close()
 
@@ -721,7 +727,7 @@ async def test_trends_with_one_run_show_a_single_point_state(
     db = tmp_path_factory.mktemp("one") / "runs.db"
     store = SqliteStore(db)
     generate_synthetic(store, episodes=40, agents=2, runs=1, seed=1, artifacts=0)
-    for base in _serve(create_app(store, token=None, views=fast_views)):
+    with serve_app(create_app(store, token=None, views=fast_views)) as base:
         await page.goto(base + "#/trends")
         await ready(page, "trends")
         assert "One run so far" in await page.locator('[data-testid="trends-single"]').inner_text()
@@ -748,7 +754,7 @@ def test_write_endpoint_needs_a_token(live: Site, store_path: tuple[Path, int]) 
     assert httpx.post(live.base + "data/index.json").status_code in (404, 405)  # read-only
 
     store = SqliteStore(store_path[0], create=False)
-    for base in _serve(create_app(store, token=None, views=fast_views)):
+    with serve_app(create_app(store, token=None, views=fast_views)) as base:
         denied = httpx.post(base + "api/refresh", headers={"Authorization": f"Bearer {TOKEN}"})
         assert denied.status_code == 403
         assert "FRONTENDX_DASHBOARD_TOKEN" in denied.json()["error"]

@@ -18,9 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Page
-from test_dashboard import FAST, fast_views, free_port
+from test_dashboard import FAST, fast_views, serve_app
 
 from frontendx.dashboard import Views, create_app, export_site
 from frontendx.records import (
@@ -249,17 +248,8 @@ def test_the_view_counts_what_the_episodes_imply(store_db: tuple[Path, dict[Any,
 def _serve(db: Path) -> Iterator[str]:
     sqlite = SqliteStore(db, create=False)
     app = create_app(sqlite, token=None, views=fast_views)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=20)
+    with serve_app(app) as base:
+        yield base
     sqlite.close()
 
 

@@ -4,16 +4,14 @@ accepted native bug scored as validated on the leaderboard and the episode page 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Page
-from test_dashboard import fast_views, free_port
+from test_dashboard import fast_views, serve_app
 from test_review import also_on_clean
 
 from frontendx.dashboard import create_app
@@ -40,18 +38,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str | int]]]:
     store.close()
     sqlite = SqliteStore(db, create=False)
     app = create_app(sqlite, token=None, views=fast_views)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
     first = min(accepted.episodes)
-    yield f"http://127.0.0.1:{port}/", {"accepted": accepted.id, "open": other.id, "ep": first}
-    server.should_exit = True
-    thread.join(timeout=20)
+    with serve_app(app) as base:
+        yield base, {"accepted": accepted.id, "open": other.id, "ep": first}
     sqlite.close()
 
 
