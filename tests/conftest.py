@@ -8,8 +8,10 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from playwright.async_api import Browser, async_playwright
 
 from frontendx.browser import launch_chromium
@@ -89,3 +91,15 @@ def frontendx_cli(
     if check and done.returncode != 0:
         raise AssertionError(f"frontendx {' '.join(args)} exited {done.returncode}:\n{stderr}")
     return done
+
+
+def run_spec(
+    folder: Path, spec: dict[str, Any], db: str = "runs.db", *, timeout: float = 1500
+) -> Path:
+    """Write `spec` to `folder`/spec.yaml and `frontendx run` it into `folder`/`db` (which
+    must succeed); returns the store's path."""
+    spec_file = folder / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec))
+    store = folder / db
+    frontendx_cli("run", "--spec", str(spec_file), "--db", str(store), check=True, timeout=timeout)
+    return store

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import TESTS, frontendx_cli
+from conftest import TESTS, frontendx_cli, run_spec
 
 from frontendx.errors import ManifestError
 from frontendx.metrics import load_constants
@@ -405,9 +405,7 @@ def test_a_native_bug_of_the_third_party_app_goes_through_the_review_queue(
             {"name": "scripted", "config": {"findings": [{"title": "Forgets", "steps": claim}]}}
         ],
     }
-    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
-    db = str(tmp_path / "runs.db")
-    frontendx_cli("run", "--spec", str(tmp_path / "spec.yaml"), "--db", db, check=True)
+    db = str(run_spec(tmp_path, spec))
 
     def read(*args: str) -> Any:
         proc = frontendx_cli(*args, "--db", db, "--format", "json", check=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import frontendx_cli
+from conftest import frontendx_cli, run_spec
 
 from frontendx.agents import AgentContext, TaskView, spec_answerer
 from frontendx.records import Budget, ReportedFinding, VerdictKind
@@ -204,10 +204,7 @@ def test_reviewers_calibrate_exactly_and_each_verdict_names_its_cause(tmp_path: 
         "workers": 1,
         "replays": 2,
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "r.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    db = run_spec(tmp_path, spec, "r.db")
     report = json.loads(
         frontendx_cli("report", "--db", str(db), "--format", "json", check=True).stdout
     )
@@ -263,10 +260,7 @@ def test_an_external_reviewer_gets_the_change_and_decides_through_the_protocol(
         "replays": 1,
         "retries": 0,
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "r.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True, timeout=600)
+    db = run_spec(tmp_path, spec, "r.db", timeout=600)
     from frontendx.store import open_store
 
     results = {
@@ -296,10 +290,7 @@ def test_pixel_diff_blocks_on_every_difference_and_flags_intended_edits(tmp_path
         "workers": 1,
         "replays": 2,
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "p.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    db = run_spec(tmp_path, spec, "p.db")
     from frontendx.store import open_store
 
     results = {

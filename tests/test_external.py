@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from conftest import MINI, TESTS, frontendx_cli
+from conftest import MINI, TESTS, run_spec
 from playwright.async_api import Browser, async_playwright
 
 from frontendx.agents import AgentContext, TaskView, make_agent, spec_answerer
@@ -316,10 +315,7 @@ def test_examples_and_misbehaving_agents_through_the_cli(node_agent: Path, tmp_p
             _external("bad-schema", [PY, str(HELPERS), "bad"]),
         ],
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "runs.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True, timeout=600)
+    db = run_spec(tmp_path, spec, timeout=600)
     with sqlite3.connect(db) as conn:
         results = [json.loads(r[0]) for r in conn.execute("SELECT result_json FROM episodes")]
     by_name = {r["spec"]["agent"]["config"]["name"]: r for r in results}

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 import store_pg
-import yaml
 from click.testing import CliRunner
-from conftest import MINI, TOTAL_SHOWN, frontendx_cli
+from conftest import MINI, TOTAL_SHOWN, run_spec
 from test_metrics import episode, facts, found
 
 from frontendx.cli import main
@@ -78,10 +77,8 @@ def test_a_real_run_accepted_native_bug_scores_as_validated_from_then_on(
             }
         ],
     }
-    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
-    db = tmp_path / "runs.db"
     started = time.monotonic()
-    frontendx_cli("run", "--spec", str(tmp_path / "spec.yaml"), "--db", str(db), check=True)
+    db = run_spec(tmp_path, spec)
     print(f"run: {time.monotonic() - started:.1f}s")
 
     [claim] = json.loads(cli("review", "list", "--db", str(db), "--format", "json"))

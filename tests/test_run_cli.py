@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINI, frontendx_cli
+from conftest import MINI, frontendx_cli, run_spec
 
 APP = str(MINI)
 
@@ -152,10 +152,7 @@ def test_crashing_agent_and_malformed_finding_do_not_stop_the_run(tmp_path: Path
             {"name": "oracle"},
         ],
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "runs.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    db = run_spec(tmp_path, spec)
     with sqlite3.connect(db) as conn:
         results = [json.loads(r[0]) for r in conn.execute("SELECT result_json FROM episodes")]
     by_agent = {r["spec"]["agent"]["name"]: r for r in results}
@@ -173,10 +170,7 @@ def test_agent_over_its_wall_clock_budget_times_out_with_its_findings_kept(tmp_p
         "budget": {"wall_seconds": 1},
         "agents": [{"name": "scripted", "config": {"sleep_s": 30}}],
     }
-    spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(spec))
-    db = tmp_path / "runs.db"
-    frontendx_cli("run", "--spec", str(spec_file), "--db", str(db), check=True)
+    db = run_spec(tmp_path, spec)
     with sqlite3.connect(db) as conn:
         (payload,) = conn.execute("SELECT result_json FROM episodes").fetchone()
     assert json.loads(payload)["status"] == "timeout"
