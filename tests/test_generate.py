@@ -235,7 +235,7 @@ async def test_external_tests_endpoint_records_tests_and_explains_bad_ones() -> 
 async def test_episode_page_shows_the_suite_and_its_kill_matrix(
     tmp_path: Path, browser: Browser
 ) -> None:
-    from test_dashboard import _serve, fast_views
+    from test_dashboard import fast_views, serve_app
 
     from frontendx.dashboard import create_app
 
@@ -253,7 +253,7 @@ async def test_episode_page_shows_the_suite_and_its_kill_matrix(
     context = await browser.new_context()
     page = await context.new_page()
     try:
-        for base in _serve(create_app(store, token=None, views=fast_views)):
+        with serve_app(create_app(store, token=None, views=fast_views)) as base:
             await page.goto(f"{base}#/episode/{episode_id}")
             matrix = page.get_by_test_id("kill-matrix")
             await matrix.wait_for(timeout=30_000)

@@ -203,16 +203,18 @@ def test_read_commands_give_the_same_answers_on_postgres_as_on_sqlite(
     # serve: the dashboard app reopens the store on its own thread, by location
     import urllib.request
 
-    from test_dashboard import _serve
+    from test_dashboard import serve_app
 
     from frontendx.dashboard import create_app
 
     bodies = []
     for where in (str(db), url):
         store = open_store(where, create=False)
-        for base in _serve(create_app(store)):  # type: ignore[arg-type]
-            with urllib.request.urlopen(base + board, timeout=60) as reply:
-                bodies.append(json.loads(reply.read()))
+        with (
+            serve_app(create_app(store)) as base,  # type: ignore[arg-type]
+            urllib.request.urlopen(base + board, timeout=60) as reply,
+        ):
+            bodies.append(json.loads(reply.read()))
         store.close()
     assert bodies[0] == bodies[1] == exported and bodies[0]
 
