@@ -330,7 +330,7 @@ def _print_report(
     out_dir_chosen: bool = True,
 ) -> None:
     from frontendx.metrics import compute_rows, load_constants
-    from frontendx.report import render_table, to_csv, to_json
+    from frontendx.report import to_csv, to_json
     from frontendx.review import scored
 
     if run_id is not None:
@@ -372,25 +372,22 @@ def _print_report(
         click.echo(to_csv(rows), nl=False)
     else:
         # one footer (the table's caption): episodes read, what the brackets are, constants
-        from frontendx.records import CHANGE_TASKS
-        from frontendx.report import render_review_table
+        from frontendx.report import render_tables
 
-        reviews = [r for r in rows if r.task in CHANGE_TASKS]
-        others = [r for r in rows if r.task not in CHANGE_TASKS]
-        if others or not reviews:
-            _print_table(render_table(others, episodes=len(episodes)))
-        if reviews:
-            _print_table(render_review_table(reviews))
+        for table in render_tables(rows, episodes=len(episodes)):
+            _print_table(table)
 
 
 @main.command("self-test")
 @click.option("--apps", help="Comma-separated apps (default: every built-in app).")
-@click.option("--bugs", "only", help="Comma-separated bug ids to check (default: all).")
+@click.option("--bugs", "only", help="Comma-separated bug ids to check, or `all`.")
+@click.option("--changes", "only_changes", help="Comma-separated change ids to prove, or `all`.")
 @click.option(
-    "--changes",
-    "only_changes",
-    help="Comma-separated change ids to prove, or `all` (default: all, unless --bugs is given; "
-    "with --bugs alone, no changes).",
+    "--tests",
+    "only_tests",
+    help="Comma-separated ids of the apps' test suites (tests, test defects, outdated and "
+    "regressed tests) to prove, or `all`. Without --bugs, --changes and --tests, everything "
+    "is proven; with some of them, only what they name.",
 )
 @click.option("--replays", type=int, default=3, show_default=True)
 @click.option(
@@ -408,6 +405,7 @@ def self_test_cmd(
     apps: str | None,
     only: str | None,
     only_changes: str | None,
+    only_tests: str | None,
     replays: int,
     workers: int,
     chromium: str | None,
@@ -415,37 +413,44 @@ def self_test_cmd(
 ) -> None:
     """Prove the ground truth: every repro fails on its buggy variant k/k and holds on clean;
     every change's intended repros hold on head and fail on base, and its regressions' repros
-    fail on head, hold on base and hold on head with only that regression off."""
+    fail on head, hold on base and hold on head with only that regression off; every app test
+    passes 20/20 under jitter, every seeded test defect fails at a rate within 20-80%, every
+    outdated and regressed test fails every run and every fix holds."""
     from rich.progress import Progress
 
     from frontendx.suite import load_apps
-    from frontendx.validate import self_test, self_test_changes
+    from frontendx.validate import self_test, self_test_changes, self_test_suites
+    from frontendx.validate._flaky import test_suite_items
 
     loaded = load_apps([a.strip() for a in apps.split(",")] if apps else None)
-    wanted = {b.strip() for b in only.split(",") if b.strip()} if only else None
-    if wanted is not None:
-        unknown = sorted(wanted - {b for a in loaded for b in a.bugs})
+    everything = only is None and only_changes is None and only_tests is None
+
+    def chosen(raw: str | None, known: set[str], option: str) -> set[str] | None:
+        """The ids an option names (None: all of them; empty: none)."""
+        if raw is None:
+            return None if everything else set()
+        if raw.strip() == "all":
+            return None
+        ids = {i.strip() for i in raw.split(",") if i.strip()}
+        unknown = sorted(ids - known)
         if unknown:
             raise click.BadParameter(
-                f"no such bug in the chosen apps: {', '.join(unknown)}", param_hint="--bugs"
+                f"no such id in the chosen apps: {', '.join(unknown)}", param_hint=option
             )
-    changes: set[str] | None = None  # None: every change
-    if only_changes is not None and only_changes.strip() != "all":
-        changes = {c.strip() for c in only_changes.split(",") if c.strip()}
-        unknown = sorted(changes - {c for a in loaded for c in a.changes})
-        if unknown:
-            raise click.BadParameter(
-                f"no such change in the chosen apps: {', '.join(unknown)}",
-                param_hint="--changes",
-            )
-    check_bugs = wanted is not None or only_changes is None
-    if only_changes is None and wanted is not None:
-        changes = set()
-    total = sum(len([b for b in a.bugs if wanted is None or b in wanted]) for a in loaded)
-    total = total if check_bugs else 0
-    total += sum(len([c for c in a.changes if changes is None or c in changes]) for a in loaded)
+        return ids
+
+    def picked(ids: set[str] | None, item: str) -> bool:
+        return ids is None or item in ids
+
+    wanted = chosen(only, {b for a in loaded for b in a.bugs}, "--bugs")
+    changes = chosen(only_changes, {c for a in loaded for c in a.changes}, "--changes")
+    suite_ids = {item.id for a in loaded for _, item in test_suite_items(a)}
+    tests = chosen(only_tests, suite_ids, "--tests")
+    n_bugs = sum(picked(wanted, b) for a in loaded for b in a.bugs)
+    n_changes = sum(picked(changes, c) for a in loaded for c in a.changes)
+    n_tests = sum(picked(tests, i) for i in suite_ids)
     with Progress(console=err, transient=True) as progress:
-        bar = progress.add_task("self-test", total=total)
+        bar = progress.add_task("self-test", total=n_bugs + n_changes + n_tests)
         checks = (
             asyncio.run(
                 self_test(
@@ -457,7 +462,7 @@ def self_test_cmd(
                     only=wanted,
                 )
             )
-            if check_bugs
+            if n_bugs
             else []
         )
         change_checks = (
@@ -471,20 +476,35 @@ def self_test_cmd(
                     only=changes,
                 )
             )
-            if any(changes is None or c in changes for a in loaded for c in a.changes)
+            if n_changes
+            else []
+        )
+        suite_checks = (
+            asyncio.run(
+                self_test_suites(
+                    loaded,
+                    lanes=workers,
+                    chromium=chromium,
+                    on_check=lambda c: progress.advance(bar),
+                    only=tests,
+                )
+            )
+            if n_tests
             else []
         )
     failed = [c for c in checks if not c.ok]
     failed_changes = [c for c in change_checks if not c.ok]
+    failed_suites = [c for c in suite_checks if not c.ok]
     if fmt == "json":
         click.echo(
             json.dumps(
                 [c.__dict__ | {"ok": c.ok} for c in checks]
-                + [c.__dict__ | {"ok": c.ok} for c in change_checks],
+                + [c.__dict__ | {"ok": c.ok} for c in change_checks]
+                + [c.__dict__ | {"ok": c.ok} for c in suite_checks],
                 indent=2,
             )
         )
-    elif checks or not change_checks:
+    if checks and fmt != "json":
         table = Table(title=f"self-test: {len(checks) - len(failed)}/{len(checks)} bugs proven")
         for col in ("app", "bug", "state", "buggy fails", "clean holds", "off-state", "result"):
             table.add_column(col)
@@ -519,17 +539,34 @@ def self_test_cmd(
                 "ok" if cc.ok else Text("FAILED", style="red"),
             )
         _print_table(table)
-    for c in failed:
+    if suite_checks and fmt != "json":
+        table = Table(
+            title=f"self-test: {len(suite_checks) - len(failed_suites)}/{len(suite_checks)} "
+            "test-suite items proven"
+        )
+        for col in ("app", "kind", "id", "proof", "result"):
+            table.add_column(col)
+        for sc in suite_checks:
+            table.add_row(
+                sc.app,
+                sc.kind,
+                sc.item,
+                sc.summary,
+                "ok" if sc.ok else Text("FAILED", style="red"),
+            )
+        _print_table(table)
+    if not (checks or change_checks or suite_checks) and fmt != "json":
+        err.print("self-test: nothing to prove in the chosen apps")
+    for name, problems in [
+        *((f"{c.app}/{c.bug}", c.problems) for c in failed),
+        *((f"{c.app}/{c.change}", c.problems) for c in failed_changes),
+        *((f"{c.app}/{c.item}", c.problems) for c in failed_suites),
+    ]:
         err.print(
-            Text.assemble(("FAILED", "red"), f" {c.app}/{c.bug}: " + "; ".join(c.problems)),
+            Text.assemble(("FAILED", "red"), f" {name}: " + "; ".join(problems)),
             soft_wrap=True,
         )
-    for cc in failed_changes:
-        err.print(
-            Text.assemble(("FAILED", "red"), f" {cc.app}/{cc.change}: " + "; ".join(cc.problems)),
-            soft_wrap=True,
-        )
-    if failed or failed_changes:
+    if failed or failed_changes or failed_suites:
         sys.exit(EXIT_FAILED)
 
 
@@ -803,7 +840,8 @@ def export_test(
 @click.pass_context
 @_guard
 def suites(ctx: click.Context, fmt: str) -> None:
-    """List the built-in apps, their seeded bugs and their changes (or `suites validate PATH`)."""
+    """List the built-in apps, their seeded bugs, their changes and the red tests of their test
+    suites (or `suites validate PATH`)."""
     if ctx.invoked_subcommand is not None:
         return
     from frontendx.suite import load_apps, suite_version
@@ -839,6 +877,21 @@ def suites(ctx: click.Context, fmt: str) -> None:
                         }
                         for c in a.changes.values()
                     ],
+                    "tests": [
+                        {"id": t.id, "title": t.title, "catches": t.catches}
+                        for t in (a.manifest.test_suite.tests if a.manifest.test_suite else [])
+                    ],
+                    "red_tests": [
+                        {
+                            "id": c.id,
+                            "test": c.test.id,
+                            "label": c.label,
+                            "category": c.category.value if c.category else None,
+                            "bug": c.bug,
+                            "variant": list(c.variant),
+                        }
+                        for c in a.flaky_cases.values()
+                    ],
                 }
                 for a in apps
             ],
@@ -872,6 +925,20 @@ def suites(ctx: click.Context, fmt: str) -> None:
                     ", ".join(c.regressions) or "-",
                     ", ".join(c.base_bugs) or "-",
                     f"{c.review_minutes:g} min",
+                )
+        _print_table(table)
+    if any(a.flaky_cases for a in apps):
+        table = Table(title="red tests (the flaky task) of the apps' test suites")
+        for col in ("app", "red test", "of test", "cause", "root cause / build"):
+            table.add_column(col)
+        for a in apps:
+            for case in a.flaky_cases.values():
+                table.add_row(
+                    a.name,
+                    case.id,
+                    case.test.id,
+                    case.label,
+                    case.category.value if case.category else "+".join(case.variant) or "clean",
                 )
         _print_table(table)
 

@@ -12,17 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from frontendx.repro import Finding, Step
 from frontendx.suite import BrowserState
+from frontendx.suite import Label as TriageLabel
 
 RECORD_VERSION = 1
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
-TaskKind = Literal["explore", "reproduce", "generate", "regression", "visual"]
-TASK_KINDS: tuple[str, ...] = ("explore", "reproduce", "generate", "regression", "visual")
+TaskKind = Literal["explore", "reproduce", "generate", "regression", "visual", "flaky"]
+TASK_KINDS: tuple[str, ...] = (
+    "explore",
+    "reproduce",
+    "generate",
+    "regression",
+    "visual",
+    "flaky",
+)
 """`explore`: find bugs in a variant; `reproduce`: turn a customer report into a repro;
 `generate`: write a test suite for the clean app, scored by the seeded bugs it kills;
 `regression`: review a change (a pull request) before it merges, approve or block;
-`visual`: the same for a design change, counting visual claims only (docs/design.md §6)."""
+`visual`: the same for a design change, counting visual claims only; `flaky`: triage a failing
+test as flaky, a product bug or an outdated test, and fix it (docs/design.md §6)."""
 
 CHANGE_TASKS: tuple[str, ...] = ("regression", "visual")
 """Tasks on a change: the agent gets its base and head builds and decides."""
@@ -54,6 +63,12 @@ class TaskSpec(BaseModel):
         exclude_if=lambda value: value is None,  # cells of other tasks keep their keys
         description="`regression`/`visual`: the change under review (its content is ground "
         "truth; the agent sees only its title, description and diff summary)",
+    )
+    case: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # cells of other tasks keep their keys
+        description="`flaky`: the failing test of the app's test suite to triage (its label "
+        "is ground truth; the agent sees the test, its CI history and a failing run)",
     )
     budget: Budget = Budget()
 
@@ -228,6 +243,43 @@ class ChangeFacts(BaseModel):
     review_minutes: float
 
 
+FixVerdict = Literal["holds", "neutered", "fails", "invalid"]
+"""A `flaky` fix: `holds` (passes every run under jitter and still fails where the good test
+does), `neutered` (passes, but no longer catches what the good test caught), `fails` (fails
+some run under jitter), `invalid` (malformed steps)."""
+
+
+class Triage(BaseModel):
+    """A `flaky` episode's ground truth and the agent's answer, judged (docs/design.md §6.3)."""
+
+    model_config = _FROZEN
+
+    case: str
+    truth: TriageLabel
+    truth_category: str | None = None
+    bug: str | None = Field(default=None, description="a regressed test's seeded bug")
+    history: list[bool] = Field(description="the CI history the agent saw, oldest first")
+    label: TriageLabel | None = None
+    category: str | None = None
+    labelled_at: float | None = Field(
+        default=None, description="seconds from the agent's start to its (last) label"
+    )
+    fix: list[dict[str, Any]] | None = None
+    fix_verdict: FixVerdict | None = None
+    fix_passed: int = 0
+    fix_runs: int = 0
+    fix_reason: str = ""
+
+    @property
+    def right(self) -> bool:
+        return self.label == self.truth
+
+    @property
+    def dangerous_miss(self) -> bool:
+        """A real regression labelled flaky or outdated (or not labelled)."""
+        return self.truth == "product_bug" and self.label != "product_bug"
+
+
 class BugFacts(BaseModel):
     """What metrics need to know of a bug, so that they read only the store."""
 
@@ -275,6 +327,7 @@ BUILTIN_AGENTS: frozenset[str] = frozenset(
         "approve-all",
         "block-all",
         "pixel-diff",
+        "rerun",
     }
 )
 
@@ -335,6 +388,11 @@ class EpisodeResult(BaseModel):
         default=None,
         exclude_if=lambda value: value is None,
         description="`regression`/`visual`: the reviewed change",
+    )
+    triage: Triage | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="`flaky`: the case's ground truth and the agent's judged answer",
     )
     artifacts: dict[str, str] = Field(default_factory=dict)
     artifacts_url: str | None = Field(

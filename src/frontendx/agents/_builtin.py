@@ -32,6 +32,12 @@ class OracleAgent:
 
     async def run(self, ctx: AgentContext) -> None:
         assert ctx.ground_truth is not None, "the harness gives calibration agents ground truth"
+        case = ctx.ground_truth.triage
+        if case is not None:
+            # `flaky`: the case's label and cause, its fix, and a regressed test's bug below
+            ctx.triage(case.label, case.category.value if case.category else None)
+            if case.fix is not None:
+                ctx.fix_test(case.fix)
         for number, (_, steps) in enumerate(sorted(ctx.ground_truth.repros.items()), start=1):
             if ctx.task.kind == "generate":
                 await ctx.add_test(f"ground truth {number}", list(steps))
@@ -128,11 +134,53 @@ class NullAgent:
             for name, steps in _EMPTY_TESTS:
                 await ctx.add_test(name, steps)
             return
+        if ctx.task.failing_test is not None:
+            # `flaky`: one label whatever the case, and the red test unchanged as its "fix"
+            ctx.triage("flaky", "fixed_sleep")
+            ctx.fix_test(ctx.task.failing_test.steps)
+            return
         picks = random.Random(self.config["seed"]).sample(_FAKES, self.config["findings"])
         for fake in picks:
             await ctx.report(fake)
         if ctx.task.kind in CHANGE_TASKS:
             ctx.decide("block")  # on fakes: every block it makes is unsupported
+
+
+class RerunConfig(AgentConfig):
+    """The rerun baseline's options."""
+
+    runs: int = Field(default=5, ge=1, le=50, description="re-runs of the red test")
+
+
+class RerunAgent:
+    """The CI-retry baseline of the `flaky` task: re-runs the red test `runs` times under
+    jitter; mixed results (or every re-run passing) say `flaky`, every re-run failing says
+    `product_bug`, reported with the test itself as the finding. It never fixes a test and
+    cannot tell an outdated test from a regression."""
+
+    name = "rerun"
+    version = "1"
+    config_model = RerunConfig
+
+    def __init__(self, **options: Any) -> None:
+        self.config: dict[str, Any] = parse_config(RerunConfig, self.name, options).stored()
+
+    async def run(self, ctx: AgentContext) -> None:
+        failing = ctx.task.failing_test
+        if failing is None:
+            raise ValueError(f"{self.name} triages red tests; it takes no {ctx.task.kind} task")
+        outcomes = [await ctx.run_test() for _ in range(self.config["runs"])]
+        if any(o.passed for o in outcomes):
+            ctx.triage("flaky")
+            return
+        await ctx.report(
+            {
+                "title": f"{failing.title}: fails on every run",
+                "actual": outcomes[-1].message,
+                "steps": failing.steps,
+            }
+        )
+        ctx.triage("product_bug")
 
 
 class ApproveAllAgent:
@@ -179,7 +227,8 @@ class ScriptedAgent:
     """Plays a script: optional steps in the browser, findings to report, optional crash.
 
     For tests and demos: `findings` are raw finding dicts (possibly malformed on purpose),
-    `sleep_s` waits before reporting, `crash` raises after reporting.
+    `sleep_s` waits before reporting, `crash` raises after reporting; on a `flaky` task,
+    `label` (and `category`) label the red test and `fix` is its fixed steps.
     """
 
     name = "scripted"
@@ -191,6 +240,9 @@ class ScriptedAgent:
         sleep_s: float = 0.0,
         crash: bool = False,
         goto: str | None = None,
+        label: str | None = None,
+        category: str | None = None,
+        fix: list[dict[str, Any]] | None = None,
     ) -> None:
         self.config: dict[str, Any] = {
             "findings": findings or [],
@@ -198,6 +250,10 @@ class ScriptedAgent:
             "crash": crash,
             "goto": goto,
         }
+        # only when given, so the stored config of every other scripted agent stays the same
+        for key, value in (("label", label), ("category", category), ("fix", fix)):
+            if value is not None:
+                self.config[key] = value
 
     async def run(self, ctx: AgentContext) -> None:
         if self.config["goto"]:
@@ -207,5 +263,9 @@ class ScriptedAgent:
             await asyncio.sleep(self.config["sleep_s"])
         for finding in self.config["findings"]:
             await ctx.report(finding)
+        if self.config.get("label") is not None:
+            ctx.triage(self.config["label"], self.config.get("category"))
+        if self.config.get("fix") is not None:
+            ctx.fix_test(self.config["fix"])
         if self.config["crash"]:
             raise RuntimeError("scripted crash")

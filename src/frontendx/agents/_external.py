@@ -42,7 +42,7 @@ from frontendx.agents._model import EndpointOptions, ModelEndpoint
 from frontendx.agents._protocol import AgentContext
 from frontendx.errors import AgentFlooded as _Flooded
 from frontendx.errors import AgentProcessError as AgentProcessError  # re-exported: moved
-from frontendx.errors import BrowserError, BudgetExceeded, ConfigError
+from frontendx.errors import BrowserError, BudgetExceeded, ConfigError, ReproError
 
 PASSED_THROUGH = ("PATH", "HOME", "LANG")
 """The only variables of the harness's own environment an external agent gets."""
@@ -225,7 +225,7 @@ class ExternalAgent:
         ) as tmp:
             workdir = Path(tmp)
             task_file = workdir / "task.json"
-            task_file.write_text(json.dumps(ctx.task.model_dump(mode="json"), indent=2))
+            task_file.write_text(json.dumps(_task_for(ctx, workdir), indent=2))
             endpoint = _Endpoint(ctx)
             warden = _Warden(ctx, workdir)
             await endpoint.start()
@@ -263,6 +263,9 @@ class ExternalAgent:
             "FRONTENDX_QUESTIONS_URL": endpoint.url + "/questions",
             "FRONTENDX_STEPS_URL": endpoint.url + "/steps",
             "FRONTENDX_DECISION_URL": endpoint.url + "/decision",
+            "FRONTENDX_TRIAGE_URL": endpoint.url + "/triage",
+            "FRONTENDX_FIX_URL": endpoint.url + "/fix",
+            "FRONTENDX_RUN_TEST_URL": endpoint.url + "/run-test",
             "FRONTENDX_BUDGET_SECONDS": f"{remaining:.1f}",
             "FRONTENDX_BUDGET_STEPS": str(budget.steps),
             "TMPDIR": str(workdir),
@@ -534,6 +537,9 @@ class _Endpoint:
                 HttpRoute(prefix + "/questions", self.questions, methods=["POST"]),
                 HttpRoute(prefix + "/steps", self.steps, methods=["POST"]),
                 HttpRoute(prefix + "/decision", self.decision, methods=["POST"]),
+                HttpRoute(prefix + "/triage", self.triage, methods=["POST"]),
+                HttpRoute(prefix + "/fix", self.fix, methods=["POST"]),
+                HttpRoute(prefix + "/run-test", self.run_test, methods=["POST"]),
                 HttpRoute(prefix + "/", self.index, methods=["GET"]),
             ]
         )
@@ -633,7 +639,16 @@ class _Endpoint:
     # --- routes ---------------------------------------------------------------------------
 
     async def index(self, request: Request) -> JSONResponse:
-        endpoints = ["findings", "tests", "questions", "steps", "decision"]
+        endpoints = [
+            "findings",
+            "tests",
+            "questions",
+            "steps",
+            "decision",
+            "triage",
+            "fix",
+            "run-test",
+        ]
         return JSONResponse({"ok": True, "endpoints": endpoints})
 
     async def findings(self, request: Request) -> JSONResponse:
@@ -697,6 +712,60 @@ class _Endpoint:
             return _error(400, str(exc))
         return JSONResponse({"decision": self.ctx.decision, "decided_at": self.ctx.decided_at})
 
+    async def triage(self, request: Request) -> JSONResponse:
+        """A red test's label: `{"label": "flaky" | "product_bug" | "outdated_test",
+        "category": <root cause, with flaky>}` (the last label counts)."""
+        data, refused = await self._admitted(request)
+        if refused is not None:
+            return refused
+        if not isinstance(data, dict) or not isinstance(data.get("label"), str):
+            return _error(400, 'send {"label": "flaky" | "product_bug" | "outdated_test"}')
+        category = data.get("category")
+        try:
+            self.ctx.triage(data["label"], category if isinstance(category, str) else None)
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse(
+            {
+                "label": self.ctx.label,
+                "category": self.ctx.category,
+                "labelled_at": self.ctx.labelled_at,
+            }
+        )
+
+    async def fix(self, request: Request) -> JSONResponse:
+        """A red test's fix: `{"steps": [<steps>]}` (the last fix counts; judged after)."""
+        data, refused = await self._admitted(request)
+        if refused is not None:
+            return refused
+        steps = data.get("steps") if isinstance(data, dict) else None
+        if not isinstance(steps, list):
+            return _error(400, 'send {"steps": [<the fixed test\'s steps>]}')
+        try:
+            self.ctx.fix_test(steps)
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse({"ok": True}, status_code=202)
+
+    async def run_test(self, request: Request) -> JSONResponse:
+        """Re-run a test as CI does: `{}` for the red test, or `{"steps": [...]}`; answers
+        `{"passed": bool, "message": "..."}`."""
+        data, refused = await self._admitted(request)
+        if refused is not None:
+            return refused
+        steps = data.get("steps") if isinstance(data, dict) else None
+        if steps is not None and not isinstance(steps, list):
+            return _error(400, 'send {} or {"steps": [<steps>]}')
+        try:
+            outcome = await self.ctx.run_test(steps)
+        except ReproError as exc:
+            return _error(400, str(exc))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        except BudgetExceeded as exc:
+            return self._end(exc)
+        return JSONResponse(outcome.model_dump(mode="json"))
+
     async def steps(self, request: Request) -> JSONResponse:
         data, refused = await self._admitted(request)
         if refused is not None:
@@ -710,6 +779,18 @@ class _Endpoint:
             return self._end(exc)
         budget = self.ctx.task.budget.steps
         return JSONResponse({"steps": self.ctx.steps, "remaining": budget - self.ctx.steps})
+
+
+def _task_for(ctx: AgentContext, workdir: Path) -> dict[str, Any]:
+    """The task file's content; a red test's trace is copied into the agent's folder (the
+    episode's own folder is hidden from a confined agent)."""
+    task = ctx.task.model_dump(mode="json")
+    failing = ctx.task.failing_test
+    if failing is not None and failing.trace is not None and Path(failing.trace).is_file():
+        copy = workdir / "red-run.zip"
+        shutil.copyfile(failing.trace, copy)
+        task["failing_test"]["trace"] = str(copy)
+    return task
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -34,6 +34,7 @@ from frontendx.errors import ConfigError, ReproError
 from frontendx.records import CHANGE_TASKS
 from frontendx.repro import Click, Fill, Goto, Press, Select, Step, parse_steps
 from frontendx.repro._steps import step_schema, steps_help
+from frontendx.suite import LABELS, FlakeCategory
 
 KEEP_OBSERVATIONS = 2
 """Older observations are elided from the conversation to bound its size."""
@@ -199,6 +200,35 @@ class _Session:
             ),
             Tool("done", "Stop testing.", _obj()),
         ]
+        if self.ctx.task.kind == "flaky":
+            categories = [c.value for c in FlakeCategory]
+            tools += [
+                Tool(
+                    "run_test",
+                    "Re-run a test once as CI does (fresh browser, reset app, new timing); "
+                    "no steps: the red test itself. Answers passed or failed with the message.",
+                    _steps_schema(required=False),
+                ),
+                Tool(
+                    "label",
+                    "Say why the test is red: flaky (with its root cause), product_bug (report "
+                    "the bug with report_finding too) or outdated_test.",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string", "enum": list(LABELS)},
+                            "category": {"type": "string", "enum": categories},
+                        },
+                        "required": ["label"],
+                    },
+                ),
+                Tool(
+                    "fix_test",
+                    "Give the fixed test (flaky or outdated): it must pass every run and still "
+                    "check what the test checked.",
+                    _steps_schema(required=True),
+                ),
+            ]
         if self.ctx.task.kind in CHANGE_TASKS:
             tools.append(
                 Tool(
@@ -258,6 +288,23 @@ class _Session:
                 "never report what the PR meant to change. Then decide: block if you "
                 f"reported a regression, else approve.{visual}\n\nPull request: {pr.title}"
                 f"\n\n{pr.description}\n\nFiles changed:\n{files}"
+            )
+        elif task.kind == "flaky" and task.failing_test is not None:
+            red = task.failing_test
+            goal = (
+                "A test of this app is red in CI. Find out why: is it flaky (it fails only "
+                "sometimes, from its own timing, ordering or clock assumptions), is the "
+                "product broken (a real regression: report it with report_finding), or is "
+                "the test outdated (the app changed on purpose and the test was not "
+                "updated)? Calling a real regression flaky or outdated is the costly "
+                "mistake. You may re-run the test (run_test) and explore the app, which runs "
+                "with CI's timing noise. Then call `label`, and for a flaky or outdated test "
+                "give the fixed test with fix_test: it must pass every run and still check "
+                f"what the test checked.\n\nTest: {red.title}\nSteps:\n"
+                + json.dumps(red.steps, indent=1)
+                + "\n\nRecent CI runs (oldest first): "
+                + " ".join(red.history)
+                + f"\nThe failing run: {red.failure}\n\nAs CI runs it:\n{red.pytest}"
             )
         else:
             goal = (
@@ -361,6 +408,17 @@ class _Session:
                     return await self.add_test(args)
                 case "ask":
                     return "Answer: " + await self.ctx.ask(str(args.get("question", "")))
+                case "run_test" if self.ctx.task.kind == "flaky":
+                    steps = args.get("steps")
+                    outcome = await self.ctx.run_test(steps if isinstance(steps, list) else None)
+                    return "passed" if outcome.passed else f"failed: {outcome.message}"
+                case "label" if self.ctx.task.kind == "flaky":
+                    category = args.get("category")
+                    self.ctx.triage(str(args.get("label", "")), category or None)
+                    return f"labelled: {self.ctx.label}"
+                case "fix_test" if self.ctx.task.kind == "flaky":
+                    self.ctx.fix_test(list(args.get("steps") or []))
+                    return "fix recorded"
                 case "decide" if self.ctx.task.kind in CHANGE_TASKS:
                     self.ctx.decide(str(args.get("decision", "")))
                     self.done = True
@@ -368,7 +426,7 @@ class _Session:
                 case "done":
                     self.done = True
                     return "ok"
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, ReproError) as exc:
             return f"error: bad arguments for {call.name}: {exc}"
         return f"error: unknown tool {call.name!r}"
 
@@ -459,6 +517,16 @@ def _test_schema() -> dict[str, Any]:
     step = step_schema()
     defs = step.pop("$defs", {})
     schema = _obj(name={"type": "string"}, steps={"type": "array", "minItems": 1, "items": step})
+    schema["$defs"] = defs
+    return schema
+
+
+def _steps_schema(*, required: bool) -> dict[str, Any]:
+    """run_test's and fix_test's arguments: a test's steps."""
+    step = step_schema()
+    defs = step.pop("$defs", {})
+    schema = _obj(steps={"type": "array", "minItems": 1, "items": step})
+    schema["required"] = ["steps"] if required else []
     schema["$defs"] = defs
     return schema
 

@@ -15,6 +15,7 @@ from frontendx.agents._model import ModelClient
 from frontendx.errors import BudgetExceeded, ReproError
 from frontendx.records import Budget, Decision, GeneratedTest, ReportedFinding, TaskKind
 from frontendx.repro import Finding, Step, parse_finding, parse_steps
+from frontendx.suite import LABELS, FlakeCategory, FlakyCase, Label
 
 
 class PullRequest(BaseModel):
@@ -27,6 +28,33 @@ class PullRequest(BaseModel):
     description: str
     files: list[dict[str, Any]] = []
     """the diff summary: {"path", "components", "added", "removed"} per file"""
+
+
+class FailingTest(BaseModel):
+    """`flaky`: the red test as CI shows it (never its label, cause or fix)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    steps: list[dict[str, Any]]
+    """the test in the repro language"""
+    pytest: str
+    """the same test exported as a pytest-playwright file, as it runs in CI"""
+    history: list[str]
+    """its last CI runs under jitter, oldest first: "pass" or "fail"; the last one failed"""
+    failure: str
+    """the failing run's message: the step and why it failed"""
+    trace: str | None = None
+    """the failing run's Playwright trace (a zip), when the agent can read files"""
+
+
+class RunOutcome(BaseModel):
+    """One re-run of a test (`ctx.run_test`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    passed: bool
+    message: str = ""
 
 
 class TaskView(BaseModel):
@@ -45,6 +73,8 @@ class TaskView(BaseModel):
     """`regression`/`visual`: the change's base build (`app_url` is its head build)."""
     pull_request: PullRequest | None = None
     """`regression`/`visual`: the change as its pull request page shows it."""
+    failing_test: FailingTest | None = None
+    """`flaky`: the red test to triage (`app_url` serves the app under jitter)."""
 
 
 @runtime_checkable
@@ -64,6 +94,8 @@ class GroundTruth:
     a change: its regressions that show)."""
 
     repros: dict[str, list[Step]]
+    triage: FlakyCase | None = None
+    """`flaky`: the case's label, cause and fix"""
 
 
 # Minimum spacing between reports is not enforced; a cap stops a flood from stalling validation.
@@ -105,6 +137,12 @@ class AgentContext:
     questions: int = 0
     decision: Decision | None = None
     decided_at: float | None = None
+    rerun: Callable[[list[Step]], Awaitable[RunOutcome]] | None = None
+    """`flaky`: the harness's re-run of a test (`ctx.run_test`)"""
+    label: Label | None = None
+    category: str | None = None
+    labelled_at: float | None = None
+    fix: list[Any] | None = None
     _started: float = field(default_factory=time.monotonic)
 
     @property
@@ -175,6 +213,47 @@ class AgentContext:
             raise ValueError("a block needs at least one finding: report it first")
         self.decision = "block" if decision == "block" else "approve"
         self.decided_at = round(self.elapsed(), 3)
+
+    def triage(self, label: str, category: str | None = None) -> None:
+        """`flaky`: label the red test `flaky` (with its root-cause `category`, one of
+        `FlakeCategory`), `product_bug` (report the bug as a finding) or `outdated_test`. The
+        last label counts."""
+        if self.task.kind != "flaky":
+            raise ValueError(f"a {self.task.kind} task takes no triage label")
+        if label not in LABELS:
+            raise ValueError(f"label must be one of {', '.join(LABELS)}, not {label!r}")
+        known = [c.value for c in FlakeCategory]
+        if category is not None and category not in known:
+            raise ValueError(f"category must be one of {', '.join(known)}, not {category!r}")
+        self.label = label
+        self.category = category if label == "flaky" else None
+        self.labelled_at = round(self.elapsed(), 3)
+
+    def fix_test(self, steps: Sequence[Any]) -> None:
+        """`flaky`: the fixed test (for a flaky or an outdated one), in the repro language. It
+        must pass every run under jitter and still catch what the test caught; the last fix
+        counts. Malformed steps are judged `invalid`, never raised."""
+        if self.task.kind != "flaky":
+            raise ValueError(f"a {self.task.kind} task takes no fixed test")
+        self.fix = _jsonable(
+            [
+                s.model_dump(mode="json", exclude_none=True) if isinstance(s, BaseModel) else s
+                for s in steps
+            ]
+        )
+
+    async def run_test(self, steps: Sequence[Any] | None = None) -> RunOutcome:
+        """`flaky`: run a test once more, as a CI re-run does: a fresh browser on a freshly
+        reset app under a new jitter seed (default: the red test itself). Takes its time from
+        the budget."""
+        if self.rerun is None or self.task.failing_test is None:
+            raise ValueError(f"a {self.task.kind} task has no test to re-run")
+        raw = self.task.failing_test.steps if steps is None else list(steps)
+        parsed = parse_steps(
+            [s.model_dump(mode="json") if isinstance(s, BaseModel) else s for s in raw]
+        )
+        self.step()
+        return await self.rerun(parsed)
 
     def step(self, n: int = 1) -> None:
         """Count browser actions against the step budget."""

@@ -15,6 +15,7 @@ from frontendx.agents._builtin import (
     BlockAllAgent,
     NullAgent,
     OracleAgent,
+    RerunAgent,
     ScriptedAgent,
 )
 from frontendx.agents._config import AgentConfig, config_schema
@@ -38,6 +39,7 @@ _BUILTIN: dict[str, type] = {
     "approve-all": ApproveAllAgent,
     "block-all": BlockAllAgent,
     "pixel-diff": PixelDiffAgent,
+    "rerun": RerunAgent,
     "llm": LlmAgent,
     "external": ExternalAgent,
 }

@@ -17,6 +17,11 @@ from frontendx.browser import _netns
 from frontendx.browser._guard import NetworkGuard
 from frontendx.errors import BrowserError
 
+# Playwright's Node driver warns on stderr when an assertion's 1 ms timeout (an `expect` with
+# `timeout_ms: 0`, docs/repro-language.md) has run out before it is armed; the driver starts
+# with this process's environment, and the warning says nothing a user can act on.
+os.environ.setdefault("NODE_NO_WARNINGS", "1")
+
 # Without these, headless Chromium tries to reach Google's services at start-up.
 CHROMIUM_ARGS = (
     "--no-sandbox",

@@ -78,6 +78,11 @@ class Constants(BaseModel):
     # defaults as packaged, so constants files written before `generate` existed still load
     test_writing_minutes: float = Field(default=30.0, ge=0)
     test_review_minutes: float = Field(default=3.0, ge=0)
+    red_test_minutes: dict[str, float] = Field(
+        default_factory=lambda: {"flaky": 30.0, "outdated_test": 20.0, "product_bug": 45.0},
+        description="`flaky`: a developer's minutes to find why a test is red, per cause",
+    )
+    test_fix_minutes: float = Field(default=15.0, ge=0)
     bootstrap_resamples: int = Field(ge=0, description="0 disables confidence intervals")
     confidence: float = Field(gt=0, lt=1)
 
@@ -236,6 +241,34 @@ class MetricsRow(BaseModel):
     cost_per_change_ci_low: float | None = None
     cost_per_change_ci_high: float | None = None
 
+    # `flaky` rows (None or 0 elsewhere, docs/design.md §6.3): recall is the share of red
+    # tests failing for a product bug whose bug was reproduced by a validated finding
+    n_right: int = Field(default=0, description="episodes whose label is the true cause")
+    triage_accuracy: float | None = None
+    triage_accuracy_ci_low: float | None = None
+    triage_accuracy_ci_high: float | None = None
+    confusion: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="true cause -> label given (`none`) -> episodes"
+    )
+    n_product_bug: int = Field(default=0, description="red tests failing for a product bug")
+    n_dangerous_misses: int = Field(default=0, description="of them, labelled otherwise")
+    dangerous_miss_rate: float | None = None
+    dangerous_miss_rate_ci_low: float | None = None
+    dangerous_miss_rate_ci_high: float | None = None
+    n_needs_fix: int = Field(default=0, description="red tests that are flaky or outdated")
+    n_fixed: int = Field(default=0, description="of them, with a fix that holds")
+    n_neutered: int = Field(default=0, description="of them, with a fix that no longer checks")
+    fix_success_rate: float | None = None
+    fix_success_rate_ci_low: float | None = None
+    fix_success_rate_ci_high: float | None = None
+    category_accuracy: float | None = Field(
+        default=None, description="flaky tests labelled flaky with their true root cause"
+    )
+    triage_median_s: float | None = Field(
+        default=None, description="Kaplan-Meier median time to a label, censored at the budget"
+    )
+    cost_per_triage: float | None = None
+
     constants_version: str
     confidence: float
 
@@ -271,6 +304,16 @@ class _Tally:
     decided: tuple[float, ...] = ()  # change tasks: time to decision, when decided
     undecided: tuple[float, ...] = ()  # change tasks: the budget, when not decided
     verdicts: Counter[str] = field(default_factory=Counter)  # verdict kind -> findings
+    truth: str = ""  # flaky: the true cause
+    label: str = ""  # flaky: the label given (`none`)
+    right: int = 0  # flaky: 1 when the label is the true cause
+    product_bug: int = 0  # flaky: 1 when the test is red for a product bug
+    dangerous: int = 0  # ... and it was labelled otherwise
+    needs_fix: int = 0  # flaky: 1 when the test is flaky or outdated
+    fixed: int = 0  # ... and the agent's fix holds
+    neutered: int = 0  # ... or no longer checks what the test checked
+    flaky_labelled: int = 0  # flaky: 1 when a flaky test was labelled flaky
+    category_right: int = 0  # ... with its true root cause
 
 
 @dataclass(slots=True)
@@ -435,7 +478,49 @@ def _tally(
     tally = _findings_tally(ep, scored, validated, first, found_at, constants)
     if ep.change is not None:
         return _change_tally(tally, ep, constants)
+    if ep.triage is not None:
+        return _triage_tally(tally, ep, constants)
     return tally
+
+
+def _triage_tally(tally: _Tally, ep: EpisodeResult, constants: Constants) -> _Tally:
+    """A red test's triage on top of its findings' tally (docs/design.md §6.3). Human minutes:
+    the right label saves the minutes a developer spends finding that cause, a fix that holds
+    the minutes of fixing the test; calling a product bug flaky or outdated costs the bug's
+    manual minutes (it ships); findings, false positives and questions cost as everywhere."""
+    t = ep.triage
+    assert t is not None
+    budget = ep.spec.task.budget.wall_seconds
+    needs_fix = t.truth in ("flaky", "outdated_test")
+    fixed = needs_fix and t.fix_verdict == "holds"
+    escaped = ep.bug_facts[t.bug].manual_minutes if t.bug in ep.bug_facts else 0.0
+    spent = (
+        tally.findings * constants.triage_minutes_per_finding
+        + tally.false_positives * constants.wasted_minutes_per_false_positive
+        + tally.questions * constants.answer_minutes_per_question
+    )
+    labelled = t.label is not None and t.labelled_at is not None
+    return replace(
+        tally,
+        truth=t.truth,
+        label=t.label or "none",
+        right=int(t.right),
+        product_bug=int(t.truth == "product_bug"),
+        dangerous=int(t.dangerous_miss),
+        needs_fix=int(needs_fix),
+        fixed=int(fixed),
+        neutered=int(needs_fix and t.fix_verdict == "neutered"),
+        flaky_labelled=int(t.truth == "flaky" and t.label == "flaky"),
+        category_right=int(
+            t.truth == "flaky" and t.label == "flaky" and t.category == t.truth_category
+        ),
+        decided=(max(0.0, min(budget, t.labelled_at or 0.0)),) if labelled else (),
+        undecided=() if labelled else (budget,),
+        minutes_saved=(constants.red_test_minutes.get(t.truth, 0.0) if t.right else 0.0)
+        + (constants.test_fix_minutes if fixed else 0.0)
+        - (escaped if t.dangerous_miss else 0.0)
+        - spent,
+    )
 
 
 def _findings_tally(
@@ -544,6 +629,22 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
     def s_per_change(r: Resample) -> float | None:
         return _ratio(r.sum(cost), r.sum([1] * n))
 
+    triages = group.task == "flaky"
+    right = [t.right for t in tallies]
+    product_bugs = [t.product_bug for t in tallies]
+    dangerous = [t.dangerous for t in tallies]
+    needs_fix = [t.needs_fix for t in tallies]
+    fixed = [t.fixed for t in tallies]
+
+    def s_accuracy(r: Resample) -> float | None:
+        return _ratio(r.sum(right), r.sum([1] * n))
+
+    def s_dangerous(r: Resample) -> float | None:
+        return _ratio(r.sum(dangerous), r.sum(product_bugs))
+
+    def s_fixed(r: Resample) -> float | None:
+        return _ratio(r.sum(fixed), r.sum(needs_fix))
+
     def s_decision(r: Resample) -> float | None:
         median = km_median(decisions, r.weights)
         return math.inf if median is None else median
@@ -561,6 +662,13 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         stats |= {"fp": s_fp, "cost": s_cost, "minutes": s_minutes}
         if generate:
             stats["dropped"] = s_dropped
+        if triages:
+            stats |= {
+                "accuracy": s_accuracy,
+                "dangerous": s_dangerous,
+                "fixed": s_fixed,
+                "per_change": s_per_change,
+            }
         if reviews:
             stats |= {
                 "catch": s_catch,
@@ -595,10 +703,7 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         statuses=dict(sorted(group.statuses.items())),
         n_findings=sum(findings),
         n_false_positives=sum(fps),
-        **{
-            f"verdict_{kind}": sum(t.verdicts[kind] for t in tallies)
-            for kind in (*(k.value for k in VerdictKind), "unjudged")
-        },
+        **_verdict_fields(tallies),
         n_validated=sum(validated),
         n_native_validated=sum(t.native for t in tallies),
         n_manifestable=sum(scored),
@@ -637,6 +742,7 @@ def _row(group: _Group, constants: Constants, seed: int) -> MetricsRow:
         ),
         tests_per_kill=_ratio(kept_tests, sum(validated)) if generate else None,
         **(_review_fields(tallies, cis, decisions) if reviews and not group.bug_level else {}),
+        **(_triage_fields(tallies, cis, decisions) if triages and not group.bug_level else {}),
         constants_version=constants.version,
         confidence=constants.confidence,
     )
@@ -669,6 +775,52 @@ def _review_fields(
         "cost_per_change": _ratio(cost, len(tallies)),
         "cost_per_change_ci_low": cis["per_change"].low,
         "cost_per_change_ci_high": cis["per_change"].high,
+    }
+
+
+def _verdict_fields(tallies: Sequence[_Tally]) -> dict[str, Any]:
+    return {
+        f"verdict_{kind}": sum(t.verdicts[kind] for t in tallies)
+        for kind in (*(k.value for k in VerdictKind), "unjudged")
+    }
+
+
+def _triage_fields(
+    tallies: Sequence[_Tally], cis: dict[str, Interval], labels: KMPairs
+) -> dict[str, Any]:
+    """A `flaky` row's own figures (docs/design.md §6.3)."""
+    confusion: dict[str, dict[str, int]] = {}
+    for t in tallies:
+        row = confusion.setdefault(t.truth, {})
+        row[t.label] = row.get(t.label, 0) + 1
+    right = sum(t.right for t in tallies)
+    product = sum(t.product_bug for t in tallies)
+    dangerous = sum(t.dangerous for t in tallies)
+    needs = sum(t.needs_fix for t in tallies)
+    fixed = sum(t.fixed for t in tallies)
+    cost = sum(t.model_usd + t.compute_usd for t in tallies)
+    return {
+        "n_right": right,
+        "triage_accuracy": _ratio(right, len(tallies)),
+        "triage_accuracy_ci_low": cis["accuracy"].low,
+        "triage_accuracy_ci_high": cis["accuracy"].high,
+        "confusion": {k: dict(sorted(v.items())) for k, v in sorted(confusion.items())},
+        "n_product_bug": product,
+        "n_dangerous_misses": dangerous,
+        "dangerous_miss_rate": _ratio(dangerous, product),
+        "dangerous_miss_rate_ci_low": cis["dangerous"].low,
+        "dangerous_miss_rate_ci_high": cis["dangerous"].high,
+        "n_needs_fix": needs,
+        "n_fixed": fixed,
+        "n_neutered": sum(t.neutered for t in tallies),
+        "fix_success_rate": _ratio(fixed, needs),
+        "fix_success_rate_ci_low": cis["fixed"].low,
+        "fix_success_rate_ci_high": cis["fixed"].high,
+        "category_accuracy": _ratio(
+            sum(t.category_right for t in tallies), sum(t.flaky_labelled for t in tallies)
+        ),
+        "triage_median_s": km_median(labels) if labels.codes else None,
+        "cost_per_triage": _ratio(cost, len(tallies)),
     }
 
 

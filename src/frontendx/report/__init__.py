@@ -9,7 +9,14 @@ from frontendx.report._compare import (
 )
 from frontendx.report._finding_test import export_finding_test
 from frontendx.report._format import BEYOND_BUDGET, counts, usd
-from frontendx.report._render import render_review_table, render_table, to_csv, to_json
+from frontendx.report._render import (
+    render_review_table,
+    render_table,
+    render_tables,
+    render_triage_table,
+    to_csv,
+    to_json,
+)
 from frontendx.report._suite_export import export_generated_suite
 from frontendx.report._terminal import (
     EpisodeLines,
@@ -32,6 +39,8 @@ __all__ = [
     "render_comparisons",
     "render_review_table",
     "render_table",
+    "render_tables",
+    "render_triage_table",
     "run_summary_lines",
     "to_csv",
     "to_json",

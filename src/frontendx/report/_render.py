@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from frontendx.metrics import MetricsRow
+from frontendx.records import CHANGE_TASKS
 from frontendx.report._format import BEYOND_BUDGET, MISSING, usd
 
 _MISSING = MISSING
@@ -53,6 +54,12 @@ def _ttr(row: MetricsRow) -> str:
     if row.ttr_median_s is None and row.n_manifestable and row.n_episodes:
         return BEYOND_BUDGET
     return _with_ci(row.ttr_median_s, row.ttr_ci_low, row.ttr_ci_high, "s")
+
+
+def _minutes_saved(r: MetricsRow) -> str:
+    return _with_ci(
+        r.human_minutes_saved, r.human_minutes_saved_ci_low, r.human_minutes_saved_ci_high, "num"
+    )
 
 
 def _slice_text(row: MetricsRow) -> str:
@@ -125,14 +132,7 @@ def render_table(
                     "usd",
                 )
             ),
-            Text(
-                _with_ci(
-                    r.human_minutes_saved,
-                    r.human_minutes_saved_ci_low,
-                    r.human_minutes_saved_ci_high,
-                    "num",
-                )
-            ),
+            Text(_minutes_saved(r)),
         )
     return table
 
@@ -191,16 +191,94 @@ def render_review_table(
                     r.cost_per_change, r.cost_per_change_ci_low, r.cost_per_change_ci_high, "usd"
                 )
             ),
-            Text(
-                _with_ci(
-                    r.human_minutes_saved,
-                    r.human_minutes_saved_ci_low,
-                    r.human_minutes_saved_ci_high,
-                    "num",
-                )
-            ),
+            Text(_minutes_saved(r)),
         )
     return table
+
+
+def render_triage_table(
+    rows: Sequence[MetricsRow], *, title: str | None = "Red-test triage (flaky)"
+) -> Table:
+    """The `flaky` view (docs/design.md §6.3): per agent config and slice, triage accuracy,
+    the dangerous-miss rate (red tests failing for a product bug, labelled flaky or outdated),
+    the fix success rate (flaky and outdated tests given a fix that holds; neutered fixes
+    counted apart), the confusion matrix, time and cost per triage, human minutes saved."""
+    caption = (
+        "accuracy = right labels / red tests; dangerous miss = product bugs labelled flaky, "
+        "outdated or nothing / product bugs; fix = fixes passing 20/20 under jitter that still "
+        "catch / flaky and outdated tests; confusion: true cause -> label (none = no label); "
+        f"time {BEYOND_BUDGET} = fewer than half labelled within the budget"
+    )
+    table = Table(title=title, caption=caption)
+    for name in ("agent", "version", "slice", "n"):
+        table.add_column(name, justify="right" if name == "n" else "left")
+    for name in (
+        "accuracy [CI]",
+        "dangerous miss [CI]",
+        "fix [CI]",
+        "neutered",
+        "confusion",
+        "time to label",
+        "cost / triage",
+        "human min saved [CI]",
+    ):
+        table.add_column(name, justify="right")
+    short = {"flaky": "F", "product_bug": "P", "outdated_test": "O", "none": "-"}
+    for r in rows:
+        confusion = "; ".join(
+            f"{short.get(truth, truth)}->"
+            + ",".join(f"{short.get(k, k)}{v}" for k, v in labels.items())
+            for truth, labels in r.confusion.items()
+        )
+        label_time = (
+            BEYOND_BUDGET
+            if r.triage_median_s is None and r.n_episodes
+            else _with_ci(r.triage_median_s, None, None, "s")
+        )
+        table.add_row(
+            Text(r.agent),
+            Text(r.agent_version),
+            Text(_slice_text(r)),
+            Text(f"{r.n_episodes}"),
+            Text(
+                _with_ci(r.triage_accuracy, r.triage_accuracy_ci_low, r.triage_accuracy_ci_high)
+                + f" ({r.n_right}/{r.n_episodes})"
+            ),
+            Text(
+                _with_ci(
+                    r.dangerous_miss_rate,
+                    r.dangerous_miss_rate_ci_low,
+                    r.dangerous_miss_rate_ci_high,
+                )
+                + f" ({r.n_dangerous_misses}/{r.n_product_bug})"
+            ),
+            Text(
+                _with_ci(r.fix_success_rate, r.fix_success_rate_ci_low, r.fix_success_rate_ci_high)
+                + f" ({r.n_fixed}/{r.n_needs_fix})"
+            ),
+            Text(f"{r.n_neutered}"),
+            Text(confusion),
+            Text(label_time),
+            Text(_with_ci(r.cost_per_triage, None, None, "usd")),
+            Text(_minutes_saved(r)),
+        )
+    return table
+
+
+def render_tables(rows: Sequence[MetricsRow], *, episodes: int) -> list[Table]:
+    """The report's tables: the findings leaderboard, then the change reviews and the red-test
+    triage when the rows have them."""
+    reviews = [r for r in rows if r.task in CHANGE_TASKS]
+    triages = [r for r in rows if r.task == "flaky"]
+    others = [r for r in rows if r.task not in CHANGE_TASKS and r.task != "flaky"]
+    tables = []
+    if others or not (reviews or triages):
+        tables.append(render_table(others, episodes=episodes))
+    if reviews:
+        tables.append(render_review_table(reviews))
+    if triages:
+        tables.append(render_triage_table(triages))
+    return tables
 
 
 def to_json(rows: Sequence[MetricsRow], *, meta: Mapping[str, Any]) -> str:

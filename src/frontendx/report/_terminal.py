@@ -43,7 +43,8 @@ def print_wide(console: Console, renderable: RenderableType) -> None:
 
 def episode_line(result: EpisodeResult, done: int, total: int | None) -> str:
     """``[3/45] crawler@1a2b explore shop/desktop: ok, 4 findings (2 validated), 31.2 s``; a
-    generate episode counts its tests and kills: ``ok, 30 tests (28 kept), 9 bugs killed``."""
+    generate episode counts its tests and kills: ``ok, 30 tests (28 kept), 9 bugs killed``; a
+    flaky one its label and fix: ``ok, cart-sleep: labelled flaky (right), fix holds (20/20)``."""
     s = result.spec
     validated = sum(
         1
@@ -56,6 +57,15 @@ def episode_line(result: EpisodeResult, done: int, total: int | None) -> str:
         kept = sum(1 for t in result.tests if t.status is GeneratedTestStatus.KEPT)
         killed = len({k.bug_id for k in result.kills})
         parts.append(f"{n} test{'s' if n != 1 else ''} ({kept} kept), {killed} bugs killed")
+    elif result.triage is not None:  # a red test's triage (docs/design.md §6.3)
+        t = result.triage
+        verdict = "right" if t.right else f"truth {t.truth}"
+        parts.append(f"{s.task.case}: labelled {t.label or 'nothing'} ({verdict})")
+        if t.fix_verdict is not None:
+            parts.append(f"fix {t.fix_verdict} ({t.fix_passed}/{t.fix_runs})")
+        if result.findings:
+            n = len(result.findings)
+            parts.append(f"{n} finding{'s' if n != 1 else ''} ({validated} validated)")
     else:
         n = len(result.findings)
         parts.append(f"{n} finding{'s' if n != 1 else ''} ({validated} validated)")

@@ -91,9 +91,9 @@ NOTES: dict[str, str] = {
     "wait_for": "Waits for the target to reach `state`, or a fixed `ms` (give exactly one).",
     "set_viewport": "Resizes the page; later steps see the new size.",
     "expect": "The assertion about one element or the URL, retried until it holds or "
-    "`timeout_ms` passes. `text` holds when the element's text *contains* `text`, case "
-    "and all (with `exact`: equals it, whitespace normalised); `value` is an input's "
-    "value; `count` counts *every* match "
+    "`timeout_ms` passes (`0` checks once, without waiting). `text` holds when the "
+    "element's text *contains* `text`, case and all (with `exact`: equals it, whitespace "
+    "normalised); `value` is an input's value; `count` counts *every* match "
     "of the target (not only the first); `attribute` needs `attribute` and `attribute_value`; "
     "`screenshot_region` compares the SHA-256 of the target's PNG. `url` holds when the page's "
     "path and query contain `url` (equal it when `exact`); when `url` has a `#`, the "

@@ -92,7 +92,7 @@ def _wait_for(step: s.WaitFor) -> list[str]:
 
 def _expect(e: s.Expect) -> list[str]:
     neg = "not_" if e.negate else ""
-    t = f"timeout={e.timeout_ms}"
+    t = f"timeout={max(1, e.timeout_ms)}"  # Playwright's 0 waits forever; ours checks once
     if e.condition == "url":
         return [f"expect_url(page, {e.url!r}, exact={e.exact}, negate={e.negate}, {t})"]
     assert e.target is not None  # the schema requires it for every other condition

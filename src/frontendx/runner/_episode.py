@@ -15,6 +15,7 @@ from frontendx._aio import gather_all
 from frontendx.agents import (
     Agent,
     AgentContext,
+    FailingTest,
     GroundTruth,
     PullRequest,
     TaskView,
@@ -46,7 +47,27 @@ from frontendx.records import (
     Usage,
 )
 from frontendx.repro import Goto
-from frontendx.suite import App, AppServer, BrowserState, Change, app_for, suite_version_of
+from frontendx.runner._triage import (
+    AGENT_SEED,
+    History,
+    ci_history,
+    copy_trace,
+    failing_test,
+    judge_fix,
+    judged_triage,
+    rerunner,
+    seed_of,
+)
+from frontendx.suite import (
+    App,
+    AppServer,
+    BrowserState,
+    Change,
+    FlakyCase,
+    Jitter,
+    app_for,
+    suite_version_of,
+)
 from frontendx.validate import Outcome, Replayer, SuiteJudge, Validator
 
 
@@ -114,6 +135,10 @@ def _pull_request(change: Change | None) -> PullRequest | None:
     )
 
 
+def _in(folder: Path, name: str | None) -> str | None:
+    return None if name is None else str(folder / name)
+
+
 def _artifact(spec: EpisodeSpec, name: str | None) -> str | None:
     """An episode artifact's path as stored: under the episode's folder."""
     return None if name is None else f"{spec.key}/{name}"
@@ -156,6 +181,7 @@ class Worker:
         self.agent_guard = NetworkGuard("agent")
         self.harness_guard = NetworkGuard("harness")
         self._servers: dict[str, list[AppServer]] = {}
+        self._histories: dict[tuple[str, str, str], History] = {}
 
     async def _playwright(self) -> Playwright:
         if self._pw is None:
@@ -202,6 +228,17 @@ class Worker:
             self._servers[app.name] = servers
             await gather_all(*(s.start() for s in servers))
         return servers
+
+    async def _history(
+        self, validator: Validator, app: App, case: FlakyCase, state: BrowserState
+    ) -> History:
+        """A `flaky` case's CI history, run once per worker: every agent triaging the case
+        sees the same red runs."""
+        key = (app.content_hash(), case.id, state.name)
+        if key not in self._histories:
+            folder = self.artifacts / ".red-runs" / f"{app.name}-{case.id}-{key[0]}"
+            self._histories[key] = await ci_history(validator, case, state, folder)
+        return self._histories[key]
 
     async def close(self) -> None:
         for servers in self._servers.values():
@@ -266,8 +303,10 @@ class Worker:
         server, reference = servers[0], references[0]
         state = spec.state
         change = app.changes[spec.task.change] if spec.task.change is not None else None
+        case = app.flaky_cases[spec.task.case] if spec.task.case is not None else None
         if change is None:
-            await server.set_variant(spec.bugs)
+            # a `flaky` case runs on its own build: clean, the change's edits, or its bug
+            await server.set_variant(case.variant if case is not None else spec.bugs)
             shows = [b for b in spec.bugs if app.bugs[b].manifests_in(state)]
         else:
             # the agent reviews the head build against the base build (docs/design.md §6.2)
@@ -280,6 +319,18 @@ class Worker:
         if spec.task.kind == "reproduce":
             shows = [b for b in shows if b == spec.task.target_bug]
         agent = make_agent(spec.agent.name, spec.agent.config)
+        folder = self.artifacts / spec.key
+        folder.mkdir(parents=True, exist_ok=True)
+        red: tuple[History, FailingTest] | None = None
+        jitter: Jitter | None = None
+        side = Validator(harness, servers[1:] or servers, replays=self.replays)
+        if case is not None:
+            # the red test's CI history under jitter, then the app under jitter for the agent
+            history = await self._history(side, app, case, state)
+            red_trace = copy_trace(history, folder)
+            red = (history, failing_test(case, history, server.url, _in(folder, red_trace)))
+            jitter = Jitter(seed=seed_of(AGENT_SEED, spec.key))
+            await server.set_jitter(jitter)
         task = TaskView(
             kind=spec.task.kind,
             app_url=server.url,
@@ -289,12 +340,11 @@ class Worker:
             accounts={r: a.model_dump() for r, a in app.manifest.accounts.items()},
             base_url=reference.reference_url if change is not None else None,
             pull_request=_pull_request(change),
+            failing_test=red[1] if red is not None else None,
         )
         truth = None
         if is_calibration(agent):
-            truth = GroundTruth(repros={b: app.bugs[b].repro for b in shows})
-        folder = self.artifacts / spec.key
-        folder.mkdir(parents=True, exist_ok=True)
+            truth = GroundTruth(repros={b: app.bugs[b].repro for b in shows}, triage=case)
         started_at = time.time()
         gateway = _gateway_for(spec)
         model_client = None
@@ -316,6 +366,7 @@ class Worker:
                 state,
                 trace_path=folder / "trace.zip",
                 also=[reference.reference_url] if change is not None else [],
+                jitter=jitter,
             ) as box:
                 ctx = AgentContext(
                     task=task,
@@ -336,12 +387,17 @@ class Worker:
                     ),
                     model=model_client,
                     cdp_url=cdp_endpoint(browser),
+                    rerun=(
+                        rerunner(side, case, state, seed_of(spec.key)) if case is not None else None
+                    ),
                 )
                 agent_started = time.monotonic()
                 status, error = await self._run_agent(agent, ctx, spec, browser)
                 browser_seconds = time.monotonic() - agent_started
                 shot = await box.screenshot(folder / "final.png")
         finally:
+            if jitter is not None:
+                await server.set_jitter(None)
             if model_client is not None:
                 await model_client.aclose()
             if gateway is not None:
@@ -370,6 +426,16 @@ class Worker:
             tests, kills, matrix = await SuiteJudge(harness, servers, trace_dir=folder).judge(
                 ctx.tests, shows, state
             )
+        triage = None
+        if case is not None and red is not None:
+            fix = await judge_fix(side, app, case, ctx.fix, state) if ctx.fix is not None else None
+            answer = {
+                "label": ctx.label,
+                "category": ctx.category,
+                "labelled_at": ctx.labelled_at,
+                "fix": ctx.fix,
+            }
+            triage = judged_triage(case, red[0], answer, fix)
         if not harness.is_connected():
             # a replay that lost its browser reads as a claim that did not hold
             raise InfraError("the harness's browser crashed while validating the findings")
@@ -387,6 +453,8 @@ class Worker:
             artifacts["cdp_refusals"] = "cdp-refusals.txt"
         if shot is not None:
             artifacts["screenshot"] = "final.png"
+        if (folder / "red-run.zip").is_file():
+            artifacts["red_run"] = "red-run.zip"  # the trace of the red test's failing run
         return EpisodeResult(
             spec=spec,
             status=status,
@@ -395,6 +463,7 @@ class Worker:
             tests=tests,
             kills=[k.model_copy(update={"trace": _artifact(spec, k.trace)}) for k in kills],
             kill_matrix=matrix,
+            triage=triage,
             manifestable_bugs=shows,
             decision=ctx.decision if change is not None else None,
             decided_at=ctx.decided_at if change is not None else None,

@@ -21,7 +21,15 @@ from frontendx.records import (
     TaskKind,
     TaskSpec,
 )
-from frontendx.suite import App, app_source, builtin_app_names, get_app, get_state, resolve_apps
+from frontendx.suite import (
+    DEFAULT_STATE,
+    App,
+    app_source,
+    builtin_app_names,
+    get_app,
+    get_state,
+    resolve_apps,
+)
 
 VariantChoice = Literal["auto", "all", "each", "clean"]
 ExecutorKind = Literal["local", "ray"]
@@ -124,6 +132,12 @@ class RunSpec(BaseModel):
         description="`regression`/`visual`: review only these change ids (default: every "
         "change of each app; `frontendx suites` lists them)",
     )
+    cases: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="`flaky`: triage only these red tests of the apps' test suites (default: "
+        "every case; `frontendx suites` lists them)",
+    )
     replays: int = Field(default=3, ge=1, le=10)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10, description="infra-error retries per episode")
@@ -224,6 +238,14 @@ def _name_problems(spec: RunSpec | None, raw: dict[str, Any]) -> list[str]:
             for i, c in enumerate(spec.changes)
             if c not in known
         ]
+    if spec is not None and spec.cases is not None and not problems:
+        known = {c for a in apps for _, app in resolve_apps([a]) for c in app.flaky_cases}
+        problems += [
+            f"field `cases[{i}]`: no red test {c!r} in the chosen apps' test suites "
+            f"(theirs: {', '.join(sorted(known)) or 'none'}; `frontendx suites` lists them)"
+            for i, c in enumerate(spec.cases)
+            if c not in known
+        ]
     return problems
 
 
@@ -262,7 +284,7 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
         for task in spec.tasks:
             for state_name in spec.states:
                 state = get_state(state_name)
-                for bugs, target, change, budget in _cells(app, task, spec, state_name):
+                for bugs, target, change, budget, case in _cells(app, task, spec, state_name):
                     for agent in agents:
                         for repeat in range(spec.repeats):
                             episodes.append(
@@ -273,7 +295,11 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
                                     state=state,
                                     agent=agent,
                                     task=TaskSpec(
-                                        kind=task, target_bug=target, change=change, budget=budget
+                                        kind=task,
+                                        target_bug=target,
+                                        change=change,
+                                        budget=budget,
+                                        case=case,
                                     ),
                                     repeat=repeat,
                                 )
@@ -283,10 +309,30 @@ def expand(spec: RunSpec) -> list[EpisodeSpec]:
 
 def _cells(
     app: App, task: TaskKind, spec: RunSpec, state_name: str
-) -> list[tuple[tuple[str, ...], str | None, str | None, Budget]]:
-    """(bugs, target bug, change, budget) per cell of one app, task and state. A change task
-    takes every change of the app (`visual`: its design changes) once per CI budget, on its
-    head build's bugs; the others take `_variants`, once per budget of `budgets`."""
+) -> list[tuple[tuple[str, ...], str | None, str | None, Budget, str | None]]:
+    """(bugs, target bug, change, budget, case) per cell of one app, task and state. A change
+    task takes every change of the app (`visual`: its design changes) once per CI budget, on
+    its head build's bugs; `flaky` every case of the app's test suite, in the default state
+    (where the suite is proven); the others take `_variants`, once per budget of `budgets`."""
+    budgets = (
+        [spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.budgets]
+        if spec.budgets
+        else [spec.budget]
+    )
+    if task == "flaky":
+        if spec.variants != "auto":
+            raise RunSpecError(
+                f"task flaky runs each case of the apps' test suites on its own build; "
+                f"variants {spec.variants!r} does not apply (use `auto`)"
+            )
+        if state_name != DEFAULT_STATE:
+            return []
+        return [
+            ((case.bug,) if case.bug else (), None, None, b, case.id)
+            for case in app.flaky_cases.values()
+            if spec.cases is None or case.id in spec.cases
+            for b in budgets
+        ]
     if task in CHANGE_TASKS:
         if spec.variants != "auto":
             raise RunSpecError(
@@ -301,14 +347,9 @@ def _cells(
         budgets = [
             spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.ci_budgets
         ]
-        return [(c.head_bugs, None, c.id, b) for c in changes for b in budgets]
-    budgets = (
-        [spec.budget.model_copy(update={"wall_seconds": float(s)}) for s in spec.budgets]
-        if spec.budgets
-        else [spec.budget]
-    )
+        return [(c.head_bugs, None, c.id, b, None) for c in changes for b in budgets]
     return [
-        (bugs, target, None, b)
+        (bugs, target, None, b, None)
         for bugs, target in _variants(app, task, spec.variants, state_name)
         for b in budgets
     ]

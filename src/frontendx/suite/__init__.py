@@ -33,13 +33,23 @@ from frontendx.suite._states import (
     Viewport,
     get_state,
 )
+from frontendx.suite._testsuite import (
+    LABELS,
+    AppTest,
+    FlakeCategory,
+    FlakyCase,
+    Label,
+    TestSuite,
+)
 
 __all__ = [
     "BUILTIN_STATES",
     "DEFAULT_STATE",
+    "LABELS",
     "App",
     "AppManifest",
     "AppServer",
+    "AppTest",
     "Backend",
     "BrowserState",
     "Bug",
@@ -48,10 +58,14 @@ __all__ = [
     "Change",
     "Difficulty",
     "Edit",
+    "FlakeCategory",
+    "FlakyCase",
     "Jitter",
+    "Label",
     "Latency",
     "ManifestsWhen",
     "Severity",
+    "TestSuite",
     "Unordered",
     "Viewport",
     "app_for",

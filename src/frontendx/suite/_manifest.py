@@ -28,6 +28,7 @@ from frontendx.repro._steps import StepProblem, step_problems
 from frontendx.suite._jitter import Unordered
 from frontendx.suite._patch import apply_patches, decode_utf8
 from frontendx.suite._states import BUILTIN_STATES, BrowserState, ManifestsWhen
+from frontendx.suite._testsuite import FlakyCase, TestSuite, flaky_cases, test_suite_problems
 
 # no Infinity or NaN anywhere: stored results copy manifest numbers (manual_minutes), and
 # JSON cannot hold them
@@ -368,6 +369,11 @@ class AppManifest(BaseModel):
         exclude_if=lambda value: not value,
         description="pull requests with known content, for the regression and visual tasks",
     )
+    test_suite: TestSuite | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="the app's own tests and the failing ones of the flaky task",
+    )
 
     @field_validator("bugs")
     @classmethod
@@ -387,6 +393,12 @@ class AppManifest(BaseModel):
             for field, message in _switch_problems(self, bug)
         ]
         problems += _change_problems(self)
+        if self.test_suite is not None:
+            problems += test_suite_problems(
+                self.test_suite,
+                {b.id for b in self.bugs},
+                {c.id: tuple(sorted(e.id for e in c.edits)) for c in self.changes},
+            )
         if self.serve is None and self.backend is None:
             problems.insert(0, "give `backend` (a Python API with built frontends) or `serve`")
         if self.serve is not None and self.serve.command is not None and self.backend:
@@ -486,6 +498,15 @@ class App:
         self.edits: dict[str, Edit] = {e.id: e for c in manifest.changes for e in c.edits}
         self.switches: dict[str, Bug | Edit] = {**self.bugs, **self.edits}
         """everything a variant can turn on: bugs and the changes' intended edits"""
+        self.flaky_cases: dict[str, FlakyCase] = (
+            flaky_cases(
+                manifest.test_suite,
+                {c.id: tuple(sorted(e.id for e in c.edits)) for c in manifest.changes},
+            )
+            if manifest.test_suite is not None
+            else {}
+        )
+        """the failing tests of the `flaky` task, by id (docs/design.md §6.3)"""
         self._hash: str | None = None
 
     @property

@@ -42,6 +42,12 @@ class ReplayResult(BaseModel):
     seconds: float = 0.0
 
 
+def playwright_timeout(ms: int) -> int:
+    """An `expect`'s `timeout_ms` as Playwright takes it: 0 checks once (Playwright's 0 would
+    wait forever), so a test can assert without waiting."""
+    return max(1, ms)
+
+
 class _AssertionFailed(StepError):
     pass
 
@@ -234,7 +240,7 @@ class Replayer:
             raise _AssertionFailed(f"saw {kind}: {hits[0][:300]}")
 
     async def _expect(self, e: s.Expect) -> None:
-        timeout = e.timeout_ms
+        timeout = playwright_timeout(e.timeout_ms)
         if e.condition == "url":
             await self._expect_url(e)
             return

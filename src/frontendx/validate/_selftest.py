@@ -18,6 +18,7 @@ from frontendx.browser import launch_chromium
 from frontendx.repro import is_visual_claim
 from frontendx.suite import App, AppServer, BrowserState, Bug, Change
 from frontendx.suite._states import DEFAULT_STATE
+from frontendx.validate._flaky import TestSuiteCheck, check_test_suite_item, test_suite_items
 from frontendx.validate._replay import Outcome, ReplayResult
 from frontendx.validate._validator import Validator
 
@@ -270,3 +271,27 @@ async def self_test(
         on_check=on_check,
     )
     return sorted(checks, key=lambda c: (c.app, c.bug))
+
+
+async def self_test_suites(
+    apps: Sequence[App],
+    *,
+    lanes: int = 2,
+    chromium: str | None = None,
+    on_check: Callable[[TestSuiteCheck], None] | None = None,
+    only: Collection[str] | None = None,
+) -> list[TestSuiteCheck]:
+    """Prove every app's test suite (docs/design.md §6.3): each good test passes every run on
+    the clean app under jitter and fails on the bugs it catches; each seeded test defect fails
+    at a rate within RATE_RANGE; each outdated test fails every run on its change's edits and
+    its fix passes every run there; each regressed test fails every run with its bug on."""
+    checks = await _run_checks(
+        apps,
+        lambda app: test_suite_items(app, lambda i: only is None or i in only),
+        lambda validator, app, entry: check_test_suite_item(validator, app, *entry),
+        lanes=lanes,
+        chromium=chromium,
+        on_check=on_check,
+    )
+    order = {"test": 0, "defect": 1, "outdated": 2, "regressed": 3}
+    return sorted(checks, key=lambda c: (c.app, order[c.kind], c.item))

@@ -13,7 +13,7 @@ from frontendx._aio import gather_all
 from frontendx.browser import Sandbox
 from frontendx.records import ReplayRecord, ReportedFinding, Verdict, VerdictKind
 from frontendx.repro import Step, is_visual_claim
-from frontendx.suite import App, AppServer, BrowserState, Change
+from frontendx.suite import App, AppServer, BrowserState, Change, Jitter
 from frontendx.validate._replay import Outcome, Replayer, ReplayResult
 
 DEFAULT_REPLAYS = 3
@@ -88,9 +88,11 @@ class Validator:
         *,
         trace_path: Path | None = None,
         reference: Iterable[str] | None = None,
+        jitter: Jitter | None = None,
     ) -> ReplayResult:
         """One replay in a fresh context on a freshly reset app in `variant` (recording a
-        Playwright trace to `trace_path` when given). Steps that compare with a base build
+        Playwright trace to `trace_path` when given), under `jitter` when given (app server
+        and browser context, docs/design.md §4.1). Steps that compare with a base build
         (`expect_matches_base`) get the reference server in the `reference` variant."""
         wanted = frozenset(variant)
         uses_reference = (
@@ -108,6 +110,8 @@ class Validator:
                 await server.reset()
             else:
                 await server.set_variant(wanted)
+            if jitter is not None or server.jitter is not None:
+                await server.set_jitter(jitter)  # its draws start over from the seed
             async with Sandbox(
                 self.browser,
                 self.app,
@@ -116,6 +120,7 @@ class Validator:
                 instrument=True,
                 trace_path=trace_path,
                 also=[reference_url] if reference_url else [],
+                jitter=jitter,
             ) as box:
                 return await Replayer(
                     box.page, box.events, server.url, reference_url=reference_url
