@@ -212,3 +212,53 @@ def test_llm_reviews_a_change_with_a_review_prompt_and_decides(tmp_path: Path) -
         assert secret not in first  # the change's switches and bugs never reach the model
     assert result["decision"] == "block"
     assert verdicts(result) == [("validated", "search-500")]
+
+
+def test_llm_triages_a_red_test_with_a_triage_prompt_and_its_tools(tmp_path: Path) -> None:
+    """Asked why a test is red, the llm agent gets the test, its CI history and the failing
+    run in its prompt (never the case's id, cause or bug), re-runs it through `run_test`,
+    labels it and reports the product bug it found."""
+    total = [
+        {"action": "goto", "url": "/"},
+        {
+            "action": "expect",
+            "condition": "text",
+            "target": {"test_id": "total"},
+            "text": "Total: 6",
+            "exact": True,
+            "timeout_ms": 4000,
+        },
+    ]
+    turns = [
+        ScriptedTurn.call("run_test", {}),
+        ScriptedTurn.call("report_finding", {"title": "The total is off", "steps": total}),
+        ScriptedTurn.call("label", {"label": "product_bug"}),
+        ScriptedTurn.call("done", {}),
+    ]
+    prices = tmp_path / "prices.toml"
+    prices.write_text(PRICES)
+    minipr = Path(MINI).parent / "minipr"
+    with ScriptedUpstream(turns, model="tester-1") as server:
+        config = {"base_url": server.base_url, "model": "tester-1", "price_file": str(prices)}
+        result = run_llm(
+            tmp_path,
+            "triage",
+            config,
+            apps=[str(minipr)],
+            tasks=["flaky"],
+            cases=["total-off-by-one"],
+            replays=1,
+        )
+        first = json.dumps(server.model_requests[0].body)
+        rerun = json.dumps(server.model_requests[1].body)
+    assert result["status"] == "ok", result["error"]
+    assert "A test of this app is red in CI" in first and "the total is the sum" in first
+    assert "Recent CI runs (oldest first)" in first and "def test_red_test" in first
+    for tool in ('"label"', '"fix_test"', '"run_test"'):
+        assert tool in first
+    for secret in ("total-off", "regressed"):  # the case's id, its bug and its kind
+        assert secret not in first
+    assert "failed: step 1 (expect)" in rerun  # the re-run's answer reached the model
+    triage = result["triage"]
+    assert (triage["truth"], triage["label"]) == ("product_bug", "product_bug")
+    assert verdicts(result) == [("validated", "total-off")]
