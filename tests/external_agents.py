@@ -174,7 +174,43 @@ def reviewer() -> None:
         sys.exit(f"the block was not taken: {status} {answer}")
 
 
+def triager() -> None:
+    """A red-test triager: checks the task file's red test (steps, pytest file, history, trace),
+    that a bad label is refused, re-runs the test, labels it flaky with a cause and posts the
+    red test's own good version as the fix (the steps with the expect's wait put back)."""
+    with open(ENV["FRONTENDX_TASK_FILE"]) as f:
+        task = json.load(f)
+    red = task["failing_test"]
+    if task["kind"] != "flaky" or len(red["history"]) != 10 or red["history"][-1] != "fail":
+        sys.exit(f"unexpected red test: {red}")
+    if "def test_red_test" not in red["pytest"] or not red["failure"]:
+        sys.exit("the red test comes without its pytest file or its failure")
+    if red["trace"] is not None and not os.path.isfile(red["trace"]):
+        sys.exit(f"the trace is not readable: {red['trace']}")
+    status, answer = post(ENV["FRONTENDX_TRIAGE_URL"], {"label": "maybe"})
+    if status != 400 or "label must be one of" not in answer.get("error", ""):
+        sys.exit(f"a bad label was not refused: {status} {answer}")
+    status, rerun = post(ENV["FRONTENDX_RUN_TEST_URL"], {}, timeout=60)
+    if status != 200 or "passed" not in rerun:
+        sys.exit(f"the re-run did not answer: {status} {rerun}")
+    fixed = [
+        {k: v for k, v in step.items() if k != "ms"}
+        | ({"timeout_ms": 4000} if "timeout_ms" in step else {})
+        for step in red["steps"]
+        if step["action"] != "wait_for"
+    ]
+    status, answer = post(ENV["FRONTENDX_FIX_URL"], {"steps": fixed})
+    if status != 202:
+        sys.exit(f"the fix was not taken: {status} {answer}")
+    status, answer = post(
+        ENV["FRONTENDX_TRIAGE_URL"], {"label": "flaky", "category": "fixed_sleep"}
+    )
+    if status != 200 or answer.get("label") != "flaky":
+        sys.exit(f"the label was not taken: {status} {answer}")
+
+
 if __name__ == "__main__":
     modes = {"fail": fail, "flood": flood, "bad": bad, "sleep": sleep, "probe": probe, "env": env}
     modes["reviewer"] = reviewer
+    modes["triager"] = triager
     modes[sys.argv[1]]()

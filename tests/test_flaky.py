@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +282,33 @@ def test_the_flaky_task_end_to_end_calibrates_oracle_null_and_the_rerun_baseline
         if result.spec.agent.name == "scripted":
             assert triage.fix_verdict == "neutered" and "search-500" in triage.fix_reason
         assert "red_run" in result.artifacts or triage.truth == "flaky"
+
+
+def test_an_external_triager_gets_the_red_test_and_answers_through_the_protocol(
+    tmp_path: Path,
+) -> None:
+    """The external protocol: the task file holds the red test (steps, pytest file, history,
+    failing run, a readable trace) and never its case; a bad label gets a 400; a re-run
+    answers; the label and the fix posted are stored and judged."""
+    helpers = Path(__file__).resolve().parent / "external_agents.py"
+    triager = {"command": [sys.executable, str(helpers), "triager"], "name": "triager"}
+    spec = {
+        "apps": [str(MINIPR)],
+        "agents": [{"name": "external", "config": triager}],
+        "tasks": ["flaky"],
+        "cases": ["search-after-a-sleep"],
+        "budget": {"wall_seconds": 60},
+        "workers": 1,
+        "replays": 1,
+        "retries": 0,
+    }
+    db = run_spec(tmp_path, spec, "x.db", timeout=600)
+    from frontendx.store import open_store
+
+    ((_, result),) = open_store(db, create=False, read_only=True).latest_rows(None)
+    assert result.status.value == "ok", result.error
+    triage = result.triage
+    assert triage is not None
+    assert (triage.label, triage.category, triage.right) == ("flaky", "fixed_sleep", True)
+    assert (triage.fix_verdict, triage.fix_passed) == ("holds", 20), triage.fix_reason
+    assert result.usage.steps == 1  # the re-run counts one step
