@@ -34,7 +34,7 @@ def test_each_kind_of_shop_bug_fails_on_its_variant_and_holds_on_clean() -> None
 
 @pytest.mark.slow
 def test_every_shop_bug_fails_on_its_variant_and_holds_on_clean() -> None:
-    assert len(_self_test()) >= 12
+    assert len(_self_test("--bugs", "all")) >= 12
 
 
 # Several minutes on a 2-core machine; the same pipeline is calibrated on the mini app in the
