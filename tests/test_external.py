@@ -177,6 +177,9 @@ async def test_external_agent_drives_the_sandbox_and_nothing_else(
         "FRONTENDX_STEPS_URL",
         "FRONTENDX_TESTS_URL",
         "FRONTENDX_DECISION_URL",
+        "FRONTENDX_TRIAGE_URL",
+        "FRONTENDX_FIX_URL",
+        "FRONTENDX_RUN_TEST_URL",
         "FRONTENDX_BUDGET_SECONDS",
         "FRONTENDX_BUDGET_STEPS",
     }
